@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "carp_hmac.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define SHA1_BLOCK 64
+#define SHA1_LEN 20
+
+bool
+carp_key_from_passphrase(struct carp_key *key, const void *pass, size_t len)
+{
+	size_t used = len > CARP_PASS_MAX ? CARP_PASS_MAX : len;
+
+	memset(key->bytes, 0, sizeof(key->bytes));
+	memcpy(key->bytes, pass, used);
+	return len > CARP_PASS_MAX;
+}
+
+bool
+carp_in6_scope_embedded(const struct carp_in6 *a)
+{
+	if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80)
+		return true; /* link-local unicast */
+	if (a->b[0] == 0xff && ((a->b[1] & 0x0f) == 0x01 || (a->b[1] & 0x0f) == 0x02))
+		return true; /* interface- or link-local multicast */
+	return false;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_in6(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct carp_in6));
+}
+
+size_t
+carp_hmac_message(const struct carp_hmac_input *in, bool with_v6_ll, uint8_t *out, size_t cap)
+{
+	uint32_t v4[256];
+	struct carp_in6 v6[256];
+	size_t n4 = in->n4 > 256 ? 256 : in->n4;
+	size_t n6 = 0, len = 0;
+
+	if (cap < 2 + 6 + 1)
+		return 0;
+	out[len++] = CARP_VERSION;
+	out[len++] = CARP_TYPE_ADVERTISEMENT;
+	if (in->lladdr) {
+		memcpy(out + len, in->lladdr, 6);
+		len += 6;
+	}
+	out[len++] = in->vhid;
+
+	/* The BSDs emit addresses in ascending order, each value once (spec §3.3). */
+	memcpy(v4, in->v4, n4 * sizeof(v4[0]));
+	qsort(v4, n4, sizeof(v4[0]), cmp_u32);
+	for (size_t i = 0; i < n4; i++) {
+		if (i && v4[i] == v4[i - 1])
+			continue;
+		if (len + 4 > cap)
+			return 0;
+		out[len++] = (uint8_t)(v4[i] >> 24);
+		out[len++] = (uint8_t)(v4[i] >> 16);
+		out[len++] = (uint8_t)(v4[i] >> 8);
+		out[len++] = (uint8_t)v4[i];
+	}
+
+	for (size_t i = 0; i < in->n6 && n6 < 256; i++) {
+		if (carp_in6_scope_embedded(&in->v6[i])) {
+			if (!with_v6_ll)
+				continue;
+			v6[n6] = in->v6[i];
+			v6[n6].b[2] = v6[n6].b[3] = 0; /* the on-wire form: no scope id */
+			n6++;
+		} else {
+			v6[n6++] = in->v6[i];
+		}
+	}
+	qsort(v6, n6, sizeof(v6[0]), cmp_in6);
+	for (size_t i = 0; i < n6; i++) {
+		if (i && cmp_in6(&v6[i], &v6[i - 1]) == 0)
+			continue;
+		if (len + 16 > cap)
+			return 0;
+		memcpy(out + len, v6[i].b, 16);
+		len += 16;
+	}
+	return len;
+}
+
+static EVP_MD_CTX *
+ctx_with_pad(const struct carp_key *key, uint8_t xor_byte)
+{
+	uint8_t pad[SHA1_BLOCK];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (ctx == NULL)
+		return NULL;
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, key->bytes, CARP_KEY_LEN);
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] ^= xor_byte;
+	if (!EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) ||
+	    !EVP_DigestUpdate(ctx, pad, sizeof(pad))) {
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	OPENSSL_cleanse(pad, sizeof(pad));
+	return ctx;
+}
+
+static EVP_MD_CTX *
+inner_ctx(const struct carp_key *key, const struct carp_hmac_input *in, bool with_ll)
+{
+	static uint8_t msg[CARP_HMAC_MSG_MAX]; /* control-plane only, not re-entrant by design */
+	size_t len = carp_hmac_message(in, with_ll, msg, sizeof(msg));
+	EVP_MD_CTX *ctx;
+
+	if (len == 0)
+		return NULL;
+	ctx = ctx_with_pad(key, 0x36);
+	if (ctx && !EVP_DigestUpdate(ctx, msg, len)) {
+		EVP_MD_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static bool
+has_scope_embedded(const struct carp_hmac_input *in)
+{
+	for (size_t i = 0; i < in->n6; i++)
+		if (carp_in6_scope_embedded(&in->v6[i]))
+			return true;
+	return false;
+}
+
+int
+carp_hmac_prepare(struct carp_hmac *h, const struct carp_key *key,
+		  const struct carp_hmac_input *in)
+{
+	memset(h, 0, sizeof(*h));
+	h->inner_tx = inner_ctx(key, in, false);
+	h->outer = ctx_with_pad(key, 0x5c);
+	h->scratch = EVP_MD_CTX_new();
+	if (has_scope_embedded(in))
+		h->inner_ll = inner_ctx(key, in, true);
+	if (!h->inner_tx || !h->outer || !h->scratch || (has_scope_embedded(in) && !h->inner_ll)) {
+		carp_hmac_release(h);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+carp_hmac_release(struct carp_hmac *h)
+{
+	EVP_MD_CTX_free(h->inner_tx);
+	EVP_MD_CTX_free(h->inner_ll);
+	EVP_MD_CTX_free(h->outer);
+	EVP_MD_CTX_free(h->scratch);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Finish HMAC from a prepared inner context: md = SHA1(opad || SHA1(ipad || M || ctr)). */
+static int
+finish(struct carp_hmac *h, void *inner, uint64_t counter, uint8_t md[CARP_MD_LEN])
+{
+	uint8_t ctr[CARP_COUNTER_LEN], digest[SHA1_LEN];
+	unsigned int dlen = 0;
+
+	carp_counter_to_wire(counter, ctr);
+	if (!EVP_MD_CTX_copy_ex(h->scratch, inner) ||
+	    !EVP_DigestUpdate(h->scratch, ctr, sizeof(ctr)) ||
+	    !EVP_DigestFinal_ex(h->scratch, digest, &dlen) ||
+	    !EVP_MD_CTX_copy_ex(h->scratch, h->outer) ||
+	    !EVP_DigestUpdate(h->scratch, digest, sizeof(digest)) ||
+	    !EVP_DigestFinal_ex(h->scratch, md, &dlen))
+		return -EIO;
+	return 0;
+}
+
+int
+carp_hmac_sign(struct carp_hmac *h, uint64_t counter, uint8_t md[CARP_MD_LEN])
+{
+	return finish(h, h->inner_tx, counter, md);
+}
+
+bool
+carp_hmac_verify(struct carp_hmac *h, uint64_t counter, const uint8_t md[CARP_MD_LEN])
+{
+	uint8_t want[CARP_MD_LEN];
+	bool ok = false;
+
+	if (finish(h, h->inner_tx, counter, want) == 0)
+		ok = CRYPTO_memcmp(want, md, CARP_MD_LEN) == 0;
+	if (h->inner_ll && finish(h, h->inner_ll, counter, want) == 0)
+		ok |= CRYPTO_memcmp(want, md, CARP_MD_LEN) == 0;
+	return ok;
+}
