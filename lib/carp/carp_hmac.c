@@ -64,8 +64,10 @@ carp_hmac_message(const struct carp_hmac_input *in, bool with_v6_ll, uint8_t *ou
 	out[len++] = in->vhid;
 
 	/* The BSDs emit addresses in ascending order, each value once (spec §3.3). */
-	memcpy(v4, in->v4, n4 * sizeof(v4[0]));
-	qsort(v4, n4, sizeof(v4[0]), cmp_u32);
+	if (n4) {
+		memcpy(v4, in->v4, n4 * sizeof(v4[0]));
+		qsort(v4, n4, sizeof(v4[0]), cmp_u32);
+	}
 	for (size_t i = 0; i < n4; i++) {
 		if (i && v4[i] == v4[i - 1])
 			continue;
@@ -88,7 +90,8 @@ carp_hmac_message(const struct carp_hmac_input *in, bool with_v6_ll, uint8_t *ou
 			v6[n6++] = in->v6[i];
 		}
 	}
-	qsort(v6, n6, sizeof(v6[0]), cmp_in6);
+	if (n6)
+		qsort(v6, n6, sizeof(v6[0]), cmp_in6);
 	for (size_t i = 0; i < n6; i++) {
 		if (i && cmp_in6(&v6[i], &v6[i - 1]) == 0)
 			continue;
@@ -124,7 +127,7 @@ ctx_with_pad(const struct carp_key *key, uint8_t xor_byte)
 static EVP_MD_CTX *
 inner_ctx(const struct carp_key *key, const struct carp_hmac_input *in, bool with_ll)
 {
-	static uint8_t msg[CARP_HMAC_MSG_MAX]; /* control-plane only, not re-entrant by design */
+	uint8_t msg[CARP_HMAC_MSG_MAX]; /* ~5 KiB: control plane and tools only */
 	size_t len = carp_hmac_message(in, with_ll, msg, sizeof(msg));
 	EVP_MD_CTX *ctx;
 

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Run every test: install what is missing, build normally and with ASan + UBSan, run the
+# test suites of both builds, and end with one line "N passed, N failed" counting every
+# test case (each cmocka case and each end-to-end check is one TAP line).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh || exit 1
+scripts/build.sh build || exit 1
+scripts/build.sh build-asan -Db_sanitize=address,undefined -Db_lundef=false || exit 1
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+passed=0
+failed=0
+for dir in build build-asan; do
+	echo "=== tests in $dir"
+	meson test -C "$dir" --print-errorlogs --no-rebuild >"$dir/test-run.log" 2>&1
+	# Tally each TAP line of each test; a test that crashed or printed no TAP counts once.
+	read -r p f < <(/usr/bin/env python3 scripts/tap-tally.py "$dir/meson-logs/testlog.json")
+	grep -E '^ *[0-9]+/[0-9]+ ' "$dir/test-run.log"
+	echo "$dir: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
