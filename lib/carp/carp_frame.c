@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "carp_frame.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "carp_cksum.h"
@@ -48,10 +49,10 @@ parse_ipv4(const uint8_t *ip, size_t avail, struct carp_rx_frame *out)
 {
 	size_t ihl, total;
 
+	if (avail >= 10 && ip[9] != CARP_IPPROTO)
+		return CARP_DROP_NOTCARP;
 	if (avail < 20)
 		return CARP_DROP_BADLEN;
-	if (ip[9] != CARP_IPPROTO)
-		return CARP_DROP_NOTCARP;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
 	total = rd16(ip + 2);
 	if (ip[0] >> 4 != 4 || ihl < 20 || total < ihl)
@@ -72,20 +73,30 @@ parse_ipv4(const uint8_t *ip, size_t avail, struct carp_rx_frame *out)
 	return CARP_DROP_NONE;
 }
 
+/* Next headers that are CARP or may lead to it; anything else is other traffic. */
+static bool
+ipv6_may_carry_carp(uint8_t nh)
+{
+	return nh == CARP_IPPROTO || nh == IPV6_NH_HOPOPTS || nh == IPV6_NH_ROUTING ||
+	       nh == IPV6_NH_DSTOPTS || nh == IPV6_NH_FRAGMENT;
+}
+
 static enum carp_drop
 parse_ipv6(const uint8_t *ip, size_t avail, struct carp_rx_frame *out)
 {
 	size_t plen, off = 40;
 	uint8_t nh;
 
+	if (avail >= 7 && !ipv6_may_carry_carp(ip[6]))
+		return CARP_DROP_NOTCARP; /* other traffic is not ours to judge */
 	if (avail < 40)
 		return CARP_DROP_BADLEN;
+	nh = ip[6];
 	if (ip[0] >> 4 != 6)
 		return CARP_DROP_BADIP;
 	plen = rd16(ip + 4);
 	if (40 + plen > avail)
 		return CARP_DROP_BADLEN;
-	nh = ip[6];
 	for (int i = 0; nh != CARP_IPPROTO; i++) {
 		size_t ext;
 

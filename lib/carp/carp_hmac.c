@@ -50,10 +50,10 @@ carp_hmac_message(const struct carp_hmac_input *in, bool with_v6_ll, uint8_t *ou
 {
 	uint32_t v4[256];
 	struct carp_in6 v6[256];
-	size_t n4 = in->n4 > 256 ? 256 : in->n4;
-	size_t n6 = 0, len = 0;
+	size_t n4 = in->n4, n6 = 0, len = 0;
 
-	if (cap < 2 + 6 + 1)
+	/* A VHID holds at most 256 addresses per family: refuse rather than hash a prefix. */
+	if (cap < 2 + 6 + 1 || in->n4 > 256 || in->n6 > 256)
 		return 0;
 	out[len++] = CARP_VERSION;
 	out[len++] = CARP_TYPE_ADVERTISEMENT;
@@ -79,7 +79,7 @@ carp_hmac_message(const struct carp_hmac_input *in, bool with_v6_ll, uint8_t *ou
 		out[len++] = (uint8_t)v4[i];
 	}
 
-	for (size_t i = 0; i < in->n6 && n6 < 256; i++) {
+	for (size_t i = 0; i < in->n6; i++) {
 		if (carp_in6_scope_embedded(&in->v6[i])) {
 			if (!with_v6_ll)
 				continue;
@@ -155,6 +155,8 @@ carp_hmac_prepare(struct carp_hmac *h, const struct carp_key *key,
 		  const struct carp_hmac_input *in)
 {
 	memset(h, 0, sizeof(*h));
+	if (in->n4 > 256 || in->n6 > 256)
+		return -E2BIG;
 	h->inner_tx = inner_ctx(key, in, false);
 	h->outer = ctx_with_pad(key, 0x5c);
 	h->scratch = EVP_MD_CTX_new();

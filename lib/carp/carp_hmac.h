@@ -66,7 +66,7 @@ struct carp_hmac {
 	void *scratch;
 };
 
-/** Prepare @p h. Returns 0, or -ENOMEM / -EIO (OpenSSL failure). */
+/** Prepare @p h. Returns 0, -E2BIG for more than 256 VIPs of a family, or -ENOMEM. */
 int carp_hmac_prepare(struct carp_hmac *h, const struct carp_key *key,
 		      const struct carp_hmac_input *in);
 

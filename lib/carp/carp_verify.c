@@ -6,7 +6,8 @@
 /*
  * keepalived and other VRRP speakers share protocol 112 and 224.0.0.18. VRRPv3 has
  * version 3; VRRPv2 shares CARP's first byte 0x21 but its length is
- * 8 + 4 * count + 8 (count at offset 3, where CARP carries authlen 7).
+ * 8 + 4 * count + 8 (count at offset 3, where CARP carries authlen 7, and a CARP payload
+ * is 36 bytes, never 44).
  */
 static bool
 looks_like_vrrp(const uint8_t *p, size_t len)
@@ -15,7 +16,9 @@ looks_like_vrrp(const uint8_t *p, size_t len)
 		return false;
 	if (p[0] >> 4 == 3)
 		return true;
-	return p[0] >> 4 == 2 && p[3] != CARP_AUTHLEN && len == 16 + 4 * (size_t)p[3];
+	/* No CARP implementation sends anything but 36 bytes, so a VRRPv2 length wins, also
+	 * for count 7 (44 bytes), where CARP's authlen would sit. */
+	return p[0] >> 4 == 2 && len == 16 + 4 * (size_t)p[3];
 }
 
 enum carp_drop

@@ -416,6 +416,22 @@ test_keepalived_captures_are_vrrp(void **state)
 }
 
 static void
+test_vrrpv2_with_seven_addresses_is_vrrp_not_carp(void **state)
+{
+	/* 8 + 7 * 4 + 8 = 44 bytes; count 7 sits where CARP has authlen 7, and with no VRRP
+	 * authentication the first 36 bytes even carry a valid CARP checksum. */
+	struct fixture *fx = *state;
+	uint8_t p[44] = { 0x21, 1, 150, 7, 0, 1 };
+	struct carp_rx_frame rx = { .family = 4, .ttl = 255, .carp = p, .carp_len = sizeof(p) };
+	struct carp_hdr h;
+
+	for (int i = 0; i < 7; i++)
+		p[8 + 4 * i] = 10, p[11 + 4 * i] = (uint8_t)i;
+	refresh_cksum(p);
+	assert_int_equal(carp_advert_verify(&rx, lookup_vhid1_v4, fx, &h), CARP_DROP_VRRP);
+}
+
+static void
 test_every_drop_reason_has_a_name_and_explanation(void **state)
 {
 	(void)state;
@@ -451,6 +467,7 @@ main(void)
 		cmocka_unit_test(test_ucarp_capture_every_advert_verifies),
 		cmocka_unit_test(test_ucarp_capture_wrong_passphrase_is_badauth),
 		T(test_keepalived_captures_are_vrrp),
+		T(test_vrrpv2_with_seven_addresses_is_vrrp_not_carp),
 		cmocka_unit_test(test_every_drop_reason_has_a_name_and_explanation),
 	};
 
