@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef CARP_CONFIG_H
+#define CARP_CONFIG_H
+
+/**
+ * @file
+ * The node configuration: one YAML file (docs/CONFIG.md) turned into a validated struct.
+ *
+ * Loading is all or nothing. Every check runs before anything is returned, so a file with
+ * five mistakes yields five messages in one go, each "FILE:LINE:COL: key 'KEY': MESSAGE;
+ * valid: WHAT", and never a half-filled config. A returned config is never modified
+ * afterwards: a reload loads a new one and swaps pointers, so readers need no locks.
+ *
+ * Pure C (libyaml and the protocol core's types); no DPDK.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "carp_fsm.h"
+#include "carp_hmac.h"
+
+#define CARP_CONFIG_NAME_MAX 15    /* port name length: fits IFNAMSIZ, logs and telemetry */
+#define CARP_CONFIG_PORTS_MAX 32   /* Debian's DPDK is built with RTE_MAX_ETHPORTS 32 */
+#define CARP_CONFIG_VIPS_MAX 64    /* per VHID, both families together */
+#define CARP_CONFIG_FILE_MAX (1u << 20) /* bigger files are refused unread */
+
+/** Log levels, numbered as syslog's LOG_EMERG..LOG_DEBUG (DPDK's RTE_LOG_* are one more). */
+#define CARP_CONFIG_LOG_LIST(X) \
+	X(EMERG, "emerg") \
+	X(ALERT, "alert") \
+	X(CRIT, "crit") \
+	X(ERR, "err") \
+	X(WARNING, "warning") \
+	X(NOTICE, "notice") \
+	X(INFO, "info") \
+	X(DEBUG, "debug")
+
+#define CARP_CONFIG_ENUM_LOG(e, s) CARP_LOG_##e,
+enum carp_config_log_level { CARP_CONFIG_LOG_LIST(CARP_CONFIG_ENUM_LOG) CARP_LOG_COUNT };
+#undef CARP_CONFIG_ENUM_LOG
+
+/** What a worker lcore does when its queues are empty. */
+#define CARP_CONFIG_IDLE_LIST(X) \
+	X(POLL, "poll")         /* busy polling: lowest latency, one core per lcore */ \
+	X(ADAPTIVE, "adaptive") /* back off when idle: several instances share a few cores */
+
+#define CARP_CONFIG_ENUM_IDLE(e, s) CARP_IDLE_##e,
+enum carp_config_idle { CARP_CONFIG_IDLE_LIST(CARP_CONFIG_ENUM_IDLE) CARP_IDLE_COUNT };
+#undef CARP_CONFIG_ENUM_IDLE
+
+/** Node-wide settings and the defaults VHIDs inherit. */
+struct carp_config_global {
+	enum carp_config_log_level log_level; /* default info */
+	enum carp_config_idle idle;           /* default poll */
+	bool preempt;                         /* default for VHIDs; default false as on the BSDs */
+	enum carp_profile profile;            /* default for VHIDs; default openbsd */
+	uint32_t mbufs;                       /* mbuf pool size per socket, default 8191 */
+	bool telemetry;                       /* default true */
+};
+
+/** An address with its prefix length; a VIP only uses family and address. */
+struct carp_config_addr {
+	uint8_t family;    /* 4 or 6, as carp_fsm_advert */
+	uint8_t prefixlen; /* port addresses: 1..32 or 1..128; VIPs: 32 or 128 */
+	union {
+		uint32_t v4;        /* host order */
+		struct carp_in6 v6; /* network order */
+	};
+};
+
+struct carp_config_port {
+	char name[CARP_CONFIG_NAME_MAX + 1];
+	char *device;                   /* EAL device argument as written: PCI address or vdev */
+	struct carp_config_addr *addrs; /* the port's own addresses, at least one IPv4 */
+	unsigned int n_addrs;
+	uint16_t mtu;                   /* default 1500 */
+	uint16_t rx_desc;               /* default 1024 */
+	uint16_t tx_desc;               /* default 1024 */
+	bool promiscuous;               /* default false */
+	unsigned int line;              /* where the port starts in the file, for later messages */
+};
+
+struct carp_config_vhid {
+	uint8_t vhid;
+	unsigned int port;              /* index into carp_config.ports */
+	uint8_t advbase;                /* default 1 */
+	uint8_t advskew;                /* default 0 */
+	bool preempt;                   /* default global.preempt */
+	enum carp_profile profile;      /* default global.profile */
+	bool has_key;                   /* false: passphrase "" (all-zero key, no authentication) */
+	struct carp_key key;            /* passphrase bytes, zero padded to 20 */
+	uint32_t *vip4;                 /* host order, as configured */
+	unsigned int n_vip4;
+	struct carp_in6 *vip6;          /* as configured */
+	unsigned int n_vip6;
+	unsigned int line;              /* where the VHID starts in the file */
+};
+
+struct carp_config {
+	struct carp_config_global global;
+	struct carp_config_port *ports;
+	unsigned int n_ports;
+	struct carp_config_vhid *vhids; /* in file order */
+	unsigned int n_vhids;
+};
+
+/** One problem found in a configuration file. */
+struct carp_config_error {
+	unsigned int line;   /* 1-based; 0 when the problem has no position (unreadable file) */
+	unsigned int column; /* 1-based */
+	char *text;          /* the full message, without a trailing newline */
+};
+
+/**
+ * Problems found by one load, sorted by position. Zero-initialise before first use
+ * (`struct carp_config_errors errs = {0};`); a load empties it before filling it.
+ */
+struct carp_config_errors {
+	struct carp_config_error *v;
+	unsigned int n;
+	unsigned int cap; /* private */
+};
+
+/**
+ * Load and validate the configuration file @p path.
+ *
+ * A relative passphrase_file is taken relative to the directory of @p path, so a config
+ * and its key files can move together.
+ *
+ * @param path file to read (at most CARP_CONFIG_FILE_MAX bytes).
+ * @param out receives the config on success (free it with carp_config_free); NULL on
+ *   failure: a partial config is never returned.
+ * @param errs receives every problem found, not only the first; may be NULL.
+ * @return 0; -EINVAL when the file has problems; a negative errno when it cannot be read
+ *   (-ENOENT, -EACCES, -EISDIR, -EIO, ..., -ENODEV for a device or FIFO, -EFBIG over
+ *   CARP_CONFIG_FILE_MAX), with one position-less message in @p errs; -ENOMEM.
+ */
+int carp_config_load(const char *path, struct carp_config **out,
+		     struct carp_config_errors *errs);
+
+/**
+ * Same as carp_config_load on text held in memory (tests, configs from other sources).
+ *
+ * @param text NUL-terminated YAML.
+ * @param name_for_errors what messages call the file (e.g. "<string>").
+ * A relative passphrase_file is taken relative to the current directory.
+ */
+int carp_config_load_string(const char *text, const char *name_for_errors,
+			    struct carp_config **out, struct carp_config_errors *errs);
+
+/** Free a config from a load, wiping the keys first. NULL is a no-op. */
+void carp_config_free(struct carp_config *c);
+
+/** Free the messages of @p e and zero it for reuse. NULL is a no-op. */
+void carp_config_errors_free(struct carp_config_errors *e);
+
+/** Print every message of @p e to @p fp, one per line. */
+void carp_config_errors_print(const struct carp_config_errors *e, FILE *fp);
+
+/** The port called @p name, or NULL. */
+const struct carp_config_port *carp_config_port_by_name(const struct carp_config *c,
+							 const char *name);
+
+/** The VHID @p vhid on the port at index @p port, or NULL. */
+const struct carp_config_vhid *carp_config_vhid_find(const struct carp_config *c,
+						      unsigned int port, uint8_t vhid);
+
+/** "emerg" .. "debug"; "?" when out of range. */
+const char *carp_config_log_level_name(enum carp_config_log_level l);
+
+/** "poll" or "adaptive"; "?" when out of range. */
+const char *carp_config_idle_name(enum carp_config_idle i);
+
+#endif

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Checks that relate several values: names and devices unique, VHIDs pointing at ports,
+ * VIPs inside their port's subnets and owned by one VHID, the limits of the ucarp profile.
+ * A value whose own check failed has its mark at line 0 and is skipped here, so one typo
+ * gives one message, not a cascade. The later of two clashing entries is the one reported,
+ * with the line of the earlier one: that is usually the one just added.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config_internal.h"
+
+#define ADDR_STR 64
+
+/*
+ * Two ports on one subnet would make the forwarding table and the choice of port for a VIP
+ * ambiguous. Finds the first address of an earlier port whose subnet overlaps @p x.
+ */
+static bool
+find_overlap(const struct cfg_ctx *ctx, unsigned int i, const struct carp_config_addr *x,
+	     unsigned int *port, unsigned int *addr)
+{
+	for (unsigned int o = 0; o < i; o++) {
+		const struct carp_config_port *q = &ctx->cfg->ports[o];
+
+		if (!ctx->psrc[o].addrs_ok)
+			continue;
+		for (unsigned int j = 0; j < q->n_addrs; j++) {
+			if (cfg_prefix_overlaps(&q->addrs[j], x)) {
+				*port = o;
+				*addr = j;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void
+check_port_addrs(struct cfg_ctx *ctx, unsigned int i)
+{
+	const struct carp_config_port *p = &ctx->cfg->ports[i];
+	const struct cfg_port_src *s = &ctx->psrc[i];
+	char a[ADDR_STR], net[ADDR_STR];
+	unsigned int o, j;
+
+	for (unsigned int k = 0; k < p->n_addrs; k++) {
+		const struct carp_config_addr *x = &p->addrs[k];
+		const char *res = cfg_addr_reserved_in(x, x);
+		bool dup = false;
+
+		if (res) {
+			cfg_error(ctx, s->addr_at[k], "addresses", "a host address of the subnet",
+				  "%s is the %s address of %s", cfg_addr_str(x, a, sizeof(a)), res,
+				  cfg_subnet_str(x, net, sizeof(net)));
+			continue;
+		}
+		for (unsigned int d = 0; d < k && !dup; d++) {
+			if (!cfg_addr_equal(&p->addrs[d], x))
+				continue;
+			cfg_error(ctx, s->addr_at[k], "addresses", "each address once",
+				  "%s is listed twice (first at %u:%u)",
+				  cfg_addr_str(x, a, sizeof(a)), s->addr_at[d].line,
+				  s->addr_at[d].col);
+			dup = true;
+		}
+		if (dup)
+			continue;
+		if (find_overlap(ctx, i, x, &o, &j)) {
+			const struct carp_config_port *q = &ctx->cfg->ports[o];
+			char other[ADDR_STR];
+
+			cfg_error(ctx, s->addr_at[k], "addresses", "ports on separate subnets",
+				  "subnet %s overlaps %s of port '%s' (line %u)",
+				  cfg_subnet_str(x, net, sizeof(net)),
+				  cfg_subnet_str(&q->addrs[j], other, sizeof(other)), q->name,
+				  ctx->psrc[o].addr_at[j].line);
+		}
+	}
+}
+
+static void
+check_ports(struct cfg_ctx *ctx)
+{
+	const struct carp_config *c = ctx->cfg;
+
+	for (unsigned int i = 0; i < c->n_ports; i++) {
+		const struct cfg_port_src *s = &ctx->psrc[i];
+
+		for (unsigned int j = 0; j < i; j++) {
+			const struct cfg_port_src *o = &ctx->psrc[j];
+
+			if (s->name.line && o->name.line &&
+			    strcmp(c->ports[i].name, c->ports[j].name) == 0)
+				cfg_error(ctx, s->name, "name", "a name no other port uses",
+					  "port name '%s' is already used by the port at line %u",
+					  c->ports[i].name, o->at.line);
+			/* The EAL keys devices by name: a second probe of one would fail. */
+			if (s->device.line && o->device.line && strcmp(s->devname, o->devname) == 0)
+				cfg_error(ctx, s->device, "device", "a device no other port uses",
+					  "device '%s' is already used by port '%s' (line %u)",
+					  s->devname, c->ports[j].name, o->device.line);
+		}
+		if (s->addrs_ok)
+			check_port_addrs(ctx, i);
+	}
+}
+
+static bool
+all_ports_named(const struct cfg_ctx *ctx)
+{
+	for (unsigned int i = 0; i < ctx->cfg->n_ports; i++)
+		if (!ctx->psrc[i].name.line)
+			return false;
+	return ctx->cfg->n_ports > 0;
+}
+
+static void
+resolve_port(struct cfg_ctx *ctx, struct carp_config_vhid *v, struct cfg_vhid_src *s)
+{
+	const struct carp_config *c = ctx->cfg;
+	char names[CARP_CONFIG_PORTS_MAX * (CARP_CONFIG_NAME_MAX + 2) + 1] = "";
+	size_t o = 0;
+
+	if (!s->port.line)
+		return;
+	for (unsigned int i = 0; i < c->n_ports; i++) {
+		if (ctx->psrc[i].name.line && strcmp(c->ports[i].name, s->port_name) == 0) {
+			v->port = i;
+			s->port_ok = true;
+			return;
+		}
+	}
+	/* With a port whose own name was rejected, "unknown port" might be that one. */
+	if (!all_ports_named(ctx))
+		return;
+	for (unsigned int i = 0; i < c->n_ports && o < sizeof(names); i++)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", i ? ", " : "",
+				      c->ports[i].name);
+	cfg_error(ctx, s->port, "port", names, "no port is named '%.40s'", s->port_name);
+}
+
+static void
+check_vip(struct cfg_ctx *ctx, unsigned int vi, const struct carp_config_addr *vip,
+	  struct cfg_mark at)
+{
+	const struct carp_config_vhid *v = &ctx->cfg->vhids[vi];
+	const struct carp_config_port *p = &ctx->cfg->ports[v->port];
+	const struct carp_config_addr *in = NULL;
+	char a[ADDR_STR], valid[512] = "an address in ";
+	size_t o = strlen(valid);
+	unsigned int n_family = 0;
+
+	cfg_addr_str(vip, a, sizeof(a));
+	for (unsigned int k = 0; k < p->n_addrs; k++) {
+		const struct carp_config_addr *x = &p->addrs[k];
+		char net[ADDR_STR];
+
+		if (x->family != vip->family)
+			continue;
+		if (cfg_addr_equal(x, vip)) {
+			/* The VIP moves to the peer on failover; the port's address must stay. */
+			cfg_error(ctx, at, "vips", "an address of the subnet the port does not use",
+				  "%s is an address of port '%s' itself", a, p->name);
+			return;
+		}
+		if (!in && cfg_prefix_contains(x, vip))
+			in = x;
+		cfg_subnet_str(x, net, sizeof(net));
+		if (o < sizeof(valid))
+			o += (size_t)snprintf(valid + o, sizeof(valid) - o, "%s%s",
+					      n_family ? ", " : "", net);
+		n_family++;
+	}
+	if (n_family == 0) {
+		cfg_error(ctx, at, "vips", vip->family == 4 ? "an IPv4 address on the port first" :
+			  "an IPv6 ADDRESS/LENGTH in the port's addresses first",
+			  "port '%s' has no IPv%u address, so it cannot carry IPv%u VIP %s",
+			  p->name, vip->family, vip->family, a);
+		return;
+	}
+	if (in == NULL) {
+		/* ARP and ND only answer on-link: a VIP off the port's subnets is unreachable. */
+		cfg_error(ctx, at, "vips", valid, "%s is outside every IPv%u subnet of port '%s'",
+			  a, vip->family, p->name);
+		return;
+	}
+	if (cfg_addr_reserved_in(in, vip)) {
+		char net[ADDR_STR];
+
+		cfg_error(ctx, at, "vips", "a host address of the subnet",
+			  "%s is the %s address of %s", a, cfg_addr_reserved_in(in, vip),
+			  cfg_subnet_str(in, net, sizeof(net)));
+	}
+}
+
+static struct carp_config_addr
+vip_at(const struct carp_config_vhid *v, unsigned int k)
+{
+	struct carp_config_addr a = { 0 };
+
+	if (k < v->n_vip4) {
+		a.family = 4;
+		a.prefixlen = 32;
+		a.v4 = v->vip4[k];
+	} else {
+		a.family = 6;
+		a.prefixlen = 128;
+		a.v6 = v->vip6[k - v->n_vip4];
+	}
+	return a;
+}
+
+static struct cfg_mark
+vip_mark(const struct carp_config_vhid *v, const struct cfg_vhid_src *s, unsigned int k)
+{
+	return k < v->n_vip4 ? s->vip4_at[k] : s->vip6_at[k - v->n_vip4];
+}
+
+/* Is VIP k of VHID vi already held by an earlier VIP of it, or of an earlier VHID? */
+static bool
+vip_taken(struct cfg_ctx *ctx, unsigned int vi, unsigned int k)
+{
+	const struct carp_config_vhid *v = &ctx->cfg->vhids[vi];
+	struct carp_config_addr x = vip_at(v, k);
+	char a[ADDR_STR];
+
+	cfg_addr_str(&x, a, sizeof(a));
+	for (unsigned int j = 0; j < k; j++) {
+		struct carp_config_addr y = vip_at(v, j);
+
+		if (cfg_addr_equal(&x, &y)) {
+			struct cfg_mark first = vip_mark(v, &ctx->vsrc[vi], j);
+
+			cfg_error(ctx, vip_mark(v, &ctx->vsrc[vi], k), "vips", "each VIP once",
+				  "%s is listed twice (first at %u:%u)", a, first.line, first.col);
+			return true;
+		}
+	}
+	/* Two VHIDs answering ARP for one address would fight over it on the segment. */
+	for (unsigned int w = 0; w < vi; w++) {
+		const struct carp_config_vhid *o = &ctx->cfg->vhids[w];
+
+		if (!ctx->vsrc[w].vips_ok)
+			continue;
+		for (unsigned int j = 0; j < o->n_vip4 + o->n_vip6; j++) {
+			struct carp_config_addr y = vip_at(o, j);
+
+			if (!cfg_addr_equal(&x, &y))
+				continue;
+			cfg_error(ctx, vip_mark(v, &ctx->vsrc[vi], k), "vips",
+				  "a VIP that no other VHID holds",
+				  "%s already belongs to vhid %u (line %u)", a, o->vhid,
+				  vip_mark(o, &ctx->vsrc[w], j).line);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+check_vips(struct cfg_ctx *ctx, unsigned int vi)
+{
+	const struct carp_config_vhid *v = &ctx->cfg->vhids[vi];
+	const struct cfg_vhid_src *s = &ctx->vsrc[vi];
+
+	for (unsigned int k = 0; k < v->n_vip4 + v->n_vip6; k++) {
+		struct carp_config_addr x = vip_at(v, k);
+
+		if (vip_taken(ctx, vi, k))
+			continue;
+		if (s->port_ok && ctx->psrc[v->port].addrs_ok)
+			check_vip(ctx, vi, &x, vip_mark(v, s, k));
+	}
+	/* ucarp hashes its single --addr (spec §3.3, §11): any other list breaks the HMAC. */
+	if (v->profile == CARP_PROFILE_UCARP && !s->profile_bad &&
+	    (v->n_vip4 != 1 || v->n_vip6 != 0))
+		cfg_error(ctx, s->vips, "vips", "exactly one IPv4 VIP with profile ucarp",
+			  "profile ucarp: ucarp carries one IPv4 address and no IPv6, and hashes "
+			  "only that one; this VHID has %u IPv4 and %u IPv6 VIPs",
+			  v->n_vip4, v->n_vip6);
+}
+
+static void
+check_vhid(struct cfg_ctx *ctx, unsigned int vi)
+{
+	struct carp_config_vhid *v = &ctx->cfg->vhids[vi];
+	struct cfg_vhid_src *s = &ctx->vsrc[vi];
+
+	resolve_port(ctx, v, s);
+	if (s->vhid.line && s->port_ok) {
+		for (unsigned int w = 0; w < vi; w++) {
+			const struct carp_config_vhid *o = &ctx->cfg->vhids[w];
+
+			if (!ctx->vsrc[w].vhid.line || !ctx->vsrc[w].port_ok ||
+			    o->port != v->port || o->vhid != v->vhid)
+				continue;
+			cfg_error(ctx, s->vhid, "vhid", "a VHID number unused on this port",
+				  "vhid %u is already configured on port '%s' at line %u", v->vhid,
+				  ctx->cfg->ports[v->port].name, ctx->vsrc[w].vhid.line);
+			break;
+		}
+	}
+	/* advbase 0 means an interval of advskew/256 s: 0/256 would flood the segment. */
+	if (s->advbase.line && v->advbase == 0 && v->advskew == 0 && !s->advskew_bad)
+		cfg_error(ctx, s->advbase, "advbase", "advskew 1..254 with advbase 0, or advbase "
+			  "1..255", "advbase 0 with advskew 0 would advertise without pause "
+			  "(the interval is advskew/256 s)");
+	if (s->vips_ok)
+		check_vips(ctx, vi);
+	cfg_vhid_key(ctx, v, s);
+}
+
+void
+cfg_validate(struct cfg_ctx *ctx)
+{
+	check_ports(ctx);
+	for (unsigned int i = 0; i < ctx->cfg->n_vhids && !ctx->oom; i++)
+		check_vhid(ctx, i);
+}

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The libyaml document walk: one function per mapping of the schema (docs/CONFIG.md). Each
+ * value is checked on its own here (type, range, syntax) and its position kept in the src
+ * arrays; checks that relate several values are config_validate.c's. A bad value leaves
+ * its mark at line 0 so later checks skip it instead of piling up follow-on errors.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_internal.h"
+
+enum { G_LOG_LEVEL, G_IDLE, G_PREEMPT, G_PROFILE, G_MBUFS, G_TELEMETRY, G_N };
+static const char *const global_keys[G_N] = {
+	"log_level", "idle", "preempt", "profile", "mbufs", "telemetry",
+};
+
+enum { P_NAME, P_DEVICE, P_ADDRESSES, P_MTU, P_RX_DESC, P_TX_DESC, P_PROMISC, P_N };
+static const char *const port_keys[P_N] = {
+	"name", "device", "addresses", "mtu", "rx_desc", "tx_desc", "promiscuous",
+};
+
+enum { V_VHID, V_PORT, V_ADVBASE, V_ADVSKEW, V_PREEMPT, V_PROFILE, V_PASS, V_PASSFILE,
+       V_VIPS, V_N };
+static const char *const vhid_keys[V_N] = {
+	"vhid", "port", "advbase", "advskew", "preempt", "profile", "passphrase",
+	"passphrase_file", "vips",
+};
+
+enum { T_GLOBAL, T_PORTS, T_VHIDS, T_N };
+static const char *const top_keys[T_N] = { "global", "ports", "vhids" };
+
+static void
+walk_global(struct cfg_ctx *ctx, yaml_node_t *map)
+{
+	struct carp_config_global *g = &ctx->cfg->global;
+	yaml_node_t *v[G_N];
+	unsigned long u;
+	unsigned int e;
+
+	if (cfg_is_null(map))
+		return; /* "global:" with nothing under it: all defaults */
+	if (!cfg_map_collect(ctx, map, "global", global_keys, G_N, v, NULL))
+		return;
+	if (v[G_LOG_LEVEL] &&
+	    cfg_get_enum(ctx, v[G_LOG_LEVEL], "log_level", cfg_log_names, CARP_LOG_COUNT, &e))
+		g->log_level = (enum carp_config_log_level)e;
+	if (v[G_IDLE] && cfg_get_enum(ctx, v[G_IDLE], "idle", cfg_idle_names, CARP_IDLE_COUNT, &e))
+		g->idle = (enum carp_config_idle)e;
+	if (v[G_PREEMPT])
+		cfg_get_bool(ctx, v[G_PREEMPT], "preempt", &g->preempt);
+	if (v[G_PROFILE])
+		cfg_get_profile(ctx, v[G_PROFILE], "profile", &g->profile);
+	if (v[G_MBUFS] && cfg_get_uint(ctx, v[G_MBUFS], "mbufs", 1023, 1048575, &u))
+		g->mbufs = (uint32_t)u;
+	if (v[G_TELEMETRY])
+		cfg_get_bool(ctx, v[G_TELEMETRY], "telemetry", &g->telemetry);
+}
+
+static bool
+name_ok(const char *s, size_t len)
+{
+	if (len < 1 || len > CARP_CONFIG_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static void
+walk_addresses(struct cfg_ctx *ctx, yaml_node_t *seq, struct carp_config_port *p,
+	       struct cfg_port_src *s)
+{
+	const char *valid = "one or more ADDRESS/LENGTH, at least one IPv4";
+	yaml_node_item_t *it;
+	unsigned int n = 0;
+	bool v4 = false;
+
+	it = cfg_seq_items(ctx, seq, "addresses", 1, ~0u, valid, &n);
+	if (it == NULL)
+		return;
+	p->addrs = calloc(n, sizeof(*p->addrs));
+	s->addr_at = calloc(n, sizeof(*s->addr_at));
+	if (p->addrs == NULL || s->addr_at == NULL) {
+		ctx->oom = true;
+		return;
+	}
+	s->addrs_ok = true;
+	for (unsigned int i = 0; i < n; i++) {
+		yaml_node_t *a = cfg_node(ctx, it[i]);
+		const char *text, *why;
+		char show[64];
+		size_t len;
+
+		if (!cfg_get_str(ctx, a, "addresses", &text, &len)) {
+			s->addrs_ok = false;
+			continue;
+		}
+		why = cfg_parse_prefix(text, &p->addrs[p->n_addrs]);
+		if (why) {
+			cfg_error(ctx, cfg_mark_of(a), "addresses", "ADDRESS/LENGTH such as "
+				  "10.99.0.2/24 or 2001:db8::2/64", "'%s': %s",
+				  cfg_show(a, show, sizeof(show)), why);
+			s->addrs_ok = false;
+			continue;
+		}
+		v4 |= p->addrs[p->n_addrs].family == 4;
+		s->addr_at[p->n_addrs++] = cfg_mark_of(a);
+	}
+	/* ARP, gratuitous ARP and IPv4 adverts need an IPv4 source on every port. */
+	if (s->addrs_ok && !v4)
+		cfg_error(ctx, cfg_mark_of(seq), "addresses", valid,
+			  "the port has no IPv4 address");
+}
+
+static void
+walk_port(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_port *p,
+	  struct cfg_port_src *s)
+{
+	yaml_node_t *v[P_N];
+	const char *text, *why;
+	char show[64];
+	unsigned long u;
+	size_t len;
+
+	p->mtu = 1500;
+	p->rx_desc = 1024;
+	p->tx_desc = 1024;
+	s->at = cfg_mark_of(map);
+	p->line = s->at.line;
+	if (!cfg_map_collect(ctx, map, "ports", port_keys, P_N, v, NULL))
+		return;
+	if (cfg_require(ctx, map, v[P_NAME], "name", "this port",
+			"1..15 letters, digits, '_' or '-'") &&
+	    cfg_get_str(ctx, v[P_NAME], "name", &text, &len)) {
+		if (!name_ok(text, len)) {
+			cfg_error(ctx, cfg_mark_of(v[P_NAME]), "name",
+				  "1..15 letters, digits, '_' or '-'", "'%s' is not a port name",
+				  cfg_show(v[P_NAME], show, sizeof(show)));
+		} else {
+			memcpy(p->name, text, len + 1);
+			s->name = cfg_mark_of(v[P_NAME]);
+		}
+	}
+	if (cfg_require(ctx, map, v[P_DEVICE], "device", "this port",
+			"a PCI address or a virtual device with its arguments") &&
+	    cfg_get_str(ctx, v[P_DEVICE], "device", &text, &len)) {
+		why = cfg_parse_device(text, s->devname, sizeof(s->devname));
+		if (why)
+			cfg_error(ctx, cfg_mark_of(v[P_DEVICE]), "device",
+				  "a PCI address such as 0000:03:00.0 or a virtual device such as "
+				  "net_tap0,iface=carp0", "'%s': %s",
+				  cfg_show(v[P_DEVICE], show, sizeof(show)), why);
+		else if ((p->device = strdup(text)) == NULL)
+			ctx->oom = true;
+		else
+			s->device = cfg_mark_of(v[P_DEVICE]);
+	}
+	if (cfg_require(ctx, map, v[P_ADDRESSES], "addresses", "this port",
+			"one or more ADDRESS/LENGTH, at least one IPv4"))
+		walk_addresses(ctx, v[P_ADDRESSES], p, s);
+	if (v[P_MTU] && cfg_get_uint(ctx, v[P_MTU], "mtu", 68, 9600, &u))
+		p->mtu = (uint16_t)u;
+	if (v[P_RX_DESC])
+		cfg_get_pow2(ctx, v[P_RX_DESC], "rx_desc", 64, 4096, &p->rx_desc);
+	if (v[P_TX_DESC])
+		cfg_get_pow2(ctx, v[P_TX_DESC], "tx_desc", 64, 4096, &p->tx_desc);
+	if (v[P_PROMISC])
+		cfg_get_bool(ctx, v[P_PROMISC], "promiscuous", &p->promiscuous);
+}
+
+static void
+walk_vips(struct cfg_ctx *ctx, yaml_node_t *seq, struct carp_config_vhid *v,
+	  struct cfg_vhid_src *s)
+{
+	char valid[64], show[64];
+	yaml_node_item_t *it;
+	unsigned int n = 0;
+
+	snprintf(valid, sizeof(valid), "1..%u IPv4 or IPv6 addresses", CARP_CONFIG_VIPS_MAX);
+	it = cfg_seq_items(ctx, seq, "vips", 1, CARP_CONFIG_VIPS_MAX, valid, &n);
+	if (it == NULL)
+		return;
+	v->vip4 = calloc(n, sizeof(*v->vip4));
+	v->vip6 = calloc(n, sizeof(*v->vip6));
+	s->vip4_at = calloc(n, sizeof(*s->vip4_at));
+	s->vip6_at = calloc(n, sizeof(*s->vip6_at));
+	if (!v->vip4 || !v->vip6 || !s->vip4_at || !s->vip6_at) {
+		ctx->oom = true;
+		return;
+	}
+	s->vips_ok = true;
+	for (unsigned int i = 0; i < n; i++) {
+		yaml_node_t *a = cfg_node(ctx, it[i]);
+		struct carp_config_addr addr;
+		const char *text, *why;
+		size_t len;
+
+		if (!cfg_get_str(ctx, a, "vips", &text, &len)) {
+			s->vips_ok = false;
+			continue;
+		}
+		why = cfg_parse_ip(text, &addr);
+		if (why) {
+			cfg_error(ctx, cfg_mark_of(a), "vips", "an address such as 10.99.0.1 or "
+				  "2001:db8::1", "'%s': %s", cfg_show(a, show, sizeof(show)), why);
+			s->vips_ok = false;
+		} else if (addr.family == 4) {
+			s->vip4_at[v->n_vip4] = cfg_mark_of(a);
+			v->vip4[v->n_vip4++] = addr.v4;
+		} else {
+			s->vip6_at[v->n_vip6] = cfg_mark_of(a);
+			v->vip6[v->n_vip6++] = addr.v6;
+		}
+	}
+	s->vips = cfg_mark_of(seq);
+}
+
+static void
+walk_vhid(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_vhid *v,
+	  struct cfg_vhid_src *s)
+{
+	struct cfg_mark key_at[V_N];
+	yaml_node_t *n[V_N];
+	unsigned long u;
+
+	v->advbase = 1;
+	v->preempt = ctx->cfg->global.preempt;
+	v->profile = ctx->cfg->global.profile;
+	s->at = cfg_mark_of(map);
+	v->line = s->at.line;
+	if (!cfg_map_collect(ctx, map, "vhids", vhid_keys, V_N, n, key_at))
+		return;
+	s->pass_key = key_at[V_PASS];
+	s->passfile_key = key_at[V_PASSFILE];
+	if (cfg_require(ctx, map, n[V_VHID], "vhid", "this VHID", "an integer 1..255") &&
+	    cfg_get_uint(ctx, n[V_VHID], "vhid", 1, 255, &u)) {
+		v->vhid = (uint8_t)u;
+		s->vhid = cfg_mark_of(n[V_VHID]);
+	}
+	if (cfg_require(ctx, map, n[V_PORT], "port", "this VHID", "the name of a port") &&
+	    cfg_get_str(ctx, n[V_PORT], "port", &s->port_name, &(size_t){ 0 }))
+		s->port = cfg_mark_of(n[V_PORT]);
+	if (n[V_ADVBASE] && cfg_get_uint(ctx, n[V_ADVBASE], "advbase", 0, 255, &u)) {
+		v->advbase = (uint8_t)u;
+		s->advbase = cfg_mark_of(n[V_ADVBASE]);
+	}
+	/* 255 is the bow-out value (spec §5.6): never configurable on the BSDs either. */
+	if (n[V_ADVSKEW]) {
+		if (cfg_get_uint(ctx, n[V_ADVSKEW], "advskew", 0, 254, &u))
+			v->advskew = (uint8_t)u;
+		else
+			s->advskew_bad = true;
+	}
+	if (n[V_PREEMPT])
+		cfg_get_bool(ctx, n[V_PREEMPT], "preempt", &v->preempt);
+	if (n[V_PROFILE] && !cfg_get_profile(ctx, n[V_PROFILE], "profile", &v->profile))
+		s->profile_bad = true;
+	/* Null is refused: "no authentication" must be written as passphrase: "". */
+	if (n[V_PASS] && cfg_get_str(ctx, n[V_PASS], "passphrase", &s->pass, &s->pass_len))
+		s->pass_at = cfg_mark_of(n[V_PASS]);
+	if (n[V_PASSFILE] &&
+	    cfg_get_str(ctx, n[V_PASSFILE], "passphrase_file", &s->passfile, &s->passfile_len))
+		s->passfile_at = cfg_mark_of(n[V_PASSFILE]);
+	if (cfg_require(ctx, map, n[V_VIPS], "vips", "this VHID",
+			"1..64 IPv4 or IPv6 addresses"))
+		walk_vips(ctx, n[V_VIPS], v, s);
+}
+
+static void
+walk_ports(struct cfg_ctx *ctx, yaml_node_t *seq)
+{
+	struct carp_config *c = ctx->cfg;
+	char keys[160], valid[200];
+	yaml_node_item_t *it;
+	unsigned int n = 0;
+
+	cfg_join(keys, sizeof(keys), port_keys, P_N);
+	snprintf(valid, sizeof(valid), "1..%u mappings with keys %s", CARP_CONFIG_PORTS_MAX, keys);
+	it = cfg_seq_items(ctx, seq, "ports", 1, CARP_CONFIG_PORTS_MAX, valid, &n);
+	if (it == NULL)
+		return;
+	c->ports = calloc(n, sizeof(*c->ports));
+	ctx->psrc = calloc(n, sizeof(*ctx->psrc));
+	if (c->ports == NULL || ctx->psrc == NULL) {
+		ctx->oom = true;
+		return;
+	}
+	c->n_ports = n;
+	for (unsigned int i = 0; i < n && !ctx->oom; i++)
+		walk_port(ctx, cfg_node(ctx, it[i]), &c->ports[i], &ctx->psrc[i]);
+}
+
+static void
+walk_vhids(struct cfg_ctx *ctx, yaml_node_t *seq)
+{
+	struct carp_config *c = ctx->cfg;
+	char keys[160], valid[200];
+	yaml_node_item_t *it;
+	unsigned int n = 0;
+
+	cfg_join(keys, sizeof(keys), vhid_keys, V_N);
+	snprintf(valid, sizeof(valid), "one or more mappings with keys %s", keys);
+	it = cfg_seq_items(ctx, seq, "vhids", 1, ~0u, valid, &n);
+	if (it == NULL)
+		return;
+	c->vhids = calloc(n, sizeof(*c->vhids));
+	ctx->vsrc = calloc(n, sizeof(*ctx->vsrc));
+	if (c->vhids == NULL || ctx->vsrc == NULL) {
+		ctx->oom = true;
+		return;
+	}
+	c->n_vhids = n;
+	for (unsigned int i = 0; i < n && !ctx->oom; i++)
+		walk_vhid(ctx, cfg_node(ctx, it[i]), &c->vhids[i], &ctx->vsrc[i]);
+}
+
+void
+cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
+{
+	struct carp_config_global *g = &ctx->cfg->global;
+	char keys[64], valid[96];
+	yaml_node_t *v[T_N];
+
+	g->log_level = CARP_LOG_INFO;
+	g->idle = CARP_IDLE_POLL;
+	g->preempt = false;
+	g->profile = CARP_PROFILE_OPENBSD;
+	g->mbufs = 8191;
+	g->telemetry = true;
+
+	cfg_join(keys, sizeof(keys), top_keys, T_N);
+	snprintf(valid, sizeof(valid), "a mapping with keys %s", keys);
+	if (cfg_is_null(root)) {
+		cfg_error(ctx, cfg_mark_of(root), NULL, valid, "the document is empty");
+		return;
+	}
+	if (root->type != YAML_MAPPING_NODE) {
+		cfg_error(ctx, cfg_mark_of(root), NULL, valid, "the top level is %s",
+			  cfg_kind(root));
+		return;
+	}
+	cfg_map_collect(ctx, root, NULL, top_keys, T_N, v, NULL);
+	/* global first: VHIDs inherit preempt and profile from it wherever it is written. */
+	if (v[T_GLOBAL])
+		walk_global(ctx, v[T_GLOBAL]);
+	if (cfg_require(ctx, root, v[T_PORTS], "ports", "the top level", "a list of ports"))
+		walk_ports(ctx, v[T_PORTS]);
+	if (cfg_require(ctx, root, v[T_VHIDS], "vhids", "the top level", "a list of VHIDs"))
+		walk_vhids(ctx, v[T_VHIDS]);
+}

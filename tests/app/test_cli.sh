@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# carp-dpdk's command line, as TAP: --help, --version, --check on good and bad configs,
+# and usage errors. None of these may start the EAL (no hugepages, no ports).
+# Usage: test_cli.sh CARP_DPDK_BINARY SOURCE_ROOT
+set -u
+bin=$1
+src=$2
+n=0
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# matches FILE REGEX: REGEX matches a line of FILE; the word EMPTY means FILE must be empty.
+matches() {
+	if [ "$2" = EMPTY ]; then [ ! -s "$1" ]; else grep -Eq -- "$2" "$1"; fi
+}
+
+# check NAME WANT_STATUS WANT_STDOUT WANT_STDERR -- ARGS...
+check() {
+	local name=$1 want=$2 out_re=$3 err_re=$4
+	shift 5
+	n=$((n + 1))
+	timeout 20 "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	local got=$?
+	if [ "$got" -eq "$want" ] && matches "$tmp/out" "$out_re" &&
+		matches "$tmp/err" "$err_re"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		echo "# exit $got (want $want); stdout:"; sed 's/^/#   /' "$tmp/out"
+		echo "# stderr:"; sed 's/^/#   /' "$tmp/err"
+		fails=$((fails + 1))
+	fi
+}
+
+echo "1..9"
+check help_exits_0_with_usage 0 '^Usage: .* -- -c FILE' EMPTY -- -- --help
+check version_names_dpdk 0 '^carp-dpdk [0-9.]+ \(DPDK 22\.11' EMPTY -- -- --version
+check check_shipped_config_valid 0 'configuration valid: 1 port\(s\), 1 VHID\(s\)' EMPTY \
+	-- -- --check -c "$src/config/carp.yaml"
+check check_shipped_peer_config_valid 0 'configuration valid' EMPTY \
+	-- -l 0 --no-huge -- --check -c "$src/config/carp-peer.yaml"
+printf 'ports:\n  - name: lan\n    device: net_null0\n    addresses: [10.0.0.2/24]\nvhids:\n  - vhid: 300\n    port: lan\n    passphrase: x\n    vips: [10.0.0.1]\n' >"$tmp/bad.yaml"
+check check_bad_config_names_file_line_col 1 EMPTY "bad\.yaml:6:[0-9]+: key 'vhid'" \
+	-- -- --check -c "$tmp/bad.yaml"
+check missing_config_file_is_an_error 1 EMPTY 'nope\.yaml' -- -- --check -c "$tmp/nope.yaml"
+check no_config_is_a_usage_error 2 EMPTY 'no configuration given' -- --
+check unknown_option_is_a_usage_error 2 EMPTY "unknown option '--frobnicate'" \
+	-- -- --frobnicate
+check dash_c_without_file_is_a_usage_error 2 EMPTY "needs a file name" -- -- -c
+[ "$fails" -eq 0 ]

@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Config loader tests. The shipped demo configs must load with the values the demo relies
+ * on; every file in bad/ must be refused with its message at the exact line and column,
+ * one message each (no follow-on errors), and no config handed out.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "carp_config.h"
+
+#define BAD_DIR CONFIG_TEST_DIR "/bad/"
+
+/* A config with one port and one VHID and nothing optional, for the tests to extend. */
+#define MINIMAL_PORT \
+	"ports:\n" \
+	"  - name: lan\n" \
+	"    device: net_tap0\n" \
+	"    addresses: [10.0.0.2/24]\n"
+
+static void
+assert_key(const struct carp_key *key, const char *pass)
+{
+	uint8_t want[CARP_KEY_LEN] = { 0 };
+
+	memcpy(want, pass, strlen(pass));
+	assert_memory_equal(key->bytes, want, CARP_KEY_LEN);
+}
+
+static struct carp_config *
+load_ok(const char *text)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c = NULL;
+	int rc = carp_config_load_string(text, "<test>", &c, &errs);
+
+	if (rc != 0)
+		carp_config_errors_print(&errs, stderr);
+	assert_int_equal(rc, 0);
+	assert_int_equal(errs.n, 0);
+	assert_non_null(c);
+	carp_config_errors_free(&errs);
+	return c;
+}
+
+static void
+test_shipped_config_yields_expected_values(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c = NULL;
+	const struct carp_config_vhid *v;
+	const struct carp_config_port *p;
+
+	(void)state;
+	assert_int_equal(carp_config_load(SHIPPED_CONFIG, &c, &errs), 0);
+	assert_int_equal(errs.n, 0);
+	assert_int_equal(c->global.log_level, CARP_LOG_INFO);
+	assert_int_equal(c->global.idle, CARP_IDLE_ADAPTIVE);
+	assert_false(c->global.preempt);
+	assert_int_equal(c->global.profile, CARP_PROFILE_OPENBSD);
+	assert_int_equal(c->global.mbufs, 8191);
+	assert_true(c->global.telemetry);
+
+	assert_int_equal(c->n_ports, 1);
+	p = &c->ports[0];
+	assert_string_equal(p->name, "lan");
+	assert_string_equal(p->device, "net_tap0,iface=carp0");
+	assert_int_equal(p->n_addrs, 1);
+	assert_int_equal(p->addrs[0].family, 4);
+	assert_int_equal(p->addrs[0].v4, 0x0a630002); /* 10.99.0.2 */
+	assert_int_equal(p->addrs[0].prefixlen, 24);
+	assert_int_equal(p->mtu, 1500);
+	assert_int_equal(p->rx_desc, 1024);
+	assert_int_equal(p->tx_desc, 1024);
+	assert_false(p->promiscuous);
+
+	assert_int_equal(c->n_vhids, 1);
+	v = &c->vhids[0];
+	assert_int_equal(v->vhid, 1);
+	assert_int_equal(v->port, 0);
+	assert_int_equal(v->advbase, 1);
+	assert_int_equal(v->advskew, 0);
+	assert_true(v->preempt);
+	assert_int_equal(v->profile, CARP_PROFILE_OPENBSD);
+	assert_true(v->has_key);
+	assert_key(&v->key, "carp-demo");
+	assert_int_equal(v->n_vip4, 1);
+	assert_int_equal(v->vip4[0], 0x0a630001); /* 10.99.0.1 */
+	assert_int_equal(v->n_vip6, 0);
+	carp_config_free(c);
+}
+
+static void
+test_shipped_peer_config_backs_up_the_same_vhid(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *a = NULL, *b = NULL;
+
+	(void)state;
+	assert_int_equal(carp_config_load(SHIPPED_CONFIG, &a, &errs), 0);
+	assert_int_equal(carp_config_load(SHIPPED_PEER_CONFIG, &b, &errs), 0);
+	assert_int_equal(errs.n, 0);
+	assert_int_equal(b->ports[0].addrs[0].v4, 0x0a630003); /* 10.99.0.3 */
+	assert_int_equal(b->ports[0].addrs[0].prefixlen, 24);
+	assert_string_not_equal(a->ports[0].device, b->ports[0].device);
+	assert_int_equal(b->vhids[0].advskew, 100);
+	assert_true(b->vhids[0].advskew > a->vhids[0].advskew);
+	/* Everything the HMAC covers must match, or the nodes drop each other's adverts. */
+	assert_int_equal(b->vhids[0].vhid, a->vhids[0].vhid);
+	assert_memory_equal(&b->vhids[0].key, &a->vhids[0].key, sizeof(struct carp_key));
+	assert_int_equal(b->vhids[0].n_vip4, 1);
+	assert_int_equal(b->vhids[0].vip4[0], a->vhids[0].vip4[0]);
+	carp_config_free(a);
+	carp_config_free(b);
+}
+
+static void
+test_defaults_apply_when_keys_are_left_out(void **state)
+{
+	struct carp_config *c = load_ok(MINIMAL_PORT
+					"vhids:\n"
+					"  - vhid: 7\n"
+					"    port: lan\n"
+					"    passphrase: secret\n"
+					"    vips: [10.0.0.1]\n");
+
+	(void)state;
+	assert_int_equal(c->global.log_level, CARP_LOG_INFO);
+	assert_int_equal(c->global.idle, CARP_IDLE_POLL);
+	assert_false(c->global.preempt);
+	assert_int_equal(c->global.profile, CARP_PROFILE_OPENBSD);
+	assert_int_equal(c->global.mbufs, 8191);
+	assert_true(c->global.telemetry);
+	assert_int_equal(c->ports[0].mtu, 1500);
+	assert_int_equal(c->ports[0].rx_desc, 1024);
+	assert_int_equal(c->ports[0].tx_desc, 1024);
+	assert_false(c->ports[0].promiscuous);
+	assert_int_equal(c->vhids[0].advbase, 1);
+	assert_int_equal(c->vhids[0].advskew, 0);
+	assert_false(c->vhids[0].preempt);
+	assert_int_equal(c->vhids[0].profile, CARP_PROFILE_OPENBSD);
+	carp_config_free(c);
+}
+
+static void
+test_vhids_inherit_global_defaults_wherever_global_is_written(void **state)
+{
+	/* global comes last on purpose: inheritance must not depend on key order. */
+	struct carp_config *c = load_ok(MINIMAL_PORT
+					"vhids:\n"
+					"  - vhid: 1\n"
+					"    port: lan\n"
+					"    passphrase: a\n"
+					"    vips: [10.0.0.1]\n"
+					"  - vhid: 2\n"
+					"    port: lan\n"
+					"    passphrase: b\n"
+					"    vips: [10.0.0.3]\n"
+					"    preempt: false\n"
+					"    profile: openbsd\n"
+					"global:\n"
+					"  preempt: yes\n"
+					"  profile: freebsd\n");
+
+	(void)state;
+	assert_true(c->vhids[0].preempt);
+	assert_int_equal(c->vhids[0].profile, CARP_PROFILE_FREEBSD);
+	assert_false(c->vhids[1].preempt);
+	assert_int_equal(c->vhids[1].profile, CARP_PROFILE_OPENBSD);
+	carp_config_free(c);
+}
+
+static void
+test_sub_second_advbase_and_ipv6_are_accepted(void **state)
+{
+	static const uint8_t vip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct carp_config *c = load_ok("ports:\n"
+					"  - name: lan\n"
+					"    device: \"03:00.1,txq_inline=128\"\n"
+					"    addresses: [10.0.0.2/24, \"2001:db8::2/64\"]\n"
+					"vhids:\n"
+					"  - vhid: 255\n"
+					"    port: lan\n"
+					"    advbase: 0\n"
+					"    advskew: 64\n"
+					"    passphrase: s\n"
+					"    vips: [\"2001:db8::1\", 10.0.0.1]\n");
+
+	(void)state;
+	assert_int_equal(c->ports[0].n_addrs, 2);
+	assert_int_equal(c->ports[0].addrs[1].family, 6);
+	assert_int_equal(c->ports[0].addrs[1].prefixlen, 64);
+	assert_int_equal(c->vhids[0].vhid, 255);
+	assert_int_equal(c->vhids[0].advbase, 0);
+	assert_int_equal(c->vhids[0].advskew, 64);
+	assert_int_equal(c->vhids[0].n_vip4, 1);
+	assert_int_equal(c->vhids[0].n_vip6, 1);
+	assert_memory_equal(c->vhids[0].vip6[0].b, vip6, 16);
+	carp_config_free(c);
+}
+
+static void
+test_empty_passphrase_means_no_authentication(void **state)
+{
+	struct carp_config *c = load_ok(MINIMAL_PORT
+					"vhids:\n"
+					"  - vhid: 1\n"
+					"    port: lan\n"
+					"    passphrase: \"\"\n"
+					"    vips: [10.0.0.1]\n");
+
+	(void)state;
+	assert_false(c->vhids[0].has_key);
+	assert_key(&c->vhids[0].key, "");
+	carp_config_free(c);
+}
+
+static void
+test_passphrase_of_19_bytes_is_kept_whole(void **state)
+{
+	struct carp_config *c = load_ok(MINIMAL_PORT
+					"vhids:\n"
+					"  - vhid: 1\n"
+					"    port: lan\n"
+					"    passphrase: abcdefghijklmnopqrs\n"
+					"    vips: [10.0.0.1]\n");
+
+	(void)state;
+	assert_key(&c->vhids[0].key, "abcdefghijklmnopqrs");
+	carp_config_free(c);
+}
+
+/* A scratch directory holding a config and its passphrase files. */
+struct scratch {
+	char dir[64];
+	char path[128];
+};
+
+static void
+scratch_write(struct scratch *s, const char *name, const char *text)
+{
+	FILE *fp;
+
+	snprintf(s->path, sizeof(s->path), "%s/%s", s->dir, name);
+	fp = fopen(s->path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int
+scratch_setup(void **state)
+{
+	struct scratch *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return -1;
+	strcpy(s->dir, "/tmp/carp-config-test.XXXXXX");
+	if (mkdtemp(s->dir) == NULL) {
+		free(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static int
+scratch_teardown(void **state)
+{
+	static const char *const files[] = { "carp.yaml", "key.pass", "cwd.pass", "abs.pass" };
+	struct scratch *s = *state;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(s->path, sizeof(s->path), "%s/%s", s->dir, files[i]);
+		unlink(s->path); /* each test writes only some of them */
+	}
+	rc = rmdir(s->dir);
+	free(s);
+	return rc;
+}
+
+#define PASSFILE_CONFIG(file) \
+	MINIMAL_PORT \
+	"vhids:\n" \
+	"  - vhid: 1\n" \
+	"    port: lan\n" \
+	"    passphrase_file: " file "\n" \
+	"    vips: [10.0.0.1]\n"
+
+/* Load scratch/carp.yaml with passphrase_file: key.pass holding @p content. */
+static struct carp_config *
+load_with_passfile(struct scratch *s, const char *content, struct carp_config_errors *errs)
+{
+	struct carp_config *c = NULL;
+
+	scratch_write(s, "key.pass", content);
+	scratch_write(s, "carp.yaml", PASSFILE_CONFIG("key.pass"));
+	carp_config_load(s->path, &c, errs);
+	return c;
+}
+
+static void
+test_passphrase_file_strips_one_trailing_newline(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c;
+
+	c = load_with_passfile(*state, "s3cret\n", &errs);
+	assert_non_null(c);
+	assert_true(c->vhids[0].has_key);
+	assert_key(&c->vhids[0].key, "s3cret");
+	carp_config_free(c);
+
+	c = load_with_passfile(*state, "no-newline", &errs);
+	assert_non_null(c);
+	assert_key(&c->vhids[0].key, "no-newline");
+	carp_config_free(c);
+
+	/* ucarp keeps a \r, and so must we to compute the same key from the same file. */
+	c = load_with_passfile(*state, "dos\r\n", &errs);
+	assert_non_null(c);
+	assert_key(&c->vhids[0].key, "dos\r");
+	carp_config_free(c);
+	assert_int_equal(errs.n, 0);
+}
+
+static void
+test_passphrase_file_uses_only_its_first_line(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c = load_with_passfile(*state, "first\nsecond line\n", &errs);
+
+	assert_non_null(c);
+	assert_key(&c->vhids[0].key, "first");
+	carp_config_free(c);
+}
+
+static void
+test_passphrase_file_is_relative_to_the_config_directory(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c;
+	char cwd[PATH_MAX];
+
+	/* The test's cwd is tests/config, so only the config's directory holds key.pass. */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_string_not_equal(cwd, ((struct scratch *)*state)->dir);
+	c = load_with_passfile(*state, "relative\n", &errs);
+	carp_config_errors_print(&errs, stderr);
+	assert_non_null(c);
+	assert_key(&c->vhids[0].key, "relative");
+	carp_config_free(c);
+}
+
+static void
+test_passphrase_file_of_a_string_config_is_relative_to_cwd(void **state)
+{
+	struct scratch *s = *state;
+	struct carp_config *c;
+	char cwd[PATH_MAX];
+
+	scratch_write(s, "cwd.pass", "from-cwd\n");
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(s->dir), 0);
+	c = load_ok(PASSFILE_CONFIG("cwd.pass"));
+	assert_int_equal(chdir(cwd), 0);
+	assert_key(&c->vhids[0].key, "from-cwd");
+	carp_config_free(c);
+}
+
+static void
+test_passphrase_file_with_absolute_path(void **state)
+{
+	struct scratch *s = *state;
+	struct carp_config *c;
+	char text[512];
+
+	scratch_write(s, "abs.pass", "absolute\n");
+	snprintf(text, sizeof(text), PASSFILE_CONFIG("%s"), s->path);
+	c = load_ok(text);
+	assert_key(&c->vhids[0].key, "absolute");
+	carp_config_free(c);
+}
+
+static void
+test_passphrase_file_longer_than_19_bytes_is_refused(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c = load_with_passfile(*state, "abcdefghijklmnopqrst\n", &errs);
+
+	assert_null(c);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(errs.v[0].line, 8);
+	assert_int_equal(errs.v[0].column, 22);
+	assert_non_null(strstr(errs.v[0].text, "key.pass' is 20 bytes; valid: at most 19 bytes"));
+	carp_config_errors_free(&errs);
+}
+
+static void
+test_passphrase_file_that_is_empty_is_refused(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c = load_with_passfile(*state, "", &errs);
+
+	assert_null(c);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.v[0].text, "is empty; for no authentication write"));
+	carp_config_errors_free(&errs);
+}
+
+static void
+test_missing_config_file_returns_enoent(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c = (struct carp_config *)&errs; /* must be reset to NULL */
+
+	(void)state;
+	assert_int_equal(carp_config_load(BAD_DIR "does-not-exist.yaml", &c, &errs), -ENOENT);
+	assert_null(c);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(errs.v[0].line, 0);
+	assert_string_equal(errs.v[0].text,
+			    BAD_DIR "does-not-exist.yaml: cannot read: No such file or directory");
+	carp_config_errors_free(&errs);
+}
+
+static void
+test_directory_as_config_returns_eisdir(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c;
+
+	(void)state;
+	assert_int_equal(carp_config_load(CONFIG_TEST_DIR, &c, &errs), -EISDIR);
+	assert_null(c);
+	assert_int_equal(errs.n, 1);
+	carp_config_errors_free(&errs);
+}
+
+static void
+test_every_error_is_reported_in_file_order(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(carp_config_load(BAD_DIR "multiple_errors.yaml", &c, &errs), -EINVAL);
+	assert_null(c);
+	assert_int_equal(errs.n, 3);
+	assert_int_equal(errs.v[0].line, 7);
+	assert_int_equal(errs.v[1].line, 9);
+	assert_int_equal(errs.v[2].line, 13);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	carp_config_errors_print(&errs, fp);
+	fclose(fp);
+	assert_string_equal(buf,
+		BAD_DIR "multiple_errors.yaml:7:10: key 'mtu': 20000 is out of range; "
+		"valid: an integer 68..9600\n"
+		BAD_DIR "multiple_errors.yaml:9:11: key 'vhid': 300 is out of range; "
+		"valid: an integer 1..255\n"
+		BAD_DIR "multiple_errors.yaml:13:14: key 'preempt': 'sometimes' is not a boolean; "
+		"valid: true, false, yes, no, on, off\n");
+	free(buf);
+	carp_config_errors_free(&errs);
+}
+
+static void
+test_a_load_replaces_the_errors_of_the_previous_one(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c;
+
+	(void)state;
+	assert_int_equal(carp_config_load(BAD_DIR "multiple_errors.yaml", &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 3);
+	assert_int_equal(carp_config_load(SHIPPED_CONFIG, &c, &errs), 0);
+	assert_int_equal(errs.n, 0);
+	carp_config_free(c);
+	/* Errors may also be ignored entirely. */
+	assert_int_equal(carp_config_load(BAD_DIR "vhid_range.yaml", &c, NULL), -EINVAL);
+	assert_null(c);
+	carp_config_errors_free(&errs);
+}
+
+static void
+test_string_config_errors_carry_the_given_name(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c;
+
+	(void)state;
+	assert_int_equal(carp_config_load_string("ports: 1\n", "inline", &c, &errs), -EINVAL);
+	assert_null(c);
+	assert_int_equal(errs.n, 2);
+	assert_string_equal(errs.v[0].text, "inline:1:1: key 'vhids': required key missing "
+			    "from the top level; valid: a list of VHIDs");
+	assert_non_null(strstr(errs.v[1].text, "inline:1:8: key 'ports': expected a sequence"));
+	carp_config_errors_free(&errs);
+}
+
+static void
+test_lookups_find_ports_and_vhids(void **state)
+{
+	struct carp_config *c = load_ok(MINIMAL_PORT
+					"  - name: wan\n"
+					"    device: net_tap1\n"
+					"    addresses: [10.1.0.2/24]\n"
+					"vhids:\n"
+					"  - {vhid: 5, port: wan, passphrase: x,"
+					"     vips: [10.1.0.1]}\n"
+					"  - {vhid: 5, port: lan, passphrase: y,"
+					"     vips: [10.0.0.1]}\n");
+
+	(void)state;
+	assert_ptr_equal(carp_config_port_by_name(c, "wan"), &c->ports[1]);
+	assert_null(carp_config_port_by_name(c, "dmz"));
+	assert_ptr_equal(carp_config_vhid_find(c, 0, 5), &c->vhids[1]);
+	assert_ptr_equal(carp_config_vhid_find(c, 1, 5), &c->vhids[0]);
+	assert_null(carp_config_vhid_find(c, 0, 6));
+	assert_int_equal(c->vhids[1].line, 10);
+	assert_string_equal(carp_config_log_level_name(CARP_LOG_WARNING), "warning");
+	assert_string_equal(carp_config_idle_name(CARP_IDLE_ADAPTIVE), "adaptive");
+	carp_config_free(c);
+}
+
+/* One refused file: its only message starts "PATH:LINE:COL: " and holds @p what. */
+struct bad_case {
+	const char *file;
+	const char *where;
+	const char *what;
+};
+
+static void
+test_bad_config(void **state)
+{
+	const struct bad_case *bc = *state;
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c = (struct carp_config *)&errs; /* must be reset to NULL */
+	char path[512], prefix[600];
+	unsigned int line, col;
+
+	snprintf(path, sizeof(path), BAD_DIR "%s", bc->file);
+	snprintf(prefix, sizeof(prefix), "%s:%s: ", path, bc->where);
+	assert_int_equal(carp_config_load(path, &c, &errs), -EINVAL);
+	assert_null(c);
+	if (errs.n != 1)
+		carp_config_errors_print(&errs, stderr);
+	assert_int_equal(errs.n, 1);
+	assert_true(strlen(errs.v[0].text) > strlen(prefix));
+	assert_memory_equal(errs.v[0].text, prefix, strlen(prefix));
+	if (strstr(errs.v[0].text, bc->what) == NULL)
+		fprintf(stderr, "got: %s\nwant: %s\n", errs.v[0].text, bc->what);
+	assert_non_null(strstr(errs.v[0].text, bc->what));
+	assert_int_equal(sscanf(bc->where, "%u:%u", &line, &col), 2);
+	assert_int_equal(errs.v[0].line, line);
+	assert_int_equal(errs.v[0].column, col);
+	carp_config_errors_free(&errs);
+}
+
+#define BAD(name, file, where, what) \
+	{ "rejects_" name, test_bad_config, NULL, NULL, \
+	  &(struct bad_case){ file, where, what } }
+
+#define SCRATCH(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shipped_config_yields_expected_values),
+		cmocka_unit_test(test_shipped_peer_config_backs_up_the_same_vhid),
+		cmocka_unit_test(test_defaults_apply_when_keys_are_left_out),
+		cmocka_unit_test(test_vhids_inherit_global_defaults_wherever_global_is_written),
+		cmocka_unit_test(test_sub_second_advbase_and_ipv6_are_accepted),
+		cmocka_unit_test(test_empty_passphrase_means_no_authentication),
+		cmocka_unit_test(test_passphrase_of_19_bytes_is_kept_whole),
+		SCRATCH(test_passphrase_file_strips_one_trailing_newline),
+		SCRATCH(test_passphrase_file_uses_only_its_first_line),
+		SCRATCH(test_passphrase_file_is_relative_to_the_config_directory),
+		SCRATCH(test_passphrase_file_of_a_string_config_is_relative_to_cwd),
+		SCRATCH(test_passphrase_file_with_absolute_path),
+		SCRATCH(test_passphrase_file_longer_than_19_bytes_is_refused),
+		SCRATCH(test_passphrase_file_that_is_empty_is_refused),
+		cmocka_unit_test(test_missing_config_file_returns_enoent),
+		cmocka_unit_test(test_directory_as_config_returns_eisdir),
+		cmocka_unit_test(test_every_error_is_reported_in_file_order),
+		cmocka_unit_test(test_a_load_replaces_the_errors_of_the_previous_one),
+		cmocka_unit_test(test_string_config_errors_carry_the_given_name),
+		cmocka_unit_test(test_lookups_find_ports_and_vhids),
+		BAD("yaml_syntax_error", "syntax_error.yaml", "12:1",
+		    "YAML syntax error: did not find expected ',' or ']'"),
+		BAD("tab_indentation", "tab_indent.yaml", "5:1",
+		    "valid: YAML, indented with spaces"),
+		BAD("invalid_utf8", "invalid_utf8.yaml", "10:20",
+		    "invalid leading UTF-8 octet (byte 0xff)"),
+		BAD("empty_file", "empty.yaml", "1:1",
+		    "the file holds no YAML document"),
+		BAD("top_level_that_is_not_a_mapping", "top_not_mapping.yaml", "3:1",
+		    "the top level is a sequence; valid: a mapping with keys global, ports, vhids"),
+		BAD("second_yaml_document", "two_documents.yaml", "12:1",
+		    "a second YAML document starts here"),
+		BAD("unknown_top_level_key", "unknown_top_key.yaml", "3:1",
+		    "key 'vhid': unknown key (did you mean 'vhids'?); valid: global, ports, vhids"),
+		BAD("unknown_global_key", "unknown_global_key.yaml", "4:3",
+		    "key 'loglevel': unknown key (did you mean 'log_level'?); valid: log_level, "
+		    "idle,"),
+		BAD("unknown_port_key", "unknown_port_key.yaml", "7:5",
+		    "key 'speed': unknown key; valid: name, device, addresses,"),
+		BAD("unknown_vhid_key", "unknown_vhid_key.yaml", "12:5",
+		    "key 'advskw': unknown key (did you mean 'advskew'?)"),
+		BAD("duplicate_mapping_key", "duplicate_key.yaml", "13:5",
+		    "key 'advskew': given twice in this mapping (first at line 12)"),
+		BAD("missing_ports", "missing_ports.yaml", "3:1",
+		    "key 'ports': required key missing from the top level"),
+		BAD("vhid_mapping_without_vhid", "missing_vhid_number.yaml", "8:5",
+		    "key 'vhid': required key missing from this VHID"),
+		BAD("empty_ports_list", "empty_ports.yaml", "3:8",
+		    "key 'ports': the list is empty"),
+		BAD("empty_vips_list", "empty_vips.yaml", "11:11",
+		    "key 'vips': the list is empty; valid: 1..64"),
+		BAD("ports_given_as_mapping", "ports_not_sequence.yaml", "4:3",
+		    "key 'ports': expected a sequence (a list), found a mapping"),
+		BAD("global_given_as_scalar", "global_not_mapping.yaml", "3:9",
+		    "key 'global': expected a mapping, found a scalar"),
+		BAD("mapping_where_integer_goes", "scalar_is_mapping.yaml", "12:14",
+		    "key 'advbase': expected an integer, found a mapping"),
+		BAD("vhid_above_255", "vhid_range.yaml", "8:11",
+		    "key 'vhid': 256 is out of range; valid: an integer 1..255"),
+		BAD("vhid_zero", "vhid_zero.yaml", "8:11",
+		    "key 'vhid': 0 is out of range; valid: an integer 1..255"),
+		BAD("advbase_above_255", "advbase_range.yaml", "12:14",
+		    "key 'advbase': 256 is out of range; valid: an integer 0..255"),
+		BAD("advskew_255", "advskew_255.yaml", "12:14",
+		    "key 'advskew': 255 is out of range; valid: an integer 0..254"),
+		BAD("advbase_and_advskew_both_zero", "advbase_advskew_zero.yaml", "12:14",
+		    "key 'advbase': advbase 0 with advskew 0 would advertise without pause"),
+		BAD("integer_with_junk", "int_junk.yaml", "12:14",
+		    "key 'advskew': '1x' is not a decimal integer"),
+		BAD("integer_overflow", "int_overflow.yaml", "7:10",
+		    "key 'mtu': 99999999999 is out of range; valid: an integer 68..9600"),
+		BAD("negative_integer", "int_negative.yaml", "12:14",
+		    "key 'advskew': '-1' is negative"),
+		BAD("quoted_integer", "int_quoted.yaml", "12:14",
+		    "key 'advskew': \"5\" is a quoted string"),
+		BAD("integer_with_leading_zero", "int_leading_zero.yaml", "12:14",
+		    "'010' has a leading zero"),
+		BAD("boolean_that_is_not_one", "bool_invalid.yaml", "12:14",
+		    "key 'preempt': 'maybe' is not a boolean; valid: true, false, yes, no, on, "
+		    "off"),
+		BAD("unknown_log_level", "log_level_invalid.yaml", "4:14",
+		    "key 'log_level': unknown value 'verbose'; valid: emerg, alert, crit, err, "
+		    "warning, notice, info, debug"),
+		BAD("unknown_profile", "profile_invalid.yaml", "12:14",
+		    "key 'profile': unknown value 'linux'; valid: openbsd, freebsd, ucarp"),
+		BAD("mbufs_below_1023", "mbufs_range.yaml", "4:10",
+		    "key 'mbufs': 100 is out of range; valid: an integer 1023..1048575"),
+		BAD("mtu_below_68", "mtu_range.yaml", "7:10",
+		    "key 'mtu': 67 is out of range"),
+		BAD("ring_size_not_power_of_two", "rx_desc_not_pow2.yaml", "7:14",
+		    "key 'rx_desc': 1000 is not a power of two; valid: a power of two 64..4096"),
+		BAD("passphrase_over_19_bytes", "passphrase_too_long.yaml", "10:17",
+		    "key 'passphrase': the passphrase is 26 bytes; valid: at most 19 bytes: "
+		    "every CARP implementation truncates the key there, so a longer one would "
+		    "silently differ from peers"),
+		BAD("passphrase_and_passphrase_file", "passphrase_both.yaml", "12:5",
+		    "key 'passphrase_file': passphrase and passphrase_file are both given (the "
+		    "other at line 10)"),
+		BAD("vhid_without_passphrase", "passphrase_missing.yaml", "8:5",
+		    "key 'passphrase': required key missing from this VHID; valid: passphrase "
+		    "(at most 19 bytes) or passphrase_file; passphrase: \"\" for no "
+		    "authentication"),
+		BAD("null_passphrase", "passphrase_null.yaml", "10:16",
+		    "key 'passphrase': expected a string, found nothing (null)"),
+		BAD("passphrase_with_nul_byte", "passphrase_nul.yaml", "10:17",
+		    "key 'passphrase': the string contains a NUL byte"),
+		BAD("unreadable_passphrase_file", "passphrase_file_missing.yaml", "10:22",
+		    "/bad/no-such-file.pass': No such file or directory"),
+		BAD("empty_passphrase_with_ucarp", "ucarp_empty_passphrase.yaml", "10:17",
+		    "ucarp refuses to run without a passphrase"),
+		BAD("duplicate_vhid_on_a_port", "duplicate_vhid.yaml", "12:11",
+		    "key 'vhid': vhid 1 is already configured on port 'lan' at line 8"),
+		BAD("duplicate_port_name", "duplicate_port_name.yaml", "7:11",
+		    "key 'name': port name 'lan' is already used by the port at line 4"),
+		BAD("duplicate_device", "duplicate_device.yaml", "8:13",
+		    "key 'device': device '0000:03:00.0' is already used by port 'lan' (line 5)"),
+		BAD("invalid_port_name", "port_name_invalid.yaml", "4:11",
+		    "key 'name': 'lan 0' is not a port name; valid: 1..15 letters, digits"),
+		BAD("kernel_interface_as_device", "device_invalid.yaml", "5:13",
+		    "key 'device': 'eth0': neither a PCI address nor a virtual device"),
+		BAD("vhid_on_unknown_port", "unknown_port.yaml", "9:11",
+		    "key 'port': no port is named 'wan'; valid: lan"),
+		BAD("address_without_prefix", "address_no_prefix.yaml", "6:17",
+		    "key 'addresses': '10.0.0.2': no prefix length"),
+		BAD("ipv4_prefix_of_33", "address_prefix_range.yaml", "6:17",
+		    "the prefix length must be 1..32 for IPv4"),
+		BAD("port_without_ipv4", "port_without_ipv4.yaml", "6:16",
+		    "key 'addresses': the port has no IPv4 address"),
+		BAD("overlapping_port_subnets", "subnet_overlap.yaml", "9:17",
+		    "subnet 10.0.0.128/25 overlaps 10.0.0.0/24 of port 'lan' (line 6)"),
+		BAD("bad_vip_syntax", "vip_bad_syntax.yaml", "11:22",
+		    "key 'vips': '10.0.0.300': not an IPv4 address"),
+		BAD("vip_outside_port_subnets", "vip_outside_subnet.yaml", "11:12",
+		    "key 'vips': 10.5.0.1 is outside every IPv4 subnet of port 'lan'; valid: an "
+		    "address in 10.0.0.0/24"),
+		BAD("ipv6_vip_outside_port_subnets", "vip6_outside_subnet.yaml", "11:22",
+		    "2001:db8:2::1 is outside every IPv6 subnet of port 'lan'; valid: an address "
+		    "in 2001:db8:1::/64"),
+		BAD("ipv6_vip_on_port_without_ipv6", "vip_no_ipv6_subnet.yaml", "11:22",
+		    "port 'lan' has no IPv6 address, so it cannot carry IPv6 VIP 2001:db8::1"),
+		BAD("vip_equal_to_port_address", "vip_equals_port_address.yaml", "11:12",
+		    "key 'vips': 10.0.0.2 is an address of port 'lan' itself"),
+		BAD("vip_that_is_the_network_address", "vip_network_address.yaml", "11:12",
+		    "10.0.0.0 is the network address of 10.0.0.0/24"),
+		BAD("duplicate_vip", "vip_duplicate.yaml", "11:22",
+		    "key 'vips': 10.0.0.1 is listed twice (first at 11:12)"),
+		BAD("vip_held_by_two_vhids", "vip_shared.yaml", "15:12",
+		    "key 'vips': 10.0.0.1 already belongs to vhid 1 (line 11)"),
+		BAD("more_than_64_vips", "too_many_vips.yaml", "11:11",
+		    "key 'vips': the list has 65 entries; valid: 1..64"),
+		BAD("ucarp_with_two_ipv4_vips", "ucarp_two_vips.yaml", "11:11",
+		    "profile ucarp: ucarp carries one IPv4 address and no IPv6, and hashes only "
+		    "that one; this VHID has 2 IPv4 and 0 IPv6 VIPs"),
+		BAD("ucarp_with_an_ipv6_vip", "ucarp_ipv6_vip.yaml", "13:11",
+		    "this VHID has 1 IPv4 and 1 IPv6 VIPs; valid: exactly one IPv4 VIP with "
+		    "profile ucarp"),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
