@@ -5,23 +5,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "carp_bytes.h"
 #include "carp_cksum.h"
 #include "inspect.h"
 
 #define IPV4_HDR_MIN 20
 #define IPV6_HDR_LEN 40
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static const char *
 mac_str(const uint8_t *m, char *buf, size_t len)
@@ -71,13 +62,13 @@ l3_offset(const uint8_t *p, size_t len, uint16_t *type, bool *tagged)
 	*tagged = false;
 	if (len < CARP_ETHER_HDR_LEN)
 		return 0;
-	*type = rd16(p + 12);
+	*type = carp_rd16(p + 12);
 	if (*type != CARP_ETHERTYPE_VLAN)
 		return CARP_ETHER_HDR_LEN;
 	if (len < CARP_ETHER_HDR_LEN + CARP_VLAN_HDR_LEN)
 		return 0;
 	*tagged = true;
-	*type = rd16(p + 16);
+	*type = carp_rd16(p + 16);
 	return CARP_ETHER_HDR_LEN + CARP_VLAN_HDR_LEN;
 }
 
@@ -179,7 +170,7 @@ print_ether(FILE *out, const struct inspect_advert *a, uint16_t *type)
 	print_src_mac_note(out, a, p + 6, vhid);
 	fputc('\n', out);
 	if (tagged)
-		fprintf(out, "    802.1Q       vlan %u, priority %u\n", rd16(p + 14) & 0x0fff,
+		fprintf(out, "    802.1Q       vlan %u, priority %u\n", carp_rd16(p + 14) & 0x0fff,
 			p[14] >> 5);
 	fprintf(out, "    ethertype    0x%04x%s\n", *type,
 		*type == CARP_ETHERTYPE_IPV4 ? " (IPv4)" :
@@ -214,8 +205,8 @@ print_ipv4(FILE *out, const uint8_t *ip, size_t avail, size_t off)
 		fprintf(out, "  IPv4: only %zu of %d header bytes captured\n", avail, IPV4_HDR_MIN);
 		return;
 	}
-	total = rd16(ip + 2);
-	frag = rd16(ip + 6);
+	total = carp_rd16(ip + 2);
+	frag = carp_rd16(ip + 6);
 	fprintf(out, "  IPv4 [%zu..%zu]\n", off, off + (ihl >= IPV4_HDR_MIN ? ihl : 20) - 1);
 	fprintf(out, "    version/IHL  0x%02x (v%u, %zu bytes)%s\n", ip[0], ip[0] >> 4, ihl,
 		ip[0] >> 4 != 4 || ihl < IPV4_HDR_MIN ? " MALFORMED" :
@@ -225,7 +216,7 @@ print_ipv4(FILE *out, const uint8_t *ip, size_t avail, size_t off)
 	fprintf(out, "    total len    %u", total);
 	if (total > avail)
 		fprintf(out, " (only %zu bytes captured)", avail);
-	fprintf(out, "\n    id           0x%04x\n", rd16(ip + 4));
+	fprintf(out, "\n    id           0x%04x\n", carp_rd16(ip + 4));
 	fprintf(out, "    flags/frag   0x%04x (%s%s%s", frag, frag & 0x4000 ? "DF" : "",
 		frag & 0x4000 && frag & 0x2000 ? " " : "", frag & 0x2000 ? "MF" : "");
 	if (frag & 0x1fff)
@@ -237,7 +228,7 @@ print_ipv4(FILE *out, const uint8_t *ip, size_t avail, size_t off)
 		ip[8] == CARP_TTL ? "" : " (must be 255: it crossed a router or was forged)");
 	fprintf(out, "    protocol     %u%s\n", ip[9],
 		ip[9] == CARP_IPPROTO ? " (CARP / VRRP)" : "");
-	fprintf(out, "    hdr cksum    0x%04x", rd16(ip + 10));
+	fprintf(out, "    hdr cksum    0x%04x", carp_rd16(ip + 10));
 	if (ihl >= IPV4_HDR_MIN && ihl <= avail) {
 		memcpy(copy, ip, ihl);
 		copy[10] = copy[11] = 0;
@@ -246,10 +237,10 @@ print_ipv4(FILE *out, const uint8_t *ip, size_t avail, size_t off)
 		else
 			fprintf(out, " (BAD, expected 0x%04x)", carp_cksum(copy, ihl));
 	}
-	fprintf(out, "\n    src          %s\n", ip4_str(rd32(ip + 12), a4, sizeof(a4)));
-	fprintf(out, "    dst          %s%s\n", ip4_str(rd32(ip + 16), a4, sizeof(a4)),
-		rd32(ip + 16) == CARP_MCAST4 ? " (CARP / VRRP group)" :
-		(rd32(ip + 16) >> 28) == 0xe ? " (multicast)" : " (unicast peer)");
+	fprintf(out, "\n    src          %s\n", ip4_str(carp_rd32(ip + 12), a4, sizeof(a4)));
+	fprintf(out, "    dst          %s%s\n", ip4_str(carp_rd32(ip + 16), a4, sizeof(a4)),
+		carp_rd32(ip + 16) == CARP_MCAST4 ? " (CARP / VRRP group)" :
+		(carp_rd32(ip + 16) >> 28) == 0xe ? " (multicast)" : " (unicast peer)");
 }
 
 static void
@@ -267,9 +258,9 @@ print_ipv6(FILE *out, const struct inspect_advert *a, const uint8_t *ip, size_t 
 	fprintf(out, "    version      %u%s\n", ip[0] >> 4, ip[0] >> 4 == 6 ? "" : " MALFORMED");
 	fprintf(out, "    traffic cls  0x%02x (DSCP %u, ECN %u)%s\n", tclass, tclass >> 2,
 		tclass & 3, tclass == 0 ? " = OpenBSD's" : tos_note(tclass));
-	fprintf(out, "    flow label   0x%05x\n", rd32(ip) & 0xfffff);
-	fprintf(out, "    payload len  %u", rd16(ip + 4));
-	if (IPV6_HDR_LEN + (size_t)rd16(ip + 4) > avail)
+	fprintf(out, "    flow label   0x%05x\n", carp_rd32(ip) & 0xfffff);
+	fprintf(out, "    payload len  %u", carp_rd16(ip + 4));
+	if (IPV6_HDR_LEN + (size_t)carp_rd16(ip + 4) > avail)
 		fprintf(out, " (only %zu bytes captured)", avail - IPV6_HDR_LEN);
 	fprintf(out, "\n    next header  %u%s\n", ip[6],
 		ip[6] == CARP_IPPROTO ? " (CARP / VRRP)" : " (extension header)");
@@ -324,10 +315,10 @@ print_vrrp(FILE *out, const struct inspect_advert *a, size_t o)
 
 		fprintf(out, "    max adv int  %u cs (%u.%02u s)\n", cs, cs / 100, cs % 100);
 	}
-	fprintf(out, "    checksum     0x%04x\n", rd16(p + 6));
+	fprintf(out, "    checksum     0x%04x\n", carp_rd16(p + 6));
 	for (unsigned int i = 0; i < p[3] && at + alen <= len; i++, at += alen) {
 		if (alen == 4)
-			ip4_str(rd32(p + at), addr, sizeof(addr));
+			ip4_str(carp_rd32(p + at), addr, sizeof(addr));
 		else
 			ip6_str(p + at, addr, sizeof(addr));
 		fprintf(out, "    address      %s\n", addr);
@@ -589,7 +580,7 @@ print_message(FILE *out, const char *title, const uint8_t *m, size_t len, size_t
 	}
 	fprintf(out, "      = version 2, type 1, vhid %u", m[2]);
 	for (size_t i = 0; i < n4 && at + 4 <= len; i++, at += 4)
-		fprintf(out, ", %s", ip4_str(rd32(m + at), addr, sizeof(addr)));
+		fprintf(out, ", %s", ip4_str(carp_rd32(m + at), addr, sizeof(addr)));
 	for (; at + 16 <= len; at += 16)
 		fprintf(out, ", %s", ip6_str(m + at, addr, sizeof(addr)));
 	if (len == 3)

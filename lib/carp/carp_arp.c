@@ -3,19 +3,8 @@
 
 #include <string.h>
 
+#include "carp_bytes.h"
 #include "carp_frame.h"
-
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 bool
 carp_arp_parse(const uint8_t *frame, size_t len, struct carp_arp *out)
@@ -26,25 +15,25 @@ carp_arp_parse(const uint8_t *frame, size_t len, struct carp_arp *out)
 
 	if (len < CARP_ETHER_HDR_LEN)
 		return false;
-	type = rd16(frame + 12);
+	type = carp_rd16(frame + 12);
 	if (type == CARP_ETHERTYPE_VLAN) {
 		if (len < CARP_ETHER_HDR_LEN + CARP_VLAN_HDR_LEN)
 			return false;
-		type = rd16(frame + 16);
+		type = carp_rd16(frame + 16);
 		off += CARP_VLAN_HDR_LEN;
 	}
 	if (type != CARP_ETHERTYPE_ARP || len < off + CARP_ARP_LEN)
 		return false;
 	arp = frame + off;
 	/* Ethernet hardware, IPv4 protocol, 6- and 4-byte addresses: nothing else is ours. */
-	if (rd16(arp) != 1 || rd16(arp + 2) != CARP_ETHERTYPE_IPV4 || arp[4] != 6 || arp[5] != 4)
+	if (carp_rd16(arp) != 1 || carp_rd16(arp + 2) != CARP_ETHERTYPE_IPV4 || arp[4] != 6 || arp[5] != 4)
 		return false;
 	out->offset = off;
-	out->op = rd16(arp + 6);
+	out->op = carp_rd16(arp + 6);
 	out->sha = arp + 8;
-	out->spa = rd32(arp + 14);
+	out->spa = carp_rd32(arp + 14);
 	out->tha = arp + 18;
-	out->tpa = rd32(arp + 24);
+	out->tpa = carp_rd32(arp + 24);
 	return true;
 }
 

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "carp_bytes.h"
 #include "carp_cksum.h"
 
 const uint8_t carp_mcast4_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 };
@@ -16,34 +17,6 @@ const struct carp_in6 carp_mcast6 = { { 0xff, 0x02, [15] = 0x12 } };
 #define IPV6_NH_DSTOPTS 60
 #define IPV6_MAX_EXT_HDRS 8 /* bound the walk: a frame cannot make us loop */
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static enum carp_drop
 parse_ipv4(const uint8_t *ip, size_t avail, struct carp_rx_frame *out)
 {
@@ -54,20 +27,20 @@ parse_ipv4(const uint8_t *ip, size_t avail, struct carp_rx_frame *out)
 	if (avail < 20)
 		return CARP_DROP_BADLEN;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	total = rd16(ip + 2);
+	total = carp_rd16(ip + 2);
 	if (ip[0] >> 4 != 4 || ihl < 20 || total < ihl)
 		return CARP_DROP_BADIP;
 	if (total > avail || ihl > avail)
 		return CARP_DROP_BADLEN;
 	if (carp_cksum(ip, ihl) != 0)
 		return CARP_DROP_BADIP;
-	if (rd16(ip + 6) & 0x3fff) /* MF set or non-zero offset: adverts are never fragmented */
+	if (carp_rd16(ip + 6) & 0x3fff) /* MF set or non-zero offset: adverts are never fragmented */
 		return CARP_DROP_BADIP;
 	out->family = 4;
 	out->tos = ip[1];
 	out->ttl = ip[8];
-	out->src4 = rd32(ip + 12);
-	out->dst4 = rd32(ip + 16);
+	out->src4 = carp_rd32(ip + 12);
+	out->dst4 = carp_rd32(ip + 16);
 	out->carp = ip + ihl;
 	out->carp_len = total - ihl;
 	return CARP_DROP_NONE;
@@ -94,7 +67,7 @@ parse_ipv6(const uint8_t *ip, size_t avail, struct carp_rx_frame *out)
 	nh = ip[6];
 	if (ip[0] >> 4 != 6)
 		return CARP_DROP_BADIP;
-	plen = rd16(ip + 4);
+	plen = carp_rd16(ip + 4);
 	if (40 + plen > avail)
 		return CARP_DROP_BADLEN;
 	for (int i = 0; nh != CARP_IPPROTO; i++) {
@@ -133,12 +106,12 @@ carp_frame_parse(const uint8_t *frame, size_t len, struct carp_rx_frame *out)
 		return CARP_DROP_BADLEN;
 	out->eth_dst = frame;
 	out->eth_src = frame + 6;
-	type = rd16(frame + 12);
+	type = carp_rd16(frame + 12);
 	if (type == CARP_ETHERTYPE_VLAN) {
 		if (len < CARP_ETHER_HDR_LEN + CARP_VLAN_HDR_LEN)
 			return CARP_DROP_BADLEN;
-		out->vlan = rd16(frame + 14) & 0x0fff;
-		type = rd16(frame + 16);
+		out->vlan = carp_rd16(frame + 14) & 0x0fff;
+		type = carp_rd16(frame + 16);
 		l3 += CARP_VLAN_HDR_LEN;
 	}
 	if (type == CARP_ETHERTYPE_IPV4)
@@ -162,7 +135,7 @@ put_ether(uint8_t *p, const uint8_t dst[6], const uint8_t src[6], uint16_t type)
 {
 	memcpy(p, dst, 6);
 	memcpy(p + 6, src, 6);
-	wr16(p + 12, type);
+	carp_wr16(p + 12, type);
 	return p + CARP_ETHER_HDR_LEN;
 }
 
@@ -177,15 +150,15 @@ carp_build_advert4(uint8_t *buf, size_t cap, const uint8_t src_mac[6], uint32_t 
 	ip = put_ether(buf, carp_mcast4_mac, src_mac, CARP_ETHERTYPE_IPV4);
 	ip[0] = 0x45;
 	ip[1] = tos;
-	wr16(ip + 2, 20 + CARP_HDR_LEN);
-	wr16(ip + 4, ip_id);
-	wr16(ip + 6, 0x4000); /* DF */
+	carp_wr16(ip + 2, 20 + CARP_HDR_LEN);
+	carp_wr16(ip + 4, ip_id);
+	carp_wr16(ip + 6, 0x4000); /* DF */
 	ip[8] = CARP_TTL;
 	ip[9] = CARP_IPPROTO;
-	wr16(ip + 10, 0);
-	wr32(ip + 12, src_ip);
-	wr32(ip + 16, CARP_MCAST4);
-	wr16(ip + 10, carp_cksum(ip, 20));
+	carp_wr16(ip + 10, 0);
+	carp_wr32(ip + 12, src_ip);
+	carp_wr32(ip + 16, CARP_MCAST4);
+	carp_wr16(ip + 10, carp_cksum(ip, 20));
 	memcpy(ip + 20, carp, CARP_HDR_LEN);
 	return CARP_ADVERT_V4_LEN;
 }
@@ -199,8 +172,8 @@ carp_build_advert6(uint8_t *buf, size_t cap, const uint8_t src_mac[6],
 	if (cap < CARP_ADVERT_V6_LEN)
 		return 0;
 	ip = put_ether(buf, carp_mcast6_mac, src_mac, CARP_ETHERTYPE_IPV6);
-	wr32(ip, 6u << 28 | (uint32_t)tclass << 20);
-	wr16(ip + 4, CARP_HDR_LEN);
+	carp_wr32(ip, 6u << 28 | (uint32_t)tclass << 20);
+	carp_wr16(ip + 4, CARP_HDR_LEN);
 	ip[6] = CARP_IPPROTO;
 	ip[7] = CARP_TTL;
 	memcpy(ip + 8, src_ip->b, 16);
@@ -218,14 +191,14 @@ carp_build_garp(uint8_t *buf, size_t cap, const uint8_t mac[6], uint32_t vip)
 	if (cap < CARP_GARP_LEN)
 		return 0;
 	arp = put_ether(buf, bcast, mac, CARP_ETHERTYPE_ARP);
-	wr16(arp, 1);                    /* hardware: Ethernet */
-	wr16(arp + 2, CARP_ETHERTYPE_IPV4);
+	carp_wr16(arp, 1);                    /* hardware: Ethernet */
+	carp_wr16(arp + 2, CARP_ETHERTYPE_IPV4);
 	arp[4] = 6;
 	arp[5] = 4;
-	wr16(arp + 6, 1);                /* request, as the BSDs send it */
+	carp_wr16(arp + 6, 1);                /* request, as the BSDs send it */
 	memcpy(arp + 8, mac, 6);
-	wr32(arp + 14, vip);
+	carp_wr32(arp + 14, vip);
 	memset(arp + 18, 0, 6);
-	wr32(arp + 24, vip);
+	carp_wr32(arp + 24, vip);
 	return CARP_GARP_LEN;
 }
