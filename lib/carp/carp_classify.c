@@ -12,6 +12,8 @@
 #define ND_NEIGHBOR_SOLICIT 135
 #define ND_NEIGHBOR_ADVERT 136
 #define IPV6_NH_HOPOPTS 0
+#define IPV6_NH_ROUTING 43
+#define IPV6_NH_DSTOPTS 60
 
 static enum carp_class
 classify_ipv6(const uint8_t *ip, size_t avail)
@@ -21,8 +23,9 @@ classify_ipv6(const uint8_t *ip, size_t avail)
 	if (avail < 40)
 		return CARP_CLASS_RUNT;
 	nh = ip[6];
-	if (nh == CARP_IPPROTO || nh == IPV6_NH_HOPOPTS)
-		return CARP_CLASS_CARP; /* hop-by-hop: rare, the control lcore walks it */
+	if (nh == CARP_IPPROTO || nh == IPV6_NH_HOPOPTS || nh == IPV6_NH_ROUTING ||
+	    nh == IPV6_NH_DSTOPTS)
+		return CARP_CLASS_CARP; /* extension headers: rare, the control lcore walks them */
 	if (nh == IPPROTO_ICMPV6_NH) {
 		if (avail < 41)
 			return CARP_CLASS_RUNT;

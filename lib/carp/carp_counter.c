@@ -22,12 +22,6 @@ carp_counter_take(struct carp_counter *c)
 	return v;
 }
 
-void
-carp_counter_adopt(struct carp_counter *c, uint64_t received)
-{
-	c->next = received + 1;
-}
-
 bool
 carp_counter_is_own(const struct carp_counter *c, uint64_t received)
 {

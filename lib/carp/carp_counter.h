@@ -4,10 +4,12 @@
 
 /**
  * @file
- * The 64-bit advert counter (spec §4), FreeBSD style: a random start, +1 per advert sent,
- * and the peer's value adopted on every accepted advert so a new master continues from
- * the last one seen. Counters are never required to increase (OpenBSD sends a constant
- * cookie); they only serve to recognise our own adverts coming back (a loop).
+ * The 64-bit advert counter (spec §4): a random start and +1 per advert sent, as FreeBSD
+ * and ucarp send it. Unlike FreeBSD we never adopt the peer's value: with adoption two
+ * nodes number their adverts from one sequence, and after a partition each would take the
+ * other's adverts for its own (a "loop") and both would stay MASTER. Counters are never
+ * required to increase (OpenBSD sends a constant cookie); they only serve to recognise our
+ * own adverts coming back.
  */
 
 #include <stdbool.h>
@@ -27,9 +29,6 @@ void carp_counter_init(struct carp_counter *c, uint64_t random_start);
 
 /** The value for the next advert; remembered for loop detection. */
 uint64_t carp_counter_take(struct carp_counter *c);
-
-/** An advert from a peer was accepted: continue after its counter. */
-void carp_counter_adopt(struct carp_counter *c, uint64_t received);
 
 /** True when @p received is one of the values we sent recently (a loop). */
 bool carp_counter_is_own(const struct carp_counter *c, uint64_t received);

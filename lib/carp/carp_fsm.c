@@ -212,19 +212,25 @@ master_hears(struct carp_fsm *f, const struct carp_fsm_advert *ad, uint64_t now,
 	     struct carp_actions *out)
 {
 	uint32_t mine = advert_ticks(f), theirs = carp_interval_ticks(ad->advbase, ad->advskew);
-	uint8_t my_demote = f->demote;
+	uint8_t my_demote = carp_fsm_tx_demote(f); /* compare what the peers see of us */
+	bool ucarp = f->cfg.profile == CARP_PROFILE_UCARP;
 
 	if (ad->demote < my_demote) {
 		enter_backup(f, CARP_REASON_LESS_DEMOTED, now, out);
 		return;
 	}
-	if (ad->demote > my_demote || mine < theirs)
-		return; /* we are better: they will step down when they hear us */
-	if (mine == theirs && f->cfg.profile == CARP_PROFILE_UCARP) {
+	if (ad->demote > my_demote || mine < theirs) {
+		/* We are better: they step down when they hear us; ucarp reasserts the VIP. */
+		if (ucarp)
+			push(out, CARP_ACT_SEND_GARP);
+		return;
+	}
+	if (mine == theirs && ucarp) {
 		if (ucarp_addr_order(ad->src4) < ucarp_addr_order(f->cfg.src4)) {
+			/* ucarp sends one more advert of its own before yielding. */
+			send_normal_advert(f, out);
 			enter_backup(f, CARP_REASON_TIE_LOWER_ADDR, now, out);
 		} else {
-			/* ucarp reasserts the VIP when it wins the tie. */
 			push(out, CARP_ACT_SEND_GARP);
 		}
 		return;
@@ -239,12 +245,13 @@ backup_hears(struct carp_fsm *f, const struct carp_fsm_advert *ad, uint64_t now,
 	     struct carp_actions *out)
 {
 	uint32_t mine = advert_ticks(f), theirs = carp_interval_ticks(ad->advbase, ad->advskew);
+	uint8_t my_demote = carp_fsm_tx_demote(f);
 
-	if (ad->demote > f->demote) {
+	if (ad->demote > my_demote) {
 		enter_master(f, CARP_REASON_PEER_DEMOTED, now, out);
 		return;
 	}
-	if (f->cfg.preempt && mine < theirs && ad->demote == f->demote) {
+	if (f->cfg.preempt && mine < theirs && ad->demote == my_demote) {
 		enter_master(f, CARP_REASON_PREEMPT, now, out);
 		return;
 	}

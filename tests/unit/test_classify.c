@@ -61,6 +61,8 @@ test_ipv6_carp_nd_and_data(void **state)
 	assert_int_equal(carp_classify(f, len + 8, &l3), CARP_CLASS_IPV6);
 	f[14 + 6] = 17;
 	assert_int_equal(carp_classify(f, len, &l3), CARP_CLASS_IPV6);
+	f[14 + 6] = 60; /* destination options: the control lcore walks to what follows */
+	assert_int_equal(carp_classify(f, len, &l3), CARP_CLASS_CARP);
 }
 
 static void

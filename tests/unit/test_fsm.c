@@ -349,7 +349,7 @@ static void
 test_master_steps_down_when_more_demoted_than_peer(void **state)
 {
 	struct carp_fsm f;
-	struct carp_fsm_advert a = advert(1, 200, 0);
+	struct carp_fsm_advert a = advert(1, 250, 0); /* slower than our demoted 240 */
 	struct carp_actions acts = { 0 };
 
 	(void)state;
@@ -616,6 +616,8 @@ test_ucarp_master_yields_to_equal_advert_from_lower_address(void **state)
 	carp_fsm_advert(&f, &a, T0 + SEC, &acts);
 	assert_transition(&acts, CARP_STATE_MASTER, CARP_STATE_BACKUP,
 			  CARP_REASON_TIE_LOWER_ADDR);
+	/* ucarp sends one more advert of its own before it yields. */
+	assert_int_equal(acts.a[0].type, CARP_ACT_SEND_ADVERT);
 }
 
 static void
@@ -706,6 +708,60 @@ test_names_and_profiles(void **state)
 	assert_string_equal(carp_profile_name(CARP_PROFILE_FREEBSD), "freebsd");
 }
 
+/* §5.3: preemption needs a strictly better advert; equal nodes must not swap forever */
+static void
+test_backup_with_preempt_ignores_equal_advert(void **state)
+{
+	struct carp_fsm f;
+	struct carp_fsm_advert a = advert(1, 100, 0);
+	struct carp_actions acts = { 0 };
+
+	(void)state;
+	backup(&f, cfg(1, 100, true, CARP_PROFILE_OPENBSD));
+	carp_fsm_advert(&f, &a, T0 + SEC, &acts);
+	assert_int_equal(f.state, CARP_STATE_BACKUP);
+	assert_int_equal(count(&acts, CARP_ACT_TRANSITION), 0);
+}
+
+/* Under freebsd/ucarp the demote byte we send is 0, so we compare as 0 as well: peers and
+ * we then rank us the same way, by the raised advskew alone. */
+static void
+test_freebsd_demoted_master_compares_by_advskew_only(void **state)
+{
+	struct carp_fsm f;
+	struct carp_fsm_advert slower = advert(1, 250, 0), faster = advert(1, 200, 0);
+	struct carp_actions acts = { 0 };
+
+	(void)state;
+	master(&f, cfg(1, 0, false, CARP_PROFILE_FREEBSD));
+	carp_fsm_demote(&f, 1, T0, &acts);
+	acts.n = 0;
+	carp_fsm_advert(&f, &slower, T0 + SEC, &acts);
+	assert_int_equal(f.state, CARP_STATE_MASTER);
+	carp_fsm_advert(&f, &faster, T0 + SEC, &acts);
+	assert_transition(&acts, CARP_STATE_MASTER, CARP_STATE_BACKUP,
+			  CARP_REASON_MORE_FREQUENT);
+}
+
+/* §5.5: a ucarp master hearing a worse advert reasserts the VIP with gratuitous ARP */
+static void
+test_ucarp_master_reasserts_against_worse_advert(void **state)
+{
+	struct carp_fsm f;
+	struct carp_fsm_advert a = advert(1, 100, 0);
+	struct carp_actions acts = { 0 };
+
+	(void)state;
+	master(&f, cfg(1, 0, false, CARP_PROFILE_UCARP));
+	carp_fsm_advert(&f, &a, T0 + SEC, &acts);
+	assert_int_equal(f.state, CARP_STATE_MASTER);
+	assert_int_equal(count(&acts, CARP_ACT_SEND_GARP), 1);
+	acts.n = 0;
+	master(&f, cfg(1, 0, false, CARP_PROFILE_OPENBSD)); /* the BSDs just ignore it */
+	carp_fsm_advert(&f, &a, T0 + SEC, &acts);
+	assert_int_equal(acts.n, 0);
+}
+
 int
 main(void)
 {
@@ -745,6 +801,9 @@ main(void)
 		cmocka_unit_test(test_intervals_follow_the_documented_formulas),
 		cmocka_unit_test(test_subsecond_backup_keeps_waiting_for_faster_master),
 		cmocka_unit_test(test_names_and_profiles),
+		cmocka_unit_test(test_backup_with_preempt_ignores_equal_advert),
+		cmocka_unit_test(test_freebsd_demoted_master_compares_by_advskew_only),
+		cmocka_unit_test(test_ucarp_master_reasserts_against_worse_advert),
 	};
 
 	return cmocka_run_group_tests_name("fsm", tests, NULL, NULL);

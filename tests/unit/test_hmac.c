@@ -210,20 +210,6 @@ test_counter_increments_and_wraps(void **state)
 }
 
 static void
-test_counter_adopts_peer_value(void **state)
-{
-	struct carp_counter c;
-
-	(void)state;
-	carp_counter_init(&c, 5);
-	carp_counter_adopt(&c, 1000);
-	assert_true(carp_counter_take(&c) == 1001);
-	/* Not monotonic: a lower (OpenBSD constant cookie) value is adopted too. */
-	carp_counter_adopt(&c, 7);
-	assert_true(carp_counter_take(&c) == 8);
-}
-
-static void
 test_counter_recognises_recent_own_values_only(void **state)
 {
 	struct carp_counter c;
@@ -255,7 +241,6 @@ main(void)
 		cmocka_unit_test(test_tv7_long_passphrase_truncated_to_19),
 		cmocka_unit_test(test_wrong_key_or_vip_or_vhid_fails_verify),
 		cmocka_unit_test(test_counter_increments_and_wraps),
-		cmocka_unit_test(test_counter_adopts_peer_value),
 		cmocka_unit_test(test_counter_recognises_recent_own_values_only),
 	};
 
