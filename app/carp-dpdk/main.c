@@ -4,16 +4,70 @@
  * loaded and validated completely before anything else, so a bad file never starts a
  * half-configured node.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_version.h>
 
 #include "carp_config.h"
 #include "options.h"
+#include "startup.h"
 
 #define EXIT_CONFIG 1 /* the configuration is invalid */
 #define EXIT_USAGE 2  /* bad command line */
+#define EXIT_START 3  /* the EAL, a port or memory could not be set up */
+
+static volatile int quit;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = 1; /* the control loop notices, bows out and returns */
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+static int
+run_node(int eal_argc, char **argv, const struct carp_config *cfg)
+{
+	struct app_node node;
+	int rc;
+
+	if (rte_eal_init(eal_argc, argv) < 0) {
+		fprintf(stderr, "carp-dpdk: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return EXIT_START;
+	}
+	/* Config levels are syslog's 0..7; DPDK's RTE_LOG_* are the same plus one. */
+	rte_log_set_level(carp_logtype, cfg->global.log_level + 1);
+	install_signals();
+	if (app_node_start(&node, cfg) != 0) {
+		app_node_stop(&node);
+		rte_eal_cleanup();
+		return EXIT_START;
+	}
+	app_node_launch(&node);
+	rc = ctl_run(&node.ctl, &quit);
+	app_node_stop(&node);
+	rte_eal_cleanup();
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
 
 static int
 load_config(const char *path, struct carp_config **cfg)
@@ -37,6 +91,7 @@ main(int argc, char **argv)
 	struct carp_app_options opt;
 	struct carp_config *cfg = NULL;
 	char err[256];
+	int rc;
 
 	if (carp_app_options_parse(app_argc, argv + eal_argc + 1, &opt, err, sizeof(err))) {
 		fprintf(stderr, "carp-dpdk: %s\n", err);
@@ -59,8 +114,7 @@ main(int argc, char **argv)
 		carp_config_free(cfg);
 		return EXIT_SUCCESS;
 	}
+	rc = run_node(eal_argc, argv, cfg);
 	carp_config_free(cfg);
-	/* The data plane and the control lcore come with the appliance work (issue 3). */
-	fprintf(stderr, "carp-dpdk: running a node is not implemented yet; only --check is\n");
-	return EXIT_FAILURE;
+	return rc;
 }

@@ -251,10 +251,6 @@ backup_hears(struct carp_fsm *f, const struct carp_fsm_advert *ad, uint64_t now,
 		enter_master(f, CARP_REASON_PEER_DEMOTED, now, out);
 		return;
 	}
-	if (f->cfg.preempt && mine < theirs && ad->demote == my_demote) {
-		enter_master(f, CARP_REASON_PREEMPT, now, out);
-		return;
-	}
 	/*
 	 * The master advertises less often than our master-down interval: it will time out
 	 * anyway, so take over now. This is also how a bow-out (255/255) is honoured at once.
@@ -265,6 +261,10 @@ backup_hears(struct carp_fsm *f, const struct carp_fsm_advert *ad, uint64_t now,
 		bool bow_out = ad->advbase == CARP_BOWOUT && ad->advskew == CARP_BOWOUT;
 
 		enter_master(f, bow_out ? CARP_REASON_BOW_OUT : CARP_REASON_WILL_TIME_OUT, now, out);
+		return;
+	}
+	if (f->cfg.preempt && mine < theirs && ad->demote == my_demote) {
+		enter_master(f, CARP_REASON_PREEMPT, now, out);
 		return;
 	}
 	arm_master_down(f, ad->family, now, out);

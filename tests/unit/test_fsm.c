@@ -274,6 +274,19 @@ test_backup_takes_over_at_once_on_bow_out(void **state)
 }
 
 static void
+test_bow_out_is_logged_as_bow_out_also_with_preempt(void **state)
+{
+	struct carp_fsm f;
+	struct carp_fsm_advert bye = advert(CARP_BOWOUT, CARP_BOWOUT, 0);
+	struct carp_actions acts = { 0 };
+
+	(void)state;
+	backup(&f, cfg(1, 100, true, CARP_PROFILE_OPENBSD));
+	carp_fsm_advert(&f, &bye, T0, &acts);
+	assert_transition(&acts, CARP_STATE_BACKUP, CARP_STATE_MASTER, CARP_REASON_BOW_OUT);
+}
+
+static void
 test_subsecond_backup_takes_over_on_bow_out(void **state)
 {
 	struct carp_fsm f;
@@ -777,6 +790,7 @@ main(void)
 		cmocka_unit_test(test_backup_takes_over_when_master_will_time_out),
 		cmocka_unit_test(test_backup_takes_over_at_once_on_bow_out),
 		cmocka_unit_test(test_subsecond_backup_takes_over_on_bow_out),
+		cmocka_unit_test(test_bow_out_is_logged_as_bow_out_also_with_preempt),
 		cmocka_unit_test(test_backup_rearms_master_down_of_the_advert_family_only),
 		cmocka_unit_test(test_master_steps_down_on_more_frequent_advert),
 		cmocka_unit_test(test_master_steps_down_on_equal_advert_bsd),

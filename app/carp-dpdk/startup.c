@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "startup.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#define MBUF_CACHE 256
+#define RING_MIN 1024
+
+static int
+fail(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "carp-dpdk: ");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, "\n");
+	return -1;
+}
+
+static bool
+is_pci_address(const char *dev)
+{
+	unsigned int d, b, s, f;
+	char tail;
+
+	return sscanf(dev, "%x:%x:%x.%x%c", &d, &b, &s, &f, &tail) == 4 ||
+	       sscanf(dev, "%x:%x.%x%c", &b, &s, &f, &tail) == 3;
+}
+
+/*
+ * Find or create the ethdev of a config port. Virtual devices are hot-plugged after the
+ * EAL has started, when the lcore count is known: af_packet must have one queue pair per
+ * queue we use, or its fanout would hand frames to a queue nobody polls.
+ */
+static int
+attach_device(const struct carp_config_port *cp, uint16_t nb_queues, uint16_t *port_id)
+{
+	char devargs[512], name[128];
+	size_t n = strcspn(cp->device, ",");
+
+	snprintf(name, sizeof(name), "%.*s", (int)n, cp->device);
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;
+	if (is_pci_address(cp->device))
+		return fail("port '%s': PCI device %s not found: is it bound to a DPDK driver "
+			    "(vfio-pci) and not excluded with --no-pci or -b?", cp->name, name);
+	if (strncmp(cp->device, "net_af_packet", 13) == 0 && !strstr(cp->device, "qpairs="))
+		snprintf(devargs, sizeof(devargs), "%s,qpairs=%u", cp->device, nb_queues);
+	else
+		snprintf(devargs, sizeof(devargs), "%s", cp->device);
+	if (rte_dev_probe(devargs) != 0)
+		return fail("port '%s': cannot create device '%s' (check the device arguments "
+			    "and that the interface exists)", cp->name, devargs);
+	if (rte_eth_dev_get_port_by_name(name, port_id) != 0)
+		return fail("port '%s': device '%s' created but no ethdev port appeared",
+			    cp->name, name);
+	return 0;
+}
+
+static struct rte_mempool *
+create_pool(const struct carp_config *cfg, uint16_t nb_queues, unsigned int n_lcores)
+{
+	unsigned int need = n_lcores * (MBUF_CACHE + DP_BURST * (DP_MAX_PORTS + 1)) + 1024;
+	struct rte_mempool *mp;
+	char a[32], b[32];
+
+	for (unsigned int p = 0; p < cfg->n_ports; p++)
+		need += nb_queues * (cfg->ports[p].rx_desc + cfg->ports[p].tx_desc);
+	if (cfg->global.mbufs < need) {
+		snprintf(a, sizeof(a), "%u", cfg->global.mbufs);
+		snprintf(b, sizeof(b), "%u", need);
+		fail("mbuf pool too small: global.mbufs is %s, these ports and lcores need at "
+		     "least %s; raise global.mbufs or lower rx_desc/tx_desc", a, b);
+		return NULL;
+	}
+	mp = rte_pktmbuf_pool_create("carp_mbufs", cfg->global.mbufs, MBUF_CACHE, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (mp == NULL)
+		fail("cannot create the mbuf pool (%s); give the EAL more memory (-m) or lower "
+		     "global.mbufs%s", rte_strerror(rte_errno), "");
+	return mp;
+}
+
+static void
+punt_to_control(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	struct ctl_node *n = lc->punt_arg;
+
+	ctl_carp_input(n, n->sh->port_of_id[m->port], m);
+}
+
+static int
+setup_lcores(struct app_node *a, unsigned int nb_queues)
+{
+	unsigned int ring_size = RING_MIN, w = 0, lcore;
+	char name[RTE_RING_NAMESIZE];
+
+	while (ring_size < 4u * a->sh->n_vhids)
+		ring_size <<= 1;
+	a->lcores = rte_zmalloc("carp_lcores", sizeof(*a->lcores) * nb_queues, RTE_CACHE_LINE_SIZE);
+	a->workers = calloc(a->n_workers, sizeof(*a->workers));
+	a->ctl.punt = rte_ring_create("carp_punt", RING_MIN, (int)rte_socket_id(),
+				      RING_F_SC_DEQ);
+	if (!a->lcores || !a->workers || !a->ctl.punt)
+		return fail("out of memory for lcore state%s%s", "", "");
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct dp_lcore *lc = &a->lcores[w];
+
+		snprintf(name, sizeof(name), "carp_state_%u", w);
+		lc->msgs = rte_ring_create(name, ring_size, (int)rte_lcore_to_socket_id(lcore),
+					   RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (lc->msgs == NULL)
+			return fail("cannot create ring %s: %s", name, rte_strerror(rte_errno));
+		lc->punt = a->ctl.punt;
+		a->workers[w++] = lc;
+	}
+	for (unsigned int q = 0; q < nb_queues; q++) {
+		a->lcores[q].sh = a->sh;
+		a->lcores[q].queue = (uint16_t)q;
+		a->lcores[q].adaptive_idle = a->ctl.cfg->global.idle == CARP_IDLE_ADAPTIVE;
+	}
+	/* The control lcore handles its own queue with the same code and punts to itself. */
+	a->ctl.ctl_lc = &a->lcores[a->n_workers];
+	a->ctl.ctl_lc->punt_fn = punt_to_control;
+	a->ctl.ctl_lc->punt_arg = &a->ctl;
+	a->ctl.workers = a->workers;
+	a->ctl.n_workers = a->n_workers;
+	return 0;
+}
+
+static void
+fill_port(struct dp_port *dp, const struct carp_config_port *cp, uint16_t port_id)
+{
+	dp->port_id = port_id;
+	rte_eth_macaddr_get(port_id, &dp->mac);
+	for (unsigned int i = 0; i < cp->n_addrs && dp->n_addr4 < RTE_DIM(dp->addr4); i++)
+		if (cp->addrs[i].family == 4)
+			dp->addr4[dp->n_addr4++] = cp->addrs[i].v4;
+	for (unsigned int v = 0; v < 256; v++)
+		dp->vhid_idx[v] = DP_NO_VHID;
+}
+
+static int
+setup_ports(struct app_node *a, const struct carp_config *cfg, uint16_t nb_queues)
+{
+	for (uint16_t p = 0; p < cfg->n_ports; p++) {
+		const struct carp_config_port *cp = &cfg->ports[p];
+		struct rte_ether_addr vmacs[255];
+		unsigned int n_vmacs = 0;
+		uint16_t port_id;
+		char err[512];
+
+		if (attach_device(cp, nb_queues, &port_id))
+			return -1;
+		for (unsigned int i = 0; i < cfg->n_vhids; i++)
+			if (cfg->vhids[i].port == p)
+				carp_vmac(cfg->vhids[i].vhid, vmacs[n_vmacs++].addr_bytes);
+		if (dp_port_setup(port_id, cp, nb_queues, a->mp, vmacs, n_vmacs,
+				  &a->ctl.port[p].caps, err, sizeof(err)))
+			return fail("%s%s", err, "");
+		a->ctl.port[p].cfg = cp;
+		a->ctl.port[p].port_id = port_id;
+		fill_port(&a->sh->port[p], cp, port_id);
+		a->sh->port_of_id[port_id] = p;
+		CARP_LOG(INFO, "port %s: %s, queues %u, steering %s, vMACs by %s, link from %s",
+			 cp->name, a->ctl.port[p].caps.driver, nb_queues,
+			 a->ctl.port[p].caps.flow_steering ? "rte_flow" : "software punt",
+			 a->ctl.port[p].caps.mac_filter ? "MAC filter" : "promiscuous mode",
+			 a->ctl.port[p].caps.link_from_kernel ? "kernel" : "ethdev");
+	}
+	a->sh->n_ports = (uint16_t)cfg->n_ports;
+	a->ctl.n_ports = (uint16_t)cfg->n_ports;
+	return 0;
+}
+
+int
+app_node_start(struct app_node *a, const struct carp_config *cfg)
+{
+	unsigned int n_lcores = rte_lcore_count();
+	uint16_t nb_queues;
+
+	memset(a, 0, sizeof(*a));
+	if (n_lcores < 2)
+		return fail("needs at least 2 lcores (one control, one worker), e.g. -l 0-1; "
+			    "got %s%s", n_lcores ? "1" : "0", "");
+	a->n_workers = n_lcores - 1;
+	nb_queues = (uint16_t)(a->n_workers + 1);
+	a->ctl.cfg = cfg;
+	a->sh = rte_zmalloc("carp_shared", sizeof(*a->sh), RTE_CACHE_LINE_SIZE);
+	if (a->sh == NULL)
+		return fail("out of memory for the shared tables%s%s", "", "");
+	a->sh->n_vhids = (uint16_t)cfg->n_vhids;
+	a->mp = create_pool(cfg, nb_queues, n_lcores);
+	if (a->mp == NULL || setup_ports(a, cfg, nb_queues) || setup_lcores(a, nb_queues))
+		return -1;
+	if (ctl_node_init(&a->ctl, cfg, a->sh, a->mp))
+		return fail("cannot set up the VHIDs (HMAC contexts, timers)%s%s", "", "");
+	a->ctl_ready = true;
+	if (cfg->global.telemetry && ctl_telemetry_register(&a->ctl))
+		CARP_LOG(WARNING, "telemetry commands could not be registered");
+	return 0;
+}
+
+void
+app_node_launch(struct app_node *a)
+{
+	unsigned int lcore, w = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rte_eal_remote_launch(dp_worker_main, a->workers[w++], lcore);
+}
+
+void
+app_node_stop(struct app_node *a)
+{
+	dp_stop = true;
+	rte_eal_mp_wait_lcore();
+	for (uint16_t p = 0; p < a->ctl.n_ports; p++)
+		dp_port_teardown(a->ctl.port[p].port_id);
+	if (a->ctl_ready)
+		ctl_node_free(&a->ctl);
+	for (unsigned int w = 0; a->workers && w < a->n_workers; w++)
+		if (a->workers[w])
+			rte_ring_free(a->workers[w]->msgs);
+	rte_ring_free(a->ctl.punt);
+	free(a->workers);
+	rte_free(a->lcores);
+	rte_mempool_free(a->mp);
+	rte_free(a->sh);
+}

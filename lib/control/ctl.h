@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef CARP_CTL_H
+#define CARP_CTL_H
+
+/**
+ * @file
+ * The control lcore: it owns every VHID's state machine and timers (carp_engine), checks
+ * the adverts the data plane hands it, sends adverts and gratuitous ARP from a tx queue of
+ * its own, watches links, keeps the node's demotion, publishes MASTER/BACKUP to the
+ * workers through one ring each, and serves telemetry from a snapshot.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "carp_config.h"
+#include "carp_counter.h"
+#include "carp_engine.h"
+#include "carp_hmac.h"
+#include "carp_verify.h"
+#include "dp.h"
+#include "dp_port.h"
+
+extern int carp_logtype;
+
+#define CARP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, carp_logtype, "carp: " fmt "\n", ##__VA_ARGS__)
+
+/** Counters of one VHID; written by the control lcore only. */
+struct ctl_vhid_stats {
+	uint64_t adverts_sent;
+	uint64_t adverts_received;
+	uint64_t garps_sent;
+	uint64_t transitions;
+	uint64_t send_errors;
+	uint64_t drop[CARP_DROP_COUNT];
+};
+
+struct ctl_vhid {
+	const struct carp_config_vhid *cfg;
+	uint16_t port;                 /* port index */
+	struct rte_ether_addr vmac;
+	uint32_t src4;                 /* advert source: the port's first IPv4 address */
+	struct carp_in6 src6;          /* the port's first IPv6 address, if any */
+	struct carp_hmac hmac;
+	struct carp_counter counter;
+	struct carp_vhid_auth auth;
+	struct ctl_vhid_stats st;
+};
+
+struct ctl_port {
+	const struct carp_config_port *cfg;
+	uint16_t port_id;
+	struct dp_port_caps caps;
+	bool link_up;
+	uint64_t drop[CARP_DROP_COUNT]; /* adverts dropped before a local VHID was known */
+};
+
+/** What telemetry shows of a VHID, copied by the control lcore. */
+struct ctl_vhid_snap {
+	enum carp_state state;
+	uint64_t since_ns;
+	bool master_heard;
+	uint64_t master_heard_ns;
+	uint8_t advskew_tx;
+	uint8_t demote;
+	struct ctl_vhid_stats st;
+};
+
+struct ctl_node {
+	const struct carp_config *cfg;
+	struct dp_shared *sh;
+	struct ctl_port port[DP_MAX_PORTS];
+	uint16_t n_ports;
+	struct ctl_vhid *vhid;
+	uint16_t n_vhids;
+	struct carp_engine engine;
+	struct rte_mempool *mp;
+	struct rte_ring *punt;          /* workers -> control: CARP frames */
+	struct dp_lcore *ctl_lc;        /* the control lcore's own data-plane context */
+	struct dp_lcore **workers;
+	unsigned int n_workers;
+	unsigned int demotion;          /* node demotion: ports with link down */
+	uint64_t next_link_poll;
+	/* telemetry snapshot: the control lcore only ever try-locks */
+	pthread_mutex_t snap_lock;
+	struct ctl_vhid_snap *snap;
+	bool snap_dirty;
+	uint64_t next_snap;
+};
+
+/** Monotonic time in ns. */
+uint64_t ctl_now_ns(void);
+
+/**
+ * Build the control state from @p cfg: HMAC contexts, counters, the engine, the shared
+ * data-plane tables. Ports must already be set up (sh->port filled).
+ */
+int ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_shared *sh,
+		  struct rte_mempool *mp);
+
+/** Free what ctl_node_init allocated. */
+void ctl_node_free(struct ctl_node *n);
+
+/** Check and feed one CARP frame received on port index @p p; frees @p m. */
+void ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m);
+
+/** Engine output: send adverts and ARP, publish transitions. */
+void ctl_engine_output(void *arg, uint32_t idx, const struct carp_action *a);
+
+/** Poll links, feed changes and the resulting demotion to the engine. */
+void ctl_link_poll(struct ctl_node *n, uint64_t now);
+
+/** Run the control loop until @p quit is set; then bow out and return. */
+int ctl_run(struct ctl_node *n, volatile int *quit);
+
+/** Register the /carp/... telemetry commands for @p n. */
+int ctl_telemetry_register(struct ctl_node *n);
+
+/** Refresh the telemetry snapshot if due (never blocks). */
+void ctl_telemetry_snapshot(struct ctl_node *n, uint64_t now, bool force);
+
+#endif

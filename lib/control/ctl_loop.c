@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control loop: links, the control rx queue of every port, CARP frames punted by the
+ * workers, timers, transmission, telemetry. In adaptive idle mode it sleeps until the next
+ * timer (at most 1 ms) when a pass found nothing to do; timers stay millisecond-accurate.
+ */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "ctl.h"
+
+#define LINK_POLL_NS (50 * 1000 * 1000ull)
+#define MAX_NAP_NS (1000 * 1000ull)
+
+void
+ctl_link_poll(struct ctl_node *n, uint64_t now)
+{
+	unsigned int down = 0;
+
+	for (uint16_t p = 0; p < n->n_ports; p++) {
+		struct ctl_port *cp = &n->port[p];
+		bool up = dp_port_link_up(cp->port_id, &cp->caps);
+
+		if (up != cp->link_up) {
+			CARP_LOG(WARNING, "port %s: link %s", cp->cfg->name, up ? "up" : "down");
+			cp->link_up = up;
+			for (uint16_t i = 0; i < n->n_vhids; i++)
+				if (n->vhid[i].port == p)
+					carp_engine_link(&n->engine, i, up, now);
+			n->snap_dirty = true;
+		}
+		down += !cp->link_up;
+	}
+	/* Each port without link demotes the node by one (OpenBSD's "carpdev" demotion):
+	 * the VHIDs on our other ports then advertise it so peers take those over too. */
+	if (down != n->demotion) {
+		CARP_LOG(WARNING, "demotion %u -> %u (%u port(s) without link)", n->demotion, down,
+			 down);
+		n->demotion = down;
+		carp_engine_demote(&n->engine, down, now);
+	}
+}
+
+static unsigned int
+poll_control_queues(struct ctl_node *n)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int work = 0, got;
+
+	for (uint16_t p = 0; p < n->n_ports; p++) {
+		uint16_t k = rte_eth_rx_burst(n->port[p].port_id, n->ctl_lc->queue, pkts, DP_BURST);
+
+		if (k) {
+			dp_rx_burst(n->ctl_lc, p, pkts, k);
+			work += k;
+		}
+	}
+	while ((got = rte_ring_dequeue_burst(n->punt, (void **)pkts, DP_BURST, NULL)) > 0) {
+		for (unsigned int i = 0; i < got; i++)
+			ctl_carp_input(n, n->sh->port_of_id[pkts[i]->port], pkts[i]);
+		work += got;
+	}
+	return work;
+}
+
+static void
+nap(struct ctl_node *n, uint64_t now)
+{
+	uint64_t next = carp_engine_next_deadline(&n->engine), until = now + MAX_NAP_NS;
+
+	if (next < until)
+		until = next;
+	if (until > now + 20000) /* below ~20 us a sleep costs more than it saves */
+		rte_delay_us_sleep((unsigned int)((until - now) / 1000));
+}
+
+int
+ctl_run(struct ctl_node *n, volatile int *quit)
+{
+	uint64_t now = ctl_now_ns();
+
+	ctl_link_poll(n, now);
+	for (uint16_t i = 0; i < n->n_vhids; i++)
+		carp_engine_start(&n->engine, i, n->port[n->vhid[i].port].link_up, now);
+	n->next_link_poll = now + LINK_POLL_NS;
+	dp_tx_flush(n->ctl_lc);
+
+	while (!*quit) {
+		unsigned int work;
+
+		now = ctl_now_ns();
+		if (now >= n->next_link_poll) {
+			ctl_link_poll(n, now);
+			n->next_link_poll = now + LINK_POLL_NS;
+		}
+		work = poll_control_queues(n);
+		work += carp_engine_run_timers(&n->engine, ctl_now_ns());
+		dp_tx_flush(n->ctl_lc);
+		ctl_telemetry_snapshot(n, now, false);
+		if (!work && n->ctl_lc->adaptive_idle)
+			nap(n, now);
+	}
+
+	/* Orderly stop: bow out of every MASTER VHID so the backups take over at once. */
+	CARP_LOG(NOTICE, "shutting down: bow-out adverts for MASTER VHIDs");
+	carp_engine_shutdown(&n->engine, ctl_now_ns());
+	dp_tx_flush(n->ctl_lc);
+	ctl_telemetry_snapshot(n, ctl_now_ns(), true);
+	return 0;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Building the control state from the validated config. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <rte_malloc.h>
+
+#include "carp_frame.h"
+#include "ctl.h"
+
+RTE_LOG_REGISTER(carp_logtype, carp, INFO);
+
+uint64_t
+ctl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+random_u64(void)
+{
+	uint64_t v = 0;
+
+	/* The counter start only needs to differ between nodes; fall back to the clock. */
+	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+		v = ctl_now_ns() * 0x9e3779b97f4a7c15ull;
+	return v;
+}
+
+static const struct carp_vhid_auth *
+lookup_vhid(void *arg, uint8_t vhid, int family)
+{
+	const struct ctl_node *n = ((void **)arg)[0];
+	uint16_t p = (uint16_t)(uintptr_t)((void **)arg)[1];
+	uint16_t idx = n->sh->port[p].vhid_idx[vhid];
+	const struct ctl_vhid *v;
+
+	if (idx == DP_NO_VHID)
+		return NULL;
+	v = &n->vhid[idx];
+	if ((family == 4 && v->cfg->n_vip4 == 0) || (family == 6 && v->cfg->n_vip6 == 0))
+		return NULL;
+	return &v->auth;
+}
+
+static void
+first_addrs(const struct carp_config_port *cp, uint32_t *v4, struct carp_in6 *v6)
+{
+	bool have4 = false, have6 = false;
+
+	for (unsigned int i = 0; i < cp->n_addrs; i++) {
+		if (cp->addrs[i].family == 4 && !have4) {
+			*v4 = cp->addrs[i].v4;
+			have4 = true;
+		} else if (cp->addrs[i].family == 6 && !have6) {
+			*v6 = cp->addrs[i].v6;
+			have6 = true;
+		}
+	}
+}
+
+static int
+init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
+{
+	const struct carp_config_vhid *cv = &n->cfg->vhids[idx];
+	struct ctl_vhid *v = &n->vhid[idx];
+	struct carp_hmac_input in = {
+		.vhid = cv->vhid, .v4 = cv->vip4, .n4 = cv->n_vip4, .v6 = cv->vip6, .n6 = cv->n_vip6,
+	};
+	int rc;
+
+	v->cfg = cv;
+	v->port = (uint16_t)cv->port;
+	carp_vmac(cv->vhid, v->vmac.addr_bytes);
+	first_addrs(&n->cfg->ports[cv->port], &v->src4, &v->src6);
+	rc = carp_hmac_prepare(&v->hmac, &cv->key, &in);
+	if (rc)
+		return rc;
+	carp_counter_init(&v->counter, random_u64());
+	v->auth.hmac = &v->hmac;
+	v->auth.counter = &v->counter;
+	v->auth.own_src4 = v->src4;
+	v->auth.own_src6 = NULL;
+
+	*fc = (struct carp_fsm_config){
+		.vhid = cv->vhid, .advbase = cv->advbase, .advskew = cv->advskew,
+		.preempt = cv->preempt, .profile = cv->profile,
+		.has_v4 = cv->n_vip4 > 0, .has_v6 = cv->n_vip6 > 0, .src4 = v->src4,
+	};
+	n->sh->vmac[idx] = v->vmac;
+	n->sh->port[v->port].vhid_idx[cv->vhid] = idx;
+	for (unsigned int i = 0; i < cv->n_vip4; i++) {
+		rc = carp_vip_table_add(&n->sh->vips, v->port, cv->vip4[i], idx);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int
+ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_shared *sh,
+	      struct rte_mempool *mp)
+{
+	struct carp_fsm_config *fc;
+	unsigned int n_vips = 0;
+	int rc;
+
+	n->cfg = cfg;
+	n->sh = sh;
+	n->mp = mp;
+	n->n_vhids = (uint16_t)cfg->n_vhids;
+	sh->n_vhids = n->n_vhids;
+	for (unsigned int i = 0; i < cfg->n_vhids; i++)
+		n_vips += cfg->vhids[i].n_vip4;
+	rc = carp_vip_table_init(&sh->vips, n_vips);
+	n->vhid = calloc(n->n_vhids, sizeof(*n->vhid));
+	n->snap = calloc(n->n_vhids, sizeof(*n->snap));
+	fc = calloc(n->n_vhids, sizeof(*fc));
+	if (rc || !n->vhid || !n->snap || !fc) {
+		free(fc);
+		return -ENOMEM;
+	}
+	for (uint16_t i = 0; i < n->n_vhids && rc == 0; i++)
+		rc = init_vhid(n, i, &fc[i]);
+	if (rc == 0)
+		rc = carp_engine_init(&n->engine, fc, n->n_vhids, ctl_engine_output, n);
+	free(fc);
+	pthread_mutex_init(&n->snap_lock, NULL);
+	return rc;
+}
+
+void
+ctl_node_free(struct ctl_node *n)
+{
+	for (uint16_t i = 0; n->vhid && i < n->n_vhids; i++)
+		carp_hmac_release(&n->vhid[i].hmac);
+	carp_engine_free(&n->engine);
+	carp_vip_table_free(&n->sh->vips);
+	free(n->vhid);
+	free(n->snap);
+	n->vhid = NULL;
+	n->snap = NULL;
+	pthread_mutex_destroy(&n->snap_lock);
+}
+
+void
+ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
+{
+	void *lookup_arg[2] = { n, (void *)(uintptr_t)p };
+	struct carp_rx_frame rx;
+	struct carp_hdr h;
+	enum carp_drop d;
+	uint16_t idx = DP_NO_VHID;
+
+	d = carp_frame_parse(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &rx);
+	if (d == CARP_DROP_NONE)
+		d = carp_advert_verify(&rx, lookup_vhid, lookup_arg, &h);
+	if (d == CARP_DROP_NONE || rx.carp_len >= CARP_HDR_LEN)
+		idx = n->sh->port[p].vhid_idx[h.vhid];
+	if (d == CARP_DROP_NONE && n->engine.fsm[idx].state == CARP_STATE_INIT)
+		d = CARP_DROP_INACTIVE;
+	if (d != CARP_DROP_NONE) {
+		if (idx != DP_NO_VHID)
+			n->vhid[idx].st.drop[d]++;
+		else
+			n->port[p].drop[d]++;
+		if (d == CARP_DROP_BADAUTH || d == CARP_DROP_BADTTL || d == CARP_DROP_LOOP)
+			CARP_LOG(DEBUG, "advert dropped on port %s: %s", n->port[p].cfg->name,
+				 carp_drop_name(d));
+	} else {
+		struct carp_fsm_advert ad = {
+			.family = rx.family, .advbase = h.advbase, .advskew = h.advskew,
+			.demote = h.demote, .src4 = rx.src4,
+		};
+
+		n->vhid[idx].st.adverts_received++;
+		carp_engine_advert(&n->engine, idx, &ad, ctl_now_ns());
+		n->snap_dirty = true;
+	}
+	rte_pktmbuf_free(m);
+}

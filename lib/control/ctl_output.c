@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Carrying out what the state machines ask: adverts (v4 and/or v6, source MAC = vMAC),
+ * gratuitous ARP for every IPv4 VIP, and transitions, which are logged with their reason
+ * and published to every data-plane lcore.
+ */
+#include <rte_ethdev.h>
+#include <rte_random.h>
+
+#include "carp_frame.h"
+#include "ctl.h"
+
+#define TOS_FREEBSD 0xe0 /* DSCP 56 (CS7), FreeBSD's default */
+
+static uint8_t *
+alloc_frame(struct ctl_node *n, struct rte_mbuf **m, uint16_t len)
+{
+	*m = rte_pktmbuf_alloc(n->mp);
+	if (*m == NULL)
+		return NULL;
+	return (uint8_t *)rte_pktmbuf_append(*m, len);
+}
+
+/* Queue a frame on the control lcore's own tx queue of port index @p p. */
+static void
+send_frame(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
+{
+	struct dp_lcore *lc = n->ctl_lc;
+
+	if (lc->n_tx[p] == DP_BURST)
+		dp_tx_flush(lc);
+	lc->tx[p][lc->n_tx[p]++] = m;
+}
+
+static void
+send_advert(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
+{
+	struct ctl_vhid *v = &n->vhid[idx];
+	struct carp_hdr h = {
+		.version = CARP_VERSION, .type = CARP_TYPE_ADVERTISEMENT, .vhid = v->cfg->vhid,
+		.advskew = a->advert.advskew, .authlen = CARP_AUTHLEN,
+		.demote = a->advert.demote, .advbase = a->advert.advbase,
+	};
+	uint8_t carp[CARP_HDR_LEN], tos;
+	struct rte_mbuf *m;
+	uint8_t *f;
+
+	tos = v->cfg->profile == CARP_PROFILE_FREEBSD ? TOS_FREEBSD : CARP_TOS_LOWDELAY;
+	for (int family = 4; family <= 6; family += 2) {
+		if ((family == 4 && !v->cfg->n_vip4) || (family == 6 && !v->cfg->n_vip6))
+			continue;
+		h.counter = carp_counter_take(&v->counter);
+		if (carp_hmac_sign(&v->hmac, h.counter, h.md) != 0) {
+			v->st.send_errors++;
+			continue;
+		}
+		carp_hdr_encode(&h, carp);
+		f = alloc_frame(n, &m, family == 4 ? CARP_ADVERT_V4_LEN : CARP_ADVERT_V6_LEN);
+		if (f == NULL) {
+			if (m)
+				rte_pktmbuf_free(m);
+			v->st.send_errors++;
+			continue;
+		}
+		if (family == 4)
+			carp_build_advert4(f, CARP_ADVERT_V4_LEN, v->vmac.addr_bytes, v->src4, tos,
+					   (uint16_t)rte_rand(), carp);
+		else
+			carp_build_advert6(f, CARP_ADVERT_V6_LEN, v->vmac.addr_bytes, &v->src6, tos,
+					   carp);
+		send_frame(n, v->port, m);
+		v->st.adverts_sent++;
+	}
+}
+
+static void
+send_garps(struct ctl_node *n, uint32_t idx)
+{
+	struct ctl_vhid *v = &n->vhid[idx];
+
+	for (unsigned int i = 0; i < v->cfg->n_vip4; i++) {
+		struct rte_mbuf *m;
+		uint8_t *f = alloc_frame(n, &m, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
+
+		if (f == NULL) {
+			if (m)
+				rte_pktmbuf_free(m);
+			v->st.send_errors++;
+			continue;
+		}
+		memset(f, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN); /* pad to 60 bytes */
+		carp_build_garp(f, CARP_GARP_LEN, v->vmac.addr_bytes, v->cfg->vip4[i]);
+		send_frame(n, v->port, m);
+		v->st.garps_sent++;
+	}
+	/* IPv6 VIPs: unsolicited neighbour advertisements are not sent yet. */
+}
+
+static void
+publish(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
+{
+	struct ctl_vhid *v = &n->vhid[idx];
+	bool master = a->transition.to == CARP_STATE_MASTER;
+	int level = (a->transition.from == CARP_STATE_MASTER || master) ? RTE_LOG_NOTICE
+									 : RTE_LOG_INFO;
+
+	rte_log(level, carp_logtype, "carp: vhid %u@%s: %s -> %s (%s)\n", v->cfg->vhid,
+		n->port[v->port].cfg->name, carp_state_name(a->transition.from),
+		carp_state_name(a->transition.to), carp_reason_name(a->transition.reason));
+	v->st.transitions++;
+	n->ctl_lc->master[idx] = master;
+	for (unsigned int w = 0; w < n->n_workers; w++) {
+		/* Rings are sized for every VHID several times over and workers drain them each
+		 * poll; a full ring means a stuck worker, which must not stall the control lcore. */
+		if (rte_ring_enqueue(n->workers[w]->msgs, dp_msg_encode((uint16_t)idx, master)))
+			CARP_LOG(ERR, "worker %u state ring full: vhid %u state not published", w,
+				 v->cfg->vhid);
+	}
+	n->snap_dirty = true;
+}
+
+void
+ctl_engine_output(void *arg, uint32_t idx, const struct carp_action *a)
+{
+	struct ctl_node *n = arg;
+
+	switch (a->type) {
+	case CARP_ACT_SEND_ADVERT:
+		send_advert(n, idx, a);
+		break;
+	case CARP_ACT_SEND_GARP:
+		send_garps(n, idx);
+		break;
+	case CARP_ACT_TRANSITION:
+		publish(n, idx, a);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "dp_port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
+#include <rte_flow.h>
+
+#include "carp_wire.h"
+
+/* Kernel interface name from device arguments such as "net_tap0,iface=carp0". */
+static void
+ifname_from_devargs(const char *dev, char *out, size_t cap)
+{
+	const char *p = strstr(dev, "iface=");
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (p == NULL)
+		return;
+	p += 6;
+	while (p[n] && p[n] != ',' && n + 1 < cap)
+		n++;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* Steer IPv4 protocol 112 to the control queue; a rule the device refuses is no error. */
+static bool
+try_flow_steering(uint16_t port_id, uint16_t queue)
+{
+	struct rte_flow_attr attr = { .ingress = 1 };
+	struct rte_flow_item_ipv4 spec = { .hdr.next_proto_id = CARP_IPPROTO };
+	struct rte_flow_item_ipv4 mask = { .hdr.next_proto_id = 0xff };
+	struct rte_flow_item pattern[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
+		{ .type = RTE_FLOW_ITEM_TYPE_IPV4, .spec = &spec, .mask = &mask },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	struct rte_flow_action_queue q = { .index = queue };
+	struct rte_flow_action actions[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &q },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow_error error;
+
+	/* Validation alone is not enough: some PMDs validate rules they cannot create. */
+	if (rte_flow_validate(port_id, &attr, pattern, actions, &error) != 0)
+		return false;
+	return rte_flow_create(port_id, &attr, pattern, actions, &error) != NULL;
+}
+
+int
+dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_queues,
+	      struct rte_mempool *mp, const struct rte_ether_addr *vmacs, unsigned int n_vmacs,
+	      struct dp_port_caps *caps, char *err, size_t errlen)
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	uint16_t nb_rxd = cp->rx_desc, nb_txd = cp->tx_desc;
+	int rc;
+
+	memset(caps, 0, sizeof(*caps));
+	rc = rte_eth_dev_info_get(port_id, &info);
+	if (rc) {
+		snprintf(err, errlen, "port '%s': cannot read device info: %s", cp->name,
+			 rte_strerror(-rc));
+		return rc;
+	}
+	snprintf(caps->driver, sizeof(caps->driver), "%s", info.driver_name);
+	if (info.max_rx_queues < nb_queues || info.max_tx_queues < nb_queues) {
+		snprintf(err, errlen,
+			 "port '%s' (%s): needs %u rx and tx queues (one per worker lcore plus the "
+			 "control lcore) but the device has %u/%u; use fewer lcores (-l)%s",
+			 cp->name, info.driver_name, nb_queues, info.max_rx_queues,
+			 info.max_tx_queues,
+			 strcmp(info.driver_name, "net_af_packet") == 0 ? " or set qpairs=" : "");
+		return -EINVAL;
+	}
+	/* Only offloads the device has: fast free is safe, all our mbufs come from one pool. */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	rc = rte_eth_dev_configure(port_id, nb_queues, nb_queues, &conf);
+	if (rc) {
+		snprintf(err, errlen, "port '%s': configuring %u queues refused: %s", cp->name,
+			 nb_queues, rte_strerror(-rc));
+		return rc;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nb_rxd, &nb_txd);
+	if (cp->mtu != RTE_ETHER_MTU)
+		rte_eth_dev_set_mtu(port_id, cp->mtu); /* best effort; the frame size is checked */
+	for (uint16_t q = 0; q < nb_queues; q++) {
+		rc = rte_eth_rx_queue_setup(port_id, q, nb_rxd, rte_eth_dev_socket_id(port_id),
+					    NULL, mp);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(port_id, q, nb_txd,
+						    rte_eth_dev_socket_id(port_id), NULL);
+		if (rc) {
+			snprintf(err, errlen, "port '%s': queue %u setup refused (%s); try smaller "
+				 "rx_desc/tx_desc or more mbufs", cp->name, q, rte_strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_dev_start(port_id);
+	if (rc) {
+		snprintf(err, errlen, "port '%s': start failed: %s", cp->name, rte_strerror(-rc));
+		return rc;
+	}
+
+	caps->flow_steering = try_flow_steering(port_id, nb_queues - 1);
+	caps->mac_filter = n_vmacs > 0;
+	for (unsigned int i = 0; i < n_vmacs && caps->mac_filter; i++)
+		caps->mac_filter = rte_eth_dev_mac_addr_add(port_id,
+				(struct rte_ether_addr *)&vmacs[i], 0) == 0;
+	/* Adverts go to 224.0.0.18: without all-multicast we need promiscuous mode. */
+	if (cp->promiscuous || !caps->mac_filter || rte_eth_allmulticast_enable(port_id) != 0) {
+		rc = rte_eth_promiscuous_enable(port_id);
+		if (rc) {
+			snprintf(err, errlen, "port '%s': neither a vMAC filter nor promiscuous "
+				 "mode works (%s): CARP cannot receive here", cp->name,
+				 rte_strerror(-rc));
+			return rc;
+		}
+		caps->promiscuous = true;
+	}
+
+	ifname_from_devargs(cp->device, caps->ifname, sizeof(caps->ifname));
+	/* af_packet reports link up forever: the kernel interface knows better. */
+	caps->link_from_kernel = caps->ifname[0] && strcmp(info.driver_name, "net_af_packet") == 0;
+	return 0;
+}
+
+void
+dp_port_teardown(uint16_t port_id)
+{
+	rte_eth_dev_stop(port_id);
+	rte_eth_dev_close(port_id);
+}
+
+static bool
+kernel_running(const char *ifname)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool up = false;
+
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	close(fd);
+	return up;
+}
+
+bool
+dp_port_link_up(uint16_t port_id, const struct dp_port_caps *caps)
+{
+	struct rte_eth_link link;
+
+	if (caps->link_from_kernel)
+		return kernel_running(caps->ifname);
+	if (rte_eth_link_get_nowait(port_id, &link) != 0)
+		return false;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
