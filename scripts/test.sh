@@ -17,7 +17,11 @@ passed=0
 failed=0
 for dir in build build-asan; do
 	echo "=== tests in $dir"
-	meson test -C "$dir" --print-errorlogs --no-rebuild >"$dir/test-run.log" 2>&1
+	# End-to-end tests run real nodes in namespaces: once, in the normal build, is enough
+	# (and DPDK's own allocations would drown LeakSanitizer's report in the other).
+	suites=()
+	[ "$dir" = build-asan ] && suites=(--no-suite e2e)
+	meson test -C "$dir" --print-errorlogs --no-rebuild "${suites[@]}" >"$dir/test-run.log" 2>&1
 	# Tally each TAP line of each test; a test that crashed or printed no TAP counts once.
 	read -r p f < <(/usr/bin/env python3 scripts/tap-tally.py "$dir/meson-logs/testlog.json")
 	grep -E '^ *[0-9]+/[0-9]+ ' "$dir/test-run.log"
