@@ -74,7 +74,7 @@ test_shipped_config_yields_expected_values(void **state)
 	assert_int_equal(c->n_ports, 1);
 	p = &c->ports[0];
 	assert_string_equal(p->name, "lan");
-	assert_string_equal(p->device, "net_tap0,iface=carp0");
+	assert_string_equal(p->device, "net_af_packet0,iface=carp0");
 	assert_int_equal(p->n_addrs, 1);
 	assert_int_equal(p->addrs[0].family, 4);
 	assert_int_equal(p->addrs[0].v4, 0x0a630002); /* 10.99.0.2 */
