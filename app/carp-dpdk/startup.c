@@ -64,7 +64,9 @@ attach_device(const struct carp_config_port *cp, uint16_t nb_queues, uint16_t *p
 static struct rte_mempool *
 create_pool(const struct carp_config *cfg, uint16_t nb_queues, unsigned int n_lcores)
 {
-	unsigned int need = n_lcores * (MBUF_CACHE + DP_BURST * (DP_MAX_PORTS + 1)) + 1024;
+	/* Rings stay full, caches and tx buffers hold some, and the control lcore needs a
+	 * few for adverts: refuse to start rather than run dry under load. */
+	unsigned int need = n_lcores * (MBUF_CACHE + DP_BURST * (cfg->n_ports + 1)) + 1024;
 	struct rte_mempool *mp;
 	char a[32], b[32];
 

@@ -56,7 +56,7 @@ struct carp_config_global {
 	enum carp_config_idle idle;           /* default poll */
 	bool preempt;                         /* default for VHIDs; default false as on the BSDs */
 	enum carp_profile profile;            /* default for VHIDs; default openbsd */
-	uint32_t mbufs;                       /* mbuf pool size per socket, default 8191 */
+	uint32_t mbufs;                       /* mbuf pool size per socket, default 16383 */
 	bool telemetry;                       /* default true */
 };
 

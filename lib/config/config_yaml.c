@@ -331,7 +331,7 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 	g->idle = CARP_IDLE_POLL;
 	g->preempt = false;
 	g->profile = CARP_PROFILE_OPENBSD;
-	g->mbufs = 8191;
+	g->mbufs = 16383;
 	g->telemetry = true;
 
 	cfg_join(keys, sizeof(keys), top_keys, T_N);

@@ -68,7 +68,7 @@ test_shipped_config_yields_expected_values(void **state)
 	assert_int_equal(c->global.idle, CARP_IDLE_ADAPTIVE);
 	assert_false(c->global.preempt);
 	assert_int_equal(c->global.profile, CARP_PROFILE_OPENBSD);
-	assert_int_equal(c->global.mbufs, 8191);
+	assert_int_equal(c->global.mbufs, 16383);
 	assert_true(c->global.telemetry);
 
 	assert_int_equal(c->n_ports, 1);
@@ -139,7 +139,7 @@ test_defaults_apply_when_keys_are_left_out(void **state)
 	assert_int_equal(c->global.idle, CARP_IDLE_POLL);
 	assert_false(c->global.preempt);
 	assert_int_equal(c->global.profile, CARP_PROFILE_OPENBSD);
-	assert_int_equal(c->global.mbufs, 8191);
+	assert_int_equal(c->global.mbufs, 16383);
 	assert_true(c->global.telemetry);
 	assert_int_equal(c->ports[0].mtu, 1500);
 	assert_int_equal(c->ports[0].rx_desc, 1024);
