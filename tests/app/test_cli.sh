@@ -34,7 +34,7 @@ check() {
 	fi
 }
 
-echo "1..9"
+echo "1..12"
 check help_exits_0_with_usage 0 '^Usage: .* -- -c FILE' EMPTY -- -- --help
 check version_names_dpdk 0 '^carp-dpdk [0-9.]+ \(DPDK 22\.11' EMPTY -- -- --version
 check check_shipped_config_valid 0 'configuration valid: 1 port\(s\), 1 VHID\(s\)' EMPTY \
@@ -49,4 +49,24 @@ check no_config_is_a_usage_error 2 EMPTY 'no configuration given' -- --
 check unknown_option_is_a_usage_error 2 EMPTY "unknown option '--frobnicate'" \
 	-- -- --frobnicate
 check dash_c_without_file_is_a_usage_error 2 EMPTY "needs a file name" -- -- -c
+# Start-up failures: the EAL starts (unique prefix, no hugepages), then a clear refusal.
+eal=(--no-huge -m 256 --no-pci --file-prefix="cli$$")
+sed 's/iface=carp0/iface=cli-nosuch0/' "$src/config/carp.yaml" >"$tmp/noif.yaml"
+sed 's/mbufs: [0-9]*/mbufs: 1023/' "$src/config/carp.yaml" >"$tmp/small.yaml"
+if [ "$(id -u)" -eq 0 ]; then
+	check one_lcore_is_refused_with_what_to_change 3 EMPTY \
+		'needs at least 2 lcores .* -l 0-1' -- -l 0 "${eal[@]}" -- -c "$src/config/carp.yaml"
+	check small_mbuf_pool_is_refused_with_the_need 3 EMPTY \
+		'global.mbufs is 1023, .* need at least [0-9]+; raise global.mbufs' \
+		-- -l 0-1 "${eal[@]}" -- -c "$tmp/small.yaml"
+	check missing_interface_is_refused_naming_the_port 3 EMPTY \
+		"port 'lan': cannot create device 'net_af_packet0,iface=cli-nosuch0" \
+		-- -l 0-1 "${eal[@]}" -- -c "$tmp/noif.yaml"
+else
+	for t in one_lcore small_mbuf_pool missing_interface; do
+		n=$((n + 1))
+		echo "ok $n - $t # SKIP needs root (the EAL)"
+	done
+fi
+rm -rf "/var/run/dpdk/cli$$"
 [ "$fails" -eq 0 ]
