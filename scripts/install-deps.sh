@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	gcc meson ninja-build pkg-config        # build
 	libdpdk-dev libssl-dev libyaml-dev      # DPDK 22.11, OpenSSL 3 (HMAC), libyaml (config)
+	dpdk-dev                                # dpdk-testpmd (benchmark), dpdk-telemetry.py
 	libcmocka-dev python3                   # unit tests, test result tally
 	iproute2 iputils-ping python3-scapy     # end-to-end tests and the demo: namespaces,
 	tcpdump procps                          # probes, captures
