@@ -20,4 +20,10 @@ uint16_t carp_cksum_finish(uint32_t sum);
  */
 uint16_t carp_cksum(const void *buf, size_t len);
 
+/**
+ * Update checksum @p hc after one 16-bit word changed from @p old to @p new, per
+ * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), which never yields -0.
+ */
+uint16_t carp_cksum_update16(uint16_t hc, uint16_t old, uint16_t new_word);
+
 #endif

@@ -32,17 +32,6 @@ carp_icmp_echo_request(const uint8_t *frame, size_t len, size_t l3, uint32_t *ds
 	return true;
 }
 
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') for one 16-bit word changing from m to m'. */
-static uint16_t
-cksum_update16(uint16_t hc, uint16_t m, uint16_t m_new)
-{
-	uint32_t sum = (uint16_t)~hc + (uint32_t)(uint16_t)~m + m_new;
-
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 void
 carp_icmp_echo_make_reply(uint8_t *frame, size_t l3, const uint8_t mac[6])
 {
@@ -59,6 +48,6 @@ carp_icmp_echo_make_reply(uint8_t *frame, size_t l3, const uint8_t mac[6])
 	carp_wr16(ip + 10, carp_cksum(ip, ihl)); /* options kept as they were */
 	icmp = ip + ihl;
 	icmp[0] = ICMP_ECHO_REPLY;
-	carp_wr16(icmp + 2, cksum_update16(carp_rd16(icmp + 2), ICMP_ECHO_REQUEST << 8,
+	carp_wr16(icmp + 2, carp_cksum_update16(carp_rd16(icmp + 2), ICMP_ECHO_REQUEST << 8,
 					   ICMP_ECHO_REPLY << 8));
 }
