@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control lcore's neighbour table on a fake clock: resolve, hold, learn, age, forget. */
+#include "test_util.h"
+
+#include <errno.h>
+
+#include "fwd_neigh.h"
+
+#define SEC 1000000000ull
+
+struct record {
+	unsigned int requests, removed, resolved, released, dropped;
+	uint32_t last_ip;
+};
+
+static void
+on_request(void *arg, const struct fwd_neigh *n)
+{
+	struct record *r = arg;
+
+	r->requests++;
+	r->last_ip = n->ip;
+}
+
+static void
+on_removed(void *arg, uint32_t ip, void **held, unsigned int n_held)
+{
+	struct record *r = arg;
+
+	(void)held;
+	r->removed++;
+	r->dropped += n_held;
+	r->last_ip = ip;
+}
+
+static void
+on_resolved(void *arg, const struct fwd_neigh *n, void **held, unsigned int n_held)
+{
+	struct record *r = arg;
+
+	(void)held;
+	r->resolved++;
+	r->released += n_held;
+	r->last_ip = n->ip;
+}
+
+static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa };
+static const uint8_t mac_b[6] = { 2, 0, 0, 0, 0, 0xb };
+
+static void
+test_unresolved_next_hop_is_requested_once_and_packets_held_up_to_the_limit(void **state)
+{
+	struct fwd_neigh_table t;
+	struct record r = { 0 };
+	struct fwd_neigh_ops ops = { on_request, on_removed, on_resolved, &r };
+	int pkts[5];
+
+	(void)state;
+	assert_int_equal(fwd_neigh_init(&t, 16, 4, 300 * SEC), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(fwd_neigh_hold(&t, ip4(10, 0, 0, 1), 0, &pkts[i], 0, &ops), 0);
+	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 0, 0, 1), 0, &pkts[4], 0, &ops), -ENOBUFS);
+	assert_int_equal(r.requests, 1);
+	fwd_neigh_learn(&t, ip4(10, 0, 0, 1), 0, mac_a, false, 10, &ops);
+	assert_int_equal(r.resolved, 1);
+	assert_int_equal(r.released, 4);
+	assert_int_equal(fwd_neigh_find(&t, ip4(10, 0, 0, 1))->state, FWD_NEIGH_REACHABLE);
+	/* Resolved now: the next packet goes straight to the MAC. */
+	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 0, 0, 1), 0, &pkts[4], 20, &ops), -EEXIST);
+	fwd_neigh_free(&t);
+}
+
+static void
+test_unanswered_resolution_gives_up_after_three_requests_dropping_held(void **state)
+{
+	struct fwd_neigh_table t;
+	struct record r = { 0 };
+	struct fwd_neigh_ops ops = { on_request, on_removed, on_resolved, &r };
+	int pkt;
+
+	(void)state;
+	assert_int_equal(fwd_neigh_init(&t, 16, 4, 300 * SEC), 0);
+	fwd_neigh_hold(&t, ip4(10, 0, 0, 2), 0, &pkt, 0, &ops);
+	for (uint64_t now = 0; now <= 4 * SEC; now += SEC / 10)
+		fwd_neigh_tick(&t, now, &ops);
+	assert_int_equal(r.requests, FWD_NEIGH_PROBES);
+	assert_int_equal(r.removed, 1);
+	assert_int_equal(r.dropped, 1);
+	assert_null(fwd_neigh_find(&t, ip4(10, 0, 0, 2)));
+	fwd_neigh_free(&t);
+}
+
+static void
+test_learned_entry_is_refreshed_before_expiry_and_forgotten_if_silent(void **state)
+{
+	struct fwd_neigh_table t;
+	struct record r = { 0 };
+	struct fwd_neigh_ops ops = { on_request, on_removed, on_resolved, &r };
+
+	(void)state;
+	assert_int_equal(fwd_neigh_init(&t, 16, 4, 100 * SEC), 0);
+	fwd_neigh_learn(&t, ip4(10, 0, 0, 3), 1, mac_a, true, 0, &ops);
+	fwd_neigh_tick(&t, 74 * SEC, &ops);
+	assert_int_equal(r.requests, 0);
+	fwd_neigh_tick(&t, 75 * SEC, &ops); /* three quarters of the lifetime: probe */
+	assert_int_equal(r.requests, 1);
+	fwd_neigh_learn(&t, ip4(10, 0, 0, 3), 1, mac_a, false, 76 * SEC, &ops); /* answered */
+	assert_int_equal(r.resolved, 1); /* same MAC: nothing to publish again */
+	fwd_neigh_tick(&t, 150 * SEC, &ops);
+	assert_non_null(fwd_neigh_find(&t, ip4(10, 0, 0, 3)));
+	for (uint64_t now = 151 * SEC; now <= 177 * SEC; now += SEC)
+		fwd_neigh_tick(&t, now, &ops); /* silent from here on */
+	assert_int_equal(r.removed, 1);
+	assert_null(fwd_neigh_find(&t, ip4(10, 0, 0, 3)));
+	fwd_neigh_free(&t);
+}
+
+static void
+test_mac_change_is_published_and_static_entries_never_change(void **state)
+{
+	struct fwd_neigh_table t;
+	struct record r = { 0 };
+	struct fwd_neigh_ops ops = { on_request, on_removed, on_resolved, &r };
+
+	(void)state;
+	assert_int_equal(fwd_neigh_init(&t, 16, 4, 100 * SEC), 0);
+	fwd_neigh_learn(&t, ip4(10, 0, 0, 4), 0, mac_a, true, 0, &ops);
+	fwd_neigh_learn(&t, ip4(10, 0, 0, 4), 0, mac_b, false, 1, &ops);
+	assert_int_equal(r.resolved, 2);
+	assert_memory_equal(fwd_neigh_find(&t, ip4(10, 0, 0, 4))->mac, mac_b, 6);
+	assert_int_equal(fwd_neigh_add_static(&t, ip4(10, 0, 0, 5), 0, mac_a), 0);
+	assert_int_equal(fwd_neigh_add_static(&t, ip4(10, 0, 0, 5), 0, mac_a), -EEXIST);
+	fwd_neigh_learn(&t, ip4(10, 0, 0, 5), 0, mac_b, true, 2, &ops);
+	assert_memory_equal(fwd_neigh_find(&t, ip4(10, 0, 0, 5))->mac, mac_a, 6);
+	fwd_neigh_tick(&t, 1000 * SEC, &ops);
+	assert_non_null(fwd_neigh_find(&t, ip4(10, 0, 0, 5))); /* static: never aged */
+	assert_null(fwd_neigh_find(&t, ip4(10, 0, 0, 4)));
+	fwd_neigh_free(&t);
+}
+
+static void
+test_unsolicited_arp_creates_nothing(void **state)
+{
+	struct fwd_neigh_table t;
+	struct record r = { 0 };
+	struct fwd_neigh_ops ops = { on_request, on_removed, on_resolved, &r };
+
+	(void)state;
+	assert_int_equal(fwd_neigh_init(&t, 16, 4, 100 * SEC), 0);
+	fwd_neigh_learn(&t, ip4(10, 0, 0, 6), 0, mac_a, false, 0, &ops);
+	assert_null(fwd_neigh_find(&t, ip4(10, 0, 0, 6)));
+	assert_int_equal(r.resolved, 0);
+	fwd_neigh_free(&t);
+}
+
+static void
+test_table_full_and_deletion_keep_every_other_entry_findable(void **state)
+{
+	enum { N = 1000 };
+	struct fwd_neigh_table t;
+	struct record r = { 0 };
+	struct fwd_neigh_ops ops = { on_request, on_removed, on_resolved, &r };
+
+	(void)state;
+	assert_int_equal(fwd_neigh_init(&t, N, 4, 100 * SEC), 0);
+	for (uint32_t i = 0; i < N; i++)
+		fwd_neigh_learn(&t, ip4(10, 1, 0, 0) + i * 7, 0, mac_a, true, i % 2 ? 0 : 50 * SEC,
+				&ops);
+	assert_int_equal(t.n, N);
+	assert_int_equal(fwd_neigh_add_static(&t, ip4(10, 9, 9, 9), 0, mac_a), -ENOSPC);
+	fwd_neigh_tick(&t, 120 * SEC, &ops); /* the odd half expires */
+	assert_int_equal(t.n, N / 2);
+	for (uint32_t i = 0; i < N; i++) {
+		struct fwd_neigh *n = fwd_neigh_find(&t, ip4(10, 1, 0, 0) + i * 7);
+
+		if (i % 2)
+			assert_null(n);
+		else
+			assert_non_null(n);
+	}
+	fwd_neigh_free(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unresolved_next_hop_is_requested_once_and_packets_held_up_to_the_limit),
+		cmocka_unit_test(test_unanswered_resolution_gives_up_after_three_requests_dropping_held),
+		cmocka_unit_test(test_learned_entry_is_refreshed_before_expiry_and_forgotten_if_silent),
+		cmocka_unit_test(test_mac_change_is_published_and_static_entries_never_change),
+		cmocka_unit_test(test_unsolicited_arp_creates_nothing),
+		cmocka_unit_test(test_table_full_and_deletion_keep_every_other_entry_findable),
+	};
+
+	return cmocka_run_group_tests_name("fwd_neigh", tests, NULL, NULL);
+}
