@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "fwd_cache.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t
+home(const struct fwd_cache *c, uint32_t ip)
+{
+	return (uint32_t)(((uint64_t)ip * 0x9e3779b97f4a7c15ull) >> 32) & c->mask;
+}
+
+int
+fwd_cache_init(struct fwd_cache *c, uint32_t max)
+{
+	uint32_t cap = 16;
+
+	while (cap < 2 * max)
+		cap <<= 1;
+	c->e = calloc(cap, sizeof(*c->e));
+	if (c->e == NULL)
+		return -ENOMEM;
+	c->mask = cap - 1;
+	c->n = 0;
+	c->max = max;
+	return 0;
+}
+
+void
+fwd_cache_free(struct fwd_cache *c)
+{
+	free(c->e);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t port)
+{
+	uint32_t i = home(c, ip);
+
+	if (ip == 0)
+		return -EINVAL;
+	while (c->e[i].ip != 0 && c->e[i].ip != ip)
+		i = (i + 1) & c->mask;
+	if (c->e[i].ip == 0) {
+		if (c->n == c->max)
+			return -ENOSPC;
+		c->n++;
+	}
+	c->e[i].ip = ip;
+	memcpy(c->e[i].mac, mac, 6);
+	c->e[i].port = port;
+	return 0;
+}
+
+void
+fwd_cache_del(struct fwd_cache *c, uint32_t ip)
+{
+	uint32_t hole = home(c, ip), i;
+
+	while (c->e[hole].ip != ip) {
+		if (c->e[hole].ip == 0)
+			return;
+		hole = (hole + 1) & c->mask;
+	}
+	for (i = hole;;) {
+		i = (i + 1) & c->mask;
+		if (c->e[i].ip == 0)
+			break;
+		if (((i - home(c, c->e[i].ip)) & c->mask) >= ((i - hole) & c->mask)) {
+			c->e[hole] = c->e[i];
+			hole = i;
+		}
+	}
+	memset(&c->e[hole], 0, sizeof(c->e[hole]));
+	c->n--;
+}
