@@ -50,8 +50,9 @@ run_node(int eal_argc, char **argv, const struct carp_config *cfg)
 	int rc;
 
 	if (rte_eal_init(eal_argc, argv) < 0) {
-		fprintf(stderr, "carp-dpdk: EAL initialisation failed: %s\n",
-			rte_strerror(rte_errno));
+		fprintf(stderr, "carp-dpdk: EAL initialisation failed (%s); see the EAL lines "
+			"above: another process with the same --file-prefix, or too little memory?\n",
+			rte_errno ? rte_strerror(rte_errno) : "no detail");
 		return EXIT_START;
 	}
 	/* Config levels are syslog's 0..7; DPDK's RTE_LOG_* are the same plus one. */

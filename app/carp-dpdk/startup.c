@@ -95,39 +95,54 @@ punt_to_control(struct dp_lcore *lc, struct rte_mbuf *m)
 	ctl_carp_input(n, n->sh->port_of_id[m->port], m);
 }
 
+static void
+resolve_on_control(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	ctl_fwd_resolve(lc->punt_arg, m);
+}
+
 static int
 setup_lcores(struct app_node *a, unsigned int nb_queues)
 {
 	unsigned int ring_size = RING_MIN, w = 0, lcore;
 	char name[RTE_RING_NAMESIZE];
 
-	while (ring_size < 4u * a->sh->n_vhids)
+	/* Room for every VHID and every neighbour to change several times between polls. */
+	while (ring_size < 4u * (a->sh->n_vhids + ctl_neigh_capacity(a->ctl.cfg)))
 		ring_size <<= 1;
 	a->lcores = rte_zmalloc("carp_lcores", sizeof(*a->lcores) * nb_queues, RTE_CACHE_LINE_SIZE);
 	a->workers = calloc(a->n_workers, sizeof(*a->workers));
 	a->ctl.punt = rte_ring_create("carp_punt", RING_MIN, (int)rte_socket_id(),
 				      RING_F_SC_DEQ);
-	if (!a->lcores || !a->workers || !a->ctl.punt)
+	a->ctl.resolve = rte_ring_create("carp_resolve", RING_MIN, (int)rte_socket_id(),
+					 RING_F_SC_DEQ);
+	if (!a->lcores || !a->workers || !a->ctl.punt || !a->ctl.resolve)
 		return fail("out of memory for lcore state%s%s", "", "");
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		struct dp_lcore *lc = &a->lcores[w];
 
 		snprintf(name, sizeof(name), "carp_state_%u", w);
-		lc->msgs = rte_ring_create(name, ring_size, (int)rte_lcore_to_socket_id(lcore),
-					   RING_F_SP_ENQ | RING_F_SC_DEQ);
+		lc->msgs = rte_ring_create_elem(name, sizeof(struct dp_msg), ring_size,
+						(int)rte_lcore_to_socket_id(lcore),
+						RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (lc->msgs == NULL)
 			return fail("cannot create ring %s: %s", name, rte_strerror(rte_errno));
 		lc->punt = a->ctl.punt;
+		lc->resolve = a->ctl.resolve;
 		a->workers[w++] = lc;
 	}
 	for (unsigned int q = 0; q < nb_queues; q++) {
 		a->lcores[q].sh = a->sh;
 		a->lcores[q].queue = (uint16_t)q;
 		a->lcores[q].adaptive_idle = a->ctl.cfg->global.idle == CARP_IDLE_ADAPTIVE;
+		if (fwd_cache_init(&a->lcores[q].neigh, ctl_neigh_capacity(a->ctl.cfg)))
+			return fail("out of memory for neighbour caches%s%s", "", "");
+		dp_update_src_macs(&a->lcores[q]);
 	}
 	/* The control lcore handles its own queue with the same code and punts to itself. */
 	a->ctl.ctl_lc = &a->lcores[a->n_workers];
 	a->ctl.ctl_lc->punt_fn = punt_to_control;
+	a->ctl.ctl_lc->resolve_fn = resolve_on_control;
 	a->ctl.ctl_lc->punt_arg = &a->ctl;
 	a->ctl.workers = a->workers;
 	a->ctl.n_workers = a->n_workers;
@@ -144,6 +159,7 @@ fill_port(struct dp_port *dp, const struct carp_config_port *cp, uint16_t port_i
 			dp->addr4[dp->n_addr4++] = cp->addrs[i].v4;
 	for (unsigned int v = 0; v < 256; v++)
 		dp->vhid_idx[v] = DP_NO_VHID;
+	dp->source_real = cp->source_mac == CARP_SOURCE_MAC_REAL;
 }
 
 static int
@@ -197,11 +213,14 @@ app_node_start(struct app_node *a, const struct carp_config *cfg)
 		return fail("out of memory for the shared tables%s%s", "", "");
 	a->sh->n_vhids = (uint16_t)cfg->n_vhids;
 	a->mp = create_pool(cfg, nb_queues, n_lcores);
-	if (a->mp == NULL || setup_ports(a, cfg, nb_queues) || setup_lcores(a, nb_queues))
+	if (a->mp == NULL || setup_ports(a, cfg, nb_queues))
 		return -1;
-	if (ctl_node_init(&a->ctl, cfg, a->sh, a->mp))
-		return fail("cannot set up the VHIDs (HMAC contexts, timers)%s%s", "", "");
+	if (ctl_node_init(&a->ctl, cfg, a->sh, a->mp) || ctl_fwd_init(&a->ctl))
+		return fail("cannot set up the VHIDs and routes (HMAC contexts, timers, LPM)%s%s",
+			    "", "");
 	a->ctl_ready = true;
+	if (setup_lcores(a, nb_queues) || ctl_fwd_start(&a->ctl))
+		return -1;
 	if (cfg->global.telemetry && ctl_telemetry_register(&a->ctl))
 		CARP_LOG(WARNING, "telemetry commands could not be registered");
 	return 0;
@@ -223,12 +242,17 @@ app_node_stop(struct app_node *a)
 	rte_eal_mp_wait_lcore();
 	for (uint16_t p = 0; p < a->ctl.n_ports; p++)
 		dp_port_teardown(a->ctl.port[p].port_id);
-	if (a->ctl_ready)
+	if (a->ctl_ready) {
+		ctl_fwd_free(&a->ctl);
 		ctl_node_free(&a->ctl);
+	}
 	for (unsigned int w = 0; a->workers && w < a->n_workers; w++)
 		if (a->workers[w])
 			rte_ring_free(a->workers[w]->msgs);
+	for (unsigned int q = 0; a->lcores && q <= a->n_workers; q++)
+		fwd_cache_free(&a->lcores[q].neigh);
 	rte_ring_free(a->ctl.punt);
+	rte_ring_free(a->ctl.resolve);
 	free(a->workers);
 	rte_free(a->lcores);
 	rte_mempool_free(a->mp);

@@ -25,6 +25,8 @@
 #define CARP_CONFIG_PORTS_MAX 32   /* Debian's DPDK is built with RTE_MAX_ETHPORTS 32 */
 #define CARP_CONFIG_VIPS_MAX 64    /* per VHID, both families together */
 #define CARP_CONFIG_FILE_MAX (1u << 20) /* bigger files are refused unread */
+#define CARP_CONFIG_ROUTES_MAX 65536    /* static routes: bounds the route table (LPM) */
+#define CARP_CONFIG_NEIGHBORS_MAX 65536 /* static neighbors, same bound */
 
 /** Log levels, numbered as syslog's LOG_EMERG..LOG_DEBUG (DPDK's RTE_LOG_* are one more). */
 #define CARP_CONFIG_LOG_LIST(X) \
@@ -50,6 +52,17 @@ enum carp_config_log_level { CARP_CONFIG_LOG_LIST(CARP_CONFIG_ENUM_LOG) CARP_LOG
 enum carp_config_idle { CARP_CONFIG_IDLE_LIST(CARP_CONFIG_ENUM_IDLE) CARP_IDLE_COUNT };
 #undef CARP_CONFIG_ENUM_IDLE
 
+/** Source MAC of the frames a port forwards (not of CARP's own adverts and ARP). */
+#define CARP_CONFIG_SOURCE_MAC_LIST(X) \
+	X(VMAC, "vmac") /* the vMAC of a VHID MASTER here on the port, else the real MAC */ \
+	X(REAL, "real") /* always the port's real MAC */
+
+#define CARP_CONFIG_ENUM_SOURCE_MAC(e, s) CARP_SOURCE_MAC_##e,
+enum carp_config_source_mac {
+	CARP_CONFIG_SOURCE_MAC_LIST(CARP_CONFIG_ENUM_SOURCE_MAC) CARP_SOURCE_MAC_COUNT
+};
+#undef CARP_CONFIG_ENUM_SOURCE_MAC
+
 /** Node-wide settings and the defaults VHIDs inherit. */
 struct carp_config_global {
 	enum carp_config_log_level log_level; /* default info */
@@ -58,6 +71,8 @@ struct carp_config_global {
 	enum carp_profile profile;            /* default for VHIDs; default openbsd */
 	uint32_t mbufs;                       /* mbuf pool size per socket, default 16383 */
 	bool telemetry;                       /* default true */
+	uint32_t neighbor_timeout_s;          /* learned neighbor lifetime, 10..86400, def. 300 */
+	uint32_t neighbor_queue;              /* held per unresolved next hop, 0..64, default 4 */
 };
 
 /** An address with its prefix length; a VIP only uses family and address. */
@@ -79,6 +94,7 @@ struct carp_config_port {
 	uint16_t rx_desc;               /* default 1024 */
 	uint16_t tx_desc;               /* default 1024 */
 	bool promiscuous;               /* default false */
+	enum carp_config_source_mac source_mac; /* default CARP_SOURCE_MAC_VMAC */
 	unsigned int line;              /* where the port starts in the file, for later messages */
 };
 
@@ -98,12 +114,33 @@ struct carp_config_vhid {
 	unsigned int line;              /* where the VHID starts in the file */
 };
 
+/** A static IPv4 route. */
+struct carp_config_route {
+	uint32_t prefix;    /* host order, host bits zero; 0 with prefixlen 0: the default route */
+	uint8_t prefixlen;  /* 0..32 */
+	uint32_t via;       /* next hop, host order: on a connected subnet, not this node's */
+	unsigned int port;  /* egress: index of the port whose subnet holds via */
+	unsigned int line;  /* where the route starts in the file */
+};
+
+/** A static ARP entry: never aged, never replaced by what ARP says. */
+struct carp_config_neighbor {
+	uint32_t addr;      /* host order: on a connected subnet, not this node's */
+	uint8_t mac[6];     /* unicast, not zero */
+	unsigned int port;  /* index of the port whose subnet holds addr */
+	unsigned int line;  /* where the neighbor starts in the file */
+};
+
 struct carp_config {
 	struct carp_config_global global;
 	struct carp_config_port *ports;
 	unsigned int n_ports;
 	struct carp_config_vhid *vhids; /* in file order */
 	unsigned int n_vhids;
+	struct carp_config_route *routes; /* in file order; NULL when there are none */
+	unsigned int n_routes;
+	struct carp_config_neighbor *neighbors; /* in file order; NULL when there are none */
+	unsigned int n_neighbors;
 };
 
 /** One problem found in a configuration file. */
@@ -172,5 +209,8 @@ const char *carp_config_log_level_name(enum carp_config_log_level l);
 
 /** "poll" or "adaptive"; "?" when out of range. */
 const char *carp_config_idle_name(enum carp_config_idle i);
+
+/** "vmac" or "real"; "?" when out of range. */
+const char *carp_config_source_mac_name(enum carp_config_source_mac m);
 
 #endif

@@ -81,11 +81,26 @@ cfg_parse_ip(const char *s, struct carp_config_addr *out)
 	return parse_ip_text(s, strlen(s), out);
 }
 
+/* The length after the '/': 1..3 decimal digits without a leading zero. */
+static bool
+parse_len(const char *p, unsigned int *len)
+{
+	*len = 0;
+	if (p[0] == '\0' || strlen(p) > 3 || (p[0] == '0' && p[1] != '\0'))
+		return false;
+	for (; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return false;
+		*len = *len * 10 + (unsigned int)(*p - '0');
+	}
+	return true;
+}
+
 const char *
 cfg_parse_prefix(const char *s, struct carp_config_addr *out)
 {
 	const char *slash = strchr(s, '/'), *why;
-	unsigned int len = 0, max;
+	unsigned int len, max;
 
 	if (slash == NULL)
 		return "no prefix length: write ADDRESS/LENGTH, e.g. 10.0.0.2/24";
@@ -93,18 +108,115 @@ cfg_parse_prefix(const char *s, struct carp_config_addr *out)
 	if (why)
 		return why;
 	max = out->family == 4 ? 32 : 128;
-	if (slash[1] == '\0' || strlen(slash + 1) > 3 || (slash[1] == '0' && slash[2] != '\0'))
+	if (!parse_len(slash + 1, &len))
 		return "the prefix length is not a decimal number";
-	for (const char *p = slash + 1; *p; p++) {
-		if (!isdigit((unsigned char)*p))
-			return "the prefix length is not a decimal number";
-		len = len * 10 + (unsigned int)(*p - '0');
-	}
 	/* A /0 would make every address of the family look directly connected. */
 	if (len == 0 || len > max)
 		return out->family == 4 ? "the prefix length must be 1..32 for IPv4"
 					: "the prefix length must be 1..128 for IPv6";
 	out->prefixlen = (uint8_t)len;
+	return NULL;
+}
+
+const char *
+cfg_parse_route_prefix(const char *s, struct carp_config_addr *out)
+{
+	const char *slash = strchr(s, '/');
+	char buf[ADDR_TEXT_MAX];
+	struct in_addr in;
+	unsigned int len;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (strchr(s, ':'))
+		return "an IPv6 prefix: routes are IPv4 only";
+	if (slash == NULL)
+		return "no prefix length: write NETWORK/LENGTH, e.g. 10.1.0.0/16 (0.0.0.0/0 for "
+		       "the default route, ADDRESS/32 for one host)";
+	n = (size_t)(slash - s);
+	if (n >= sizeof(buf))
+		return "not an IPv4 address (four decimal numbers 0..255 with dots)";
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, &in) != 1)
+		return "not an IPv4 address (four decimal numbers 0..255 with dots)";
+	/* Unlike a port's subnet, /0 is meaningful here: the default route. */
+	if (!parse_len(slash + 1, &len))
+		return "the prefix length is not a decimal number";
+	if (len > 32)
+		return "the prefix length must be 0..32 for IPv4";
+	out->family = 4;
+	out->prefixlen = (uint8_t)len;
+	out->v4 = ntohl(in.s_addr);
+	return NULL;
+}
+
+bool
+cfg_host_bits_set(const struct carp_config_addr *p)
+{
+	return (p->v4 & ~mask4(p->prefixlen)) != 0;
+}
+
+/*
+ * The forwarding plane drops every packet to these blocks (RFC 1812 §5.3.7, fwd_ipv4.c),
+ * so a route into one of them could never be used: it is a typo, not a policy.
+ */
+const char *
+cfg_route_reserved(const struct carp_config_addr *p)
+{
+	if (p->prefixlen >= 8 && (p->v4 >> 24) == 0)
+		return "0.0.0.0/8 ('this network') is never forwarded";
+	if (p->prefixlen >= 8 && (p->v4 >> 24) == 127)
+		return "127.0.0.0/8 (loopback) is never forwarded";
+	if (p->prefixlen >= 4 && (p->v4 >> 28) == 0xe)
+		return "224.0.0.0/4 (multicast) is never forwarded: the forwarding plane routes "
+		       "unicast only";
+	if (p->prefixlen >= 4 && (p->v4 >> 28) == 0xf)
+		return "240.0.0.0/4 (reserved, and the limited broadcast) is never forwarded";
+	return NULL;
+}
+
+const char *
+cfg_parse_ip4(const char *s, struct carp_config_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (strchr(s, '/'))
+		return "a single address, without a prefix length";
+	if (strchr(s, ':'))
+		return "an IPv6 address: the forwarding plane is IPv4 only";
+	return parse_ip_text(s, strlen(s), out);
+}
+
+static unsigned int
+hex_digit(char c)
+{
+	return isdigit((unsigned char)c) ? (unsigned int)(c - '0')
+					 : (unsigned int)(tolower((unsigned char)c) - 'a' + 10);
+}
+
+const char *
+cfg_parse_mac(const char *s, uint8_t mac[6])
+{
+	static const uint8_t zero[6], bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	/* Exactly aa:bb:cc:dd:ee:ff: other spellings (aabb.ccdd.eeff, a:b:...) are not taken. */
+	if (strlen(s) != 17)
+		return "not a MAC address (six two-digit hex bytes separated by ':')";
+	for (unsigned int i = 0; i < 6; i++) {
+		const char *b = s + i * 3;
+
+		if (!isxdigit((unsigned char)b[0]) || !isxdigit((unsigned char)b[1]) ||
+		    (i < 5 && b[2] != ':'))
+			return "not a MAC address (six two-digit hex bytes separated by ':')";
+		mac[i] = (uint8_t)(hex_digit(b[0]) << 4 | hex_digit(b[1]));
+	}
+	/* A frame to these would reach every station, or none: never one neighbor. */
+	if (memcmp(mac, zero, 6) == 0)
+		return "the all-zero MAC, not a station's address";
+	if (memcmp(mac, bcast, 6) == 0)
+		return "the broadcast MAC, not a station's address";
+	if (mac[0] & 1)
+		return "a multicast MAC (the first byte is odd), not a station's address";
 	return NULL;
 }
 

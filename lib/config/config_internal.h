@@ -57,6 +57,18 @@ struct cfg_vhid_src {
 	bool vips_ok;
 };
 
+struct cfg_route_src {
+	struct cfg_mark at;     /* the route's mapping */
+	struct cfg_mark prefix; /* the values, when usable */
+	struct cfg_mark via;
+};
+
+struct cfg_neighbor_src {
+	struct cfg_mark at;   /* the neighbor's mapping */
+	struct cfg_mark addr; /* the values, when usable */
+	struct cfg_mark mac;
+};
+
 struct cfg_ctx {
 	const char *name;     /* the file as messages call it */
 	const char *base_dir; /* for relative passphrase_file; NULL: the current directory */
@@ -66,11 +78,18 @@ struct cfg_ctx {
 	struct carp_config *cfg;
 	struct cfg_port_src *psrc; /* cfg->n_ports entries */
 	struct cfg_vhid_src *vsrc; /* cfg->n_vhids entries */
+	struct cfg_route_src *rsrc;    /* cfg->n_routes entries */
+	struct cfg_neighbor_src *nsrc; /* cfg->n_neighbors entries */
 };
+
+/* What a next hop and a static neighbor must be, for the messages of both walk and checks. */
+#define CFG_VIA_VALID "the IPv4 address of another router on a connected subnet"
+#define CFG_NEIGHBOR_VALID "the IPv4 address of another host on a connected subnet"
 
 /* config_load.c: the names of the enums, indexed by value */
 extern const char *const cfg_log_names[CARP_LOG_COUNT];
 extern const char *const cfg_idle_names[CARP_IDLE_COUNT];
+extern const char *const cfg_source_mac_names[CARP_SOURCE_MAC_COUNT];
 
 /* config_errors.c */
 
@@ -149,6 +168,24 @@ const char *cfg_parse_prefix(const char *s, struct carp_config_addr *out);
 
 /** Parse a bare IPv4 or IPv6 address (a VIP). Returns NULL or why not. */
 const char *cfg_parse_ip(const char *s, struct carp_config_addr *out);
+
+/**
+ * Parse a route's "NETWORK/LENGTH": IPv4 only, LENGTH 0..32 (0.0.0.0/0 is the default
+ * route). Host bits are not checked here (cfg_host_bits_set). Returns NULL or why not.
+ */
+const char *cfg_parse_route_prefix(const char *s, struct carp_config_addr *out);
+
+/** True when @p p has bits set after its prefix length (10.1.2.0/16). */
+bool cfg_host_bits_set(const struct carp_config_addr *p);
+
+/** Why no route may lead into @p p (0/8, loopback, multicast, 240/4), or NULL. */
+const char *cfg_route_reserved(const struct carp_config_addr *p);
+
+/** Parse a bare IPv4 address of a host (a next hop, a neighbor). Returns NULL or why not. */
+const char *cfg_parse_ip4(const char *s, struct carp_config_addr *out);
+
+/** Parse "aa:bb:cc:dd:ee:ff", a unicast station address. Returns NULL or why not. */
+const char *cfg_parse_mac(const char *s, uint8_t mac[6]);
 
 /** True when @p a (any prefixlen) lies in the subnet of @p p. Same family required. */
 bool cfg_prefix_contains(const struct carp_config_addr *p, const struct carp_config_addr *a);

@@ -16,6 +16,9 @@
 #define CARP_CONFIG_STR(e, s) s,
 const char *const cfg_log_names[CARP_LOG_COUNT] = { CARP_CONFIG_LOG_LIST(CARP_CONFIG_STR) };
 const char *const cfg_idle_names[CARP_IDLE_COUNT] = { CARP_CONFIG_IDLE_LIST(CARP_CONFIG_STR) };
+const char *const cfg_source_mac_names[CARP_SOURCE_MAC_COUNT] = {
+	CARP_CONFIG_SOURCE_MAC_LIST(CARP_CONFIG_STR)
+};
 #undef CARP_CONFIG_STR
 
 const char *
@@ -28,6 +31,12 @@ const char *
 carp_config_idle_name(enum carp_config_idle i)
 {
 	return (unsigned int)i < CARP_IDLE_COUNT ? cfg_idle_names[i] : "?";
+}
+
+const char *
+carp_config_source_mac_name(enum carp_config_source_mac m)
+{
+	return (unsigned int)m < CARP_SOURCE_MAC_COUNT ? cfg_source_mac_names[m] : "?";
 }
 
 void
@@ -46,6 +55,8 @@ carp_config_free(struct carp_config *c)
 	}
 	free(c->ports);
 	free(c->vhids);
+	free(c->routes);
+	free(c->neighbors);
 	free(c);
 }
 
@@ -154,6 +165,8 @@ free_src(struct cfg_ctx *ctx)
 	}
 	free(ctx->psrc);
 	free(ctx->vsrc);
+	free(ctx->rsrc);
+	free(ctx->nsrc);
 }
 
 /* A second document is refused: the file is the whole node config, not a stream of them. */
@@ -195,7 +208,7 @@ parse(struct cfg_ctx *ctx, const char *text, size_t len)
 	root = yaml_document_get_root_node(&doc);
 	if (root == NULL) {
 		cfg_error(ctx, (struct cfg_mark){ 1, 1 }, NULL,
-			  "a mapping with keys global, ports, vhids",
+			  "a mapping with keys global, ports, vhids, routes, neighbors",
 			  "the file holds no YAML document");
 	} else {
 		cfg_walk(ctx, root);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Checks that relate several values: names and devices unique, VHIDs pointing at ports,
- * VIPs inside their port's subnets and owned by one VHID, the limits of the ucarp profile.
+ * VIPs inside their port's subnets and owned by one VHID, the limits of the ucarp profile,
+ * next hops and static neighbors on a connected subnet and not this node's own.
  * A value whose own check failed has its mark at line 0 and is skipped here, so one typo
  * gives one message, not a cascade. The later of two clashing entries is the one reported,
  * with the line of the earlier one: that is usually the one just added.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config_internal.h"
@@ -312,10 +314,228 @@ check_vhid(struct cfg_ctx *ctx, unsigned int vi)
 	cfg_vhid_key(ctx, v, s);
 }
 
+/* Is @p addr a VIP of any VHID? Reports it at @p at. */
+static bool
+is_vip(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char *key,
+       const char *valid, const char *a)
+{
+	for (unsigned int w = 0; w < ctx->cfg->n_vhids; w++) {
+		const struct carp_config_vhid *v = &ctx->cfg->vhids[w];
+
+		for (unsigned int j = 0; j < v->n_vip4; j++) {
+			if (v->vip4[j] != addr)
+				continue;
+			cfg_error(ctx, at, key, valid, "%s is a VIP of vhid %u (line %u): this "
+				  "node's own address whenever it is master", a, v->vhid,
+				  ctx->vsrc[w].vip4_at[j].line);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * An address the forwarding plane sends frames to directly (a next hop, a static neighbor)
+ * must be another host on a connected IPv4 subnet: ARP reaches nothing else. This node's
+ * own addresses and VIPs are refused, since a route via ourselves would loop. Sets @p port
+ * to the port whose subnet holds @p addr.
+ */
+static bool
+check_onlink(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char *key,
+	     const char *valid, unsigned int *port)
+{
+	const struct carp_config *c = ctx->cfg;
+	const struct carp_config_addr x = { .family = 4, .prefixlen = 32, .v4 = addr };
+	const struct carp_config_addr *in = NULL;
+	char a[ADDR_STR], nets[512] = "an address in ";
+	size_t o = strlen(nets);
+	bool complete = c->n_ports > 0;
+	unsigned int n_nets = 0;
+
+	cfg_addr_str(&x, a, sizeof(a));
+	for (unsigned int i = 0; i < c->n_ports; i++) {
+		const struct carp_config_port *p = &c->ports[i];
+
+		complete = complete && ctx->psrc[i].addrs_ok;
+		for (unsigned int k = 0; k < p->n_addrs; k++) {
+			const struct carp_config_addr *y = &p->addrs[k];
+			char net[ADDR_STR];
+
+			if (y->family != 4)
+				continue;
+			if (cfg_addr_equal(y, &x)) {
+				cfg_error(ctx, at, key, valid, "%s is the address of port '%s', "
+					  "this node itself", a, p->name);
+				return false;
+			}
+			if (!in && cfg_prefix_contains(y, &x)) {
+				in = y;
+				*port = i;
+			}
+			cfg_subnet_str(y, net, sizeof(net));
+			if (o < sizeof(nets))
+				o += (size_t)snprintf(nets + o, sizeof(nets) - o, "%s%s (%s)",
+						      n_nets ? ", " : "", net, p->name);
+			n_nets++;
+		}
+	}
+	if (is_vip(ctx, addr, at, key, valid, a))
+		return false;
+	if (in == NULL) {
+		/* With a port address rejected, the subnet it was meant to be on is unknown. */
+		if (complete)
+			cfg_error(ctx, at, key, nets, "%s is not on a connected subnet", a);
+		return false;
+	}
+	if (cfg_addr_reserved_in(in, &x)) {
+		char net[ADDR_STR];
+
+		cfg_error(ctx, at, key, valid, "%s is the %s address of %s", a,
+			  cfg_addr_reserved_in(in, &x), cfg_subnet_str(in, net, sizeof(net)));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A route to a port's own subnet would compete with the connected route, whose hosts are
+ * reached by ARP on that port, not through a next hop. More specific routes inside a
+ * connected subnet stay allowed: longest prefix wins, as in any router.
+ */
+static bool
+route_connected(struct cfg_ctx *ctx, const struct carp_config_route *r, struct cfg_mark at)
+{
+	const struct carp_config_addr x = { .family = 4, .prefixlen = r->prefixlen,
+					    .v4 = r->prefix };
+
+	for (unsigned int i = 0; i < ctx->cfg->n_ports; i++) {
+		const struct carp_config_port *p = &ctx->cfg->ports[i];
+
+		for (unsigned int k = 0; k < p->n_addrs; k++) {
+			const struct carp_config_addr *y = &p->addrs[k];
+			char net[ADDR_STR];
+
+			if (y->family != 4 || y->prefixlen != x.prefixlen ||
+			    !cfg_prefix_contains(y, &x))
+				continue;
+			cfg_error(ctx, at, "prefix", "a prefix other than the ports' own subnets "
+				  "(reached by ARP, without a route)",
+				  "%s is already connected on port '%s' (line %u)",
+				  cfg_subnet_str(&x, net, sizeof(net)), p->name,
+				  ctx->psrc[i].addr_at[k].line);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* An entry's value as one number, to find duplicates by sorting (65536 routes). */
+struct dup_key {
+	uint64_t key;
+	unsigned int i; /* the entry's index: ties sort in file order */
+};
+
+static int
+cmp_dup(const void *a, const void *b)
+{
+	const struct dup_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void
+check_routes(struct cfg_ctx *ctx)
+{
+	struct carp_config *c = ctx->cfg;
+	struct dup_key *k;
+	unsigned int n = 0;
+
+	if (c->n_routes == 0)
+		return;
+	k = calloc(c->n_routes, sizeof(*k));
+	if (k == NULL) {
+		ctx->oom = true;
+		return;
+	}
+	for (unsigned int i = 0; i < c->n_routes; i++) {
+		struct carp_config_route *r = &c->routes[i];
+		struct cfg_route_src *s = &ctx->rsrc[i];
+
+		if (s->prefix.line && !route_connected(ctx, r, s->prefix))
+			k[n++] = (struct dup_key){ (uint64_t)r->prefix << 8 | r->prefixlen, i };
+		if (s->via.line)
+			check_onlink(ctx, r->via, s->via, "via", CFG_VIA_VALID, &r->port);
+	}
+	qsort(k, n, sizeof(*k), cmp_dup);
+	for (unsigned int j = 1, first = 0; j < n; j++) {
+		const struct carp_config_route *r = &c->routes[k[j].i];
+		const struct carp_config_addr x = { .family = 4, .prefixlen = r->prefixlen,
+						    .v4 = r->prefix };
+		char net[ADDR_STR];
+
+		if (k[j].key != k[first].key) {
+			first = j;
+			continue;
+		}
+		/* No multipath: a second next hop for one prefix is a leftover, not a backup. */
+		cfg_error(ctx, ctx->rsrc[k[j].i].prefix, "prefix",
+			  "each prefix once: one next hop per prefix",
+			  "a route for %s is already given at line %u",
+			  cfg_subnet_str(&x, net, sizeof(net)), ctx->rsrc[k[first].i].prefix.line);
+	}
+	free(k);
+}
+
+static void
+check_neighbors(struct cfg_ctx *ctx)
+{
+	struct carp_config *c = ctx->cfg;
+	struct dup_key *k;
+	unsigned int n = 0;
+
+	if (c->n_neighbors == 0)
+		return;
+	k = calloc(c->n_neighbors, sizeof(*k));
+	if (k == NULL) {
+		ctx->oom = true;
+		return;
+	}
+	for (unsigned int i = 0; i < c->n_neighbors; i++) {
+		struct carp_config_neighbor *nb = &c->neighbors[i];
+		const struct cfg_neighbor_src *s = &ctx->nsrc[i];
+
+		if (s->addr.line &&
+		    check_onlink(ctx, nb->addr, s->addr, "address", CFG_NEIGHBOR_VALID, &nb->port))
+			k[n++] = (struct dup_key){ nb->addr, i };
+	}
+	qsort(k, n, sizeof(*k), cmp_dup);
+	for (unsigned int j = 1, first = 0; j < n; j++) {
+		const struct carp_config_addr x = { .family = 4, .prefixlen = 32,
+						    .v4 = (uint32_t)k[j].key };
+		char a[ADDR_STR];
+
+		if (k[j].key != k[first].key) {
+			first = j;
+			continue;
+		}
+		/* One address, one MAC: which of two entries would win is not for us to guess. */
+		cfg_error(ctx, ctx->nsrc[k[j].i].addr, "address", "each address once",
+			  "neighbor %s is already given at line %u", cfg_addr_str(&x, a, sizeof(a)),
+			  ctx->nsrc[k[first].i].addr.line);
+	}
+	free(k);
+}
+
 void
 cfg_validate(struct cfg_ctx *ctx)
 {
 	check_ports(ctx);
 	for (unsigned int i = 0; i < ctx->cfg->n_vhids && !ctx->oom; i++)
 		check_vhid(ctx, i);
+	if (!ctx->oom)
+		check_routes(ctx);
+	if (!ctx->oom)
+		check_neighbors(ctx);
 }

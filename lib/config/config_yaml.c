@@ -5,19 +5,23 @@
  * arrays; checks that relate several values are config_validate.c's. A bad value leaves
  * its mark at line 0 so later checks skip it instead of piling up follow-on errors.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config_internal.h"
 
-enum { G_LOG_LEVEL, G_IDLE, G_PREEMPT, G_PROFILE, G_MBUFS, G_TELEMETRY, G_N };
+enum { G_LOG_LEVEL, G_IDLE, G_PREEMPT, G_PROFILE, G_MBUFS, G_TELEMETRY, G_NEIGH_TIMEOUT,
+       G_NEIGH_QUEUE, G_N };
 static const char *const global_keys[G_N] = {
-	"log_level", "idle", "preempt", "profile", "mbufs", "telemetry",
+	"log_level", "idle", "preempt", "profile", "mbufs", "telemetry", "neighbor_timeout",
+	"neighbor_queue",
 };
 
-enum { P_NAME, P_DEVICE, P_ADDRESSES, P_MTU, P_RX_DESC, P_TX_DESC, P_PROMISC, P_N };
+enum { P_NAME, P_DEVICE, P_ADDRESSES, P_MTU, P_RX_DESC, P_TX_DESC, P_PROMISC, P_SOURCE_MAC,
+       P_N };
 static const char *const port_keys[P_N] = {
-	"name", "device", "addresses", "mtu", "rx_desc", "tx_desc", "promiscuous",
+	"name", "device", "addresses", "mtu", "rx_desc", "tx_desc", "promiscuous", "source_mac",
 };
 
 enum { V_VHID, V_PORT, V_ADVBASE, V_ADVSKEW, V_PREEMPT, V_PROFILE, V_PASS, V_PASSFILE,
@@ -27,8 +31,17 @@ static const char *const vhid_keys[V_N] = {
 	"passphrase_file", "vips",
 };
 
-enum { T_GLOBAL, T_PORTS, T_VHIDS, T_N };
-static const char *const top_keys[T_N] = { "global", "ports", "vhids" };
+enum { R_PREFIX, R_VIA, R_N };
+static const char *const route_keys[R_N] = { "prefix", "via" };
+
+enum { NB_ADDRESS, NB_MAC, NB_N };
+static const char *const neighbor_keys[NB_N] = { "address", "mac" };
+
+enum { T_GLOBAL, T_PORTS, T_VHIDS, T_ROUTES, T_NEIGHBORS, T_N };
+static const char *const top_keys[T_N] = { "global", "ports", "vhids", "routes", "neighbors" };
+
+#define PREFIX_VALID "NETWORK/LENGTH such as 10.1.0.0/16, or 0.0.0.0/0 for the default route"
+#define MAC_VALID "a unicast MAC such as 52:54:00:12:34:56"
 
 static void
 walk_global(struct cfg_ctx *ctx, yaml_node_t *map)
@@ -55,6 +68,16 @@ walk_global(struct cfg_ctx *ctx, yaml_node_t *map)
 		g->mbufs = (uint32_t)u;
 	if (v[G_TELEMETRY])
 		cfg_get_bool(ctx, v[G_TELEMETRY], "telemetry", &g->telemetry);
+	/*
+	 * A learned neighbor is asked again before it expires, a few requests a second apart:
+	 * under 10 s it would expire while they are still out.
+	 */
+	if (v[G_NEIGH_TIMEOUT] &&
+	    cfg_get_uint(ctx, v[G_NEIGH_TIMEOUT], "neighbor_timeout", 10, 86400, &u))
+		g->neighbor_timeout_s = (uint32_t)u;
+	/* 64 is the neighbor table's limit (FWD_NEIGH_HOLD_MAX): each held packet pins an mbuf. */
+	if (v[G_NEIGH_QUEUE] && cfg_get_uint(ctx, v[G_NEIGH_QUEUE], "neighbor_queue", 0, 64, &u))
+		g->neighbor_queue = (uint32_t)u;
 }
 
 static bool
@@ -126,11 +149,13 @@ walk_port(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_port *p,
 	const char *text, *why;
 	char show[64];
 	unsigned long u;
+	unsigned int e;
 	size_t len;
 
 	p->mtu = 1500;
 	p->rx_desc = 1024;
 	p->tx_desc = 1024;
+	p->source_mac = CARP_SOURCE_MAC_VMAC;
 	s->at = cfg_mark_of(map);
 	p->line = s->at.line;
 	if (!cfg_map_collect(ctx, map, "ports", port_keys, P_N, v, NULL))
@@ -172,6 +197,10 @@ walk_port(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_port *p,
 		cfg_get_pow2(ctx, v[P_TX_DESC], "tx_desc", 64, 4096, &p->tx_desc);
 	if (v[P_PROMISC])
 		cfg_get_bool(ctx, v[P_PROMISC], "promiscuous", &p->promiscuous);
+	if (v[P_SOURCE_MAC] &&
+	    cfg_get_enum(ctx, v[P_SOURCE_MAC], "source_mac", cfg_source_mac_names,
+			 CARP_SOURCE_MAC_COUNT, &e))
+		p->source_mac = (enum carp_config_source_mac)e;
 }
 
 static void
@@ -320,11 +349,159 @@ walk_vhids(struct cfg_ctx *ctx, yaml_node_t *seq)
 		walk_vhid(ctx, cfg_node(ctx, it[i]), &c->vhids[i], &ctx->vsrc[i]);
 }
 
+static void
+walk_route(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_route *r,
+	   struct cfg_route_src *s)
+{
+	struct carp_config_addr a;
+	yaml_node_t *v[R_N];
+	const char *text, *why;
+	char show[64], net[64];
+	size_t len;
+
+	s->at = cfg_mark_of(map);
+	r->line = s->at.line;
+	if (!cfg_map_collect(ctx, map, "routes", route_keys, R_N, v, NULL))
+		return;
+	if (cfg_require(ctx, map, v[R_PREFIX], "prefix", "this route", PREFIX_VALID) &&
+	    cfg_get_str(ctx, v[R_PREFIX], "prefix", &text, &len)) {
+		yaml_node_t *n = v[R_PREFIX];
+
+		cfg_show(n, show, sizeof(show));
+		why = cfg_parse_route_prefix(text, &a);
+		if (why == NULL)
+			why = cfg_route_reserved(&a);
+		if (why) {
+			cfg_error(ctx, cfg_mark_of(n), "prefix", PREFIX_VALID, "'%s': %s", show,
+				  why);
+		} else if (cfg_host_bits_set(&a)) {
+			/* Masking them quietly would hide which was meant: address or length. */
+			cfg_error(ctx, cfg_mark_of(n), "prefix",
+				  "NETWORK/LENGTH with the host bits zero",
+				  "'%s': host bits are set; the /%u network is %s", show,
+				  a.prefixlen, cfg_subnet_str(&a, net, sizeof(net)));
+		} else {
+			r->prefix = a.v4;
+			r->prefixlen = a.prefixlen;
+			s->prefix = cfg_mark_of(n);
+		}
+	}
+	if (cfg_require(ctx, map, v[R_VIA], "via", "this route", CFG_VIA_VALID) &&
+	    cfg_get_str(ctx, v[R_VIA], "via", &text, &len)) {
+		why = cfg_parse_ip4(text, &a);
+		if (why) {
+			cfg_error(ctx, cfg_mark_of(v[R_VIA]), "via", CFG_VIA_VALID, "'%s': %s",
+				  cfg_show(v[R_VIA], show, sizeof(show)), why);
+		} else {
+			r->via = a.v4;
+			s->via = cfg_mark_of(v[R_VIA]);
+		}
+	}
+}
+
+static void
+walk_neighbor(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_neighbor *nb,
+	      struct cfg_neighbor_src *s)
+{
+	struct carp_config_addr a;
+	yaml_node_t *v[NB_N];
+	const char *text, *why;
+	char show[64];
+	size_t len;
+
+	s->at = cfg_mark_of(map);
+	nb->line = s->at.line;
+	if (!cfg_map_collect(ctx, map, "neighbors", neighbor_keys, NB_N, v, NULL))
+		return;
+	if (cfg_require(ctx, map, v[NB_ADDRESS], "address", "this neighbor", CFG_NEIGHBOR_VALID) &&
+	    cfg_get_str(ctx, v[NB_ADDRESS], "address", &text, &len)) {
+		why = cfg_parse_ip4(text, &a);
+		if (why) {
+			cfg_error(ctx, cfg_mark_of(v[NB_ADDRESS]), "address", CFG_NEIGHBOR_VALID,
+				  "'%s': %s", cfg_show(v[NB_ADDRESS], show, sizeof(show)), why);
+		} else {
+			nb->addr = a.v4;
+			s->addr = cfg_mark_of(v[NB_ADDRESS]);
+		}
+	}
+	if (cfg_require(ctx, map, v[NB_MAC], "mac", "this neighbor", MAC_VALID) &&
+	    cfg_get_str(ctx, v[NB_MAC], "mac", &text, &len)) {
+		why = cfg_parse_mac(text, nb->mac);
+		if (why)
+			cfg_error(ctx, cfg_mark_of(v[NB_MAC]), "mac", MAC_VALID, "'%s': %s",
+				  cfg_show(v[NB_MAC], show, sizeof(show)), why);
+		else
+			s->mac = cfg_mark_of(v[NB_MAC]);
+	}
+}
+
+/*
+ * The items of an optional list of at most @p max mappings with @p keys. Nothing under
+ * the key, or [], is the same as leaving the key out (n = 0, no error), as for global.
+ */
+static yaml_node_item_t *
+optional_items(struct cfg_ctx *ctx, yaml_node_t *seq, const char *key,
+	       const char *const *keys, unsigned int n_keys, unsigned int max, unsigned int *n)
+{
+	char names[64], valid[160];
+
+	*n = 0;
+	if (cfg_is_null(seq) || (seq->type == YAML_SEQUENCE_NODE &&
+				 seq->data.sequence.items.top == seq->data.sequence.items.start))
+		return NULL;
+	cfg_join(names, sizeof(names), keys, n_keys);
+	snprintf(valid, sizeof(valid), "0..%u mappings with keys %s", max, names);
+	return cfg_seq_items(ctx, seq, key, 1, max, valid, n);
+}
+
+static void
+walk_routes(struct cfg_ctx *ctx, yaml_node_t *seq)
+{
+	struct carp_config *c = ctx->cfg;
+	yaml_node_item_t *it;
+	unsigned int n;
+
+	it = optional_items(ctx, seq, "routes", route_keys, R_N, CARP_CONFIG_ROUTES_MAX, &n);
+	if (it == NULL)
+		return;
+	c->routes = calloc(n, sizeof(*c->routes));
+	ctx->rsrc = calloc(n, sizeof(*ctx->rsrc));
+	if (c->routes == NULL || ctx->rsrc == NULL) {
+		ctx->oom = true;
+		return;
+	}
+	c->n_routes = n;
+	for (unsigned int i = 0; i < n && !ctx->oom; i++)
+		walk_route(ctx, cfg_node(ctx, it[i]), &c->routes[i], &ctx->rsrc[i]);
+}
+
+static void
+walk_neighbors(struct cfg_ctx *ctx, yaml_node_t *seq)
+{
+	struct carp_config *c = ctx->cfg;
+	yaml_node_item_t *it;
+	unsigned int n;
+
+	it = optional_items(ctx, seq, "neighbors", neighbor_keys, NB_N,
+			    CARP_CONFIG_NEIGHBORS_MAX, &n);
+	if (it == NULL)
+		return;
+	c->neighbors = calloc(n, sizeof(*c->neighbors));
+	ctx->nsrc = calloc(n, sizeof(*ctx->nsrc));
+	if (c->neighbors == NULL || ctx->nsrc == NULL) {
+		ctx->oom = true;
+		return;
+	}
+	c->n_neighbors = n;
+	for (unsigned int i = 0; i < n && !ctx->oom; i++)
+		walk_neighbor(ctx, cfg_node(ctx, it[i]), &c->neighbors[i], &ctx->nsrc[i]);
+}
+
 void
 cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 {
 	struct carp_config_global *g = &ctx->cfg->global;
-	char keys[64], valid[96];
+	char keys[96], valid[128];
 	yaml_node_t *v[T_N];
 
 	g->log_level = CARP_LOG_INFO;
@@ -333,6 +510,8 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 	g->profile = CARP_PROFILE_OPENBSD;
 	g->mbufs = 16383;
 	g->telemetry = true;
+	g->neighbor_timeout_s = 300;
+	g->neighbor_queue = 4;
 
 	cfg_join(keys, sizeof(keys), top_keys, T_N);
 	snprintf(valid, sizeof(valid), "a mapping with keys %s", keys);
@@ -353,4 +532,8 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 		walk_ports(ctx, v[T_PORTS]);
 	if (cfg_require(ctx, root, v[T_VHIDS], "vhids", "the top level", "a list of VHIDs"))
 		walk_vhids(ctx, v[T_VHIDS]);
+	if (v[T_ROUTES] && !ctx->oom)
+		walk_routes(ctx, v[T_ROUTES]);
+	if (v[T_NEIGHBORS] && !ctx->oom)
+		walk_neighbors(ctx, v[T_NEIGHBORS]);
 }

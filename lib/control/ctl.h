@@ -24,6 +24,16 @@
 #include "carp_verify.h"
 #include "dp.h"
 #include "dp_port.h"
+#include "fwd_neigh.h"
+
+#define CTL_NEIGH_LEARNED_MAX 4096 /* next hops learned by ARP, on top of the static ones */
+
+/** Neighbour table size of every lcore and of the control lcore. */
+static inline uint32_t
+ctl_neigh_capacity(const struct carp_config *cfg)
+{
+	return cfg->n_neighbors + CTL_NEIGH_LEARNED_MAX;
+}
 
 extern int carp_logtype;
 
@@ -71,6 +81,13 @@ struct ctl_vhid_snap {
 	struct ctl_vhid_stats st;
 };
 
+/** Forwarding counters of the control lcore. */
+struct ctl_fwd_stats {
+	uint64_t arp_requests;     /* sent to resolve or refresh next hops */
+	uint64_t released;         /* held packets sent once their next hop resolved */
+	uint64_t unresolved_drops; /* held or arriving packets dropped: no answer, queue full */
+};
+
 struct ctl_node {
 	const struct carp_config *cfg;
 	struct dp_shared *sh;
@@ -80,12 +97,17 @@ struct ctl_node {
 	uint16_t n_vhids;
 	struct carp_engine engine;
 	struct rte_mempool *mp;
-	struct rte_ring *punt;          /* workers -> control: CARP frames */
+	struct rte_ring *punt;          /* workers -> control: CARP and ARP frames */
+	struct rte_ring *resolve;       /* workers -> control: packets to unresolved next hops */
 	struct dp_lcore *ctl_lc;        /* the control lcore's own data-plane context */
 	struct dp_lcore **workers;
 	unsigned int n_workers;
 	unsigned int demotion;          /* node demotion: ports with link down */
 	uint64_t next_link_poll;
+	struct fwd_neigh_table neigh;
+	struct fwd_neigh_ops neigh_ops;
+	uint64_t next_neigh_tick;
+	struct ctl_fwd_stats fwd_st;
 	/* telemetry snapshot: the control lcore only ever try-locks */
 	pthread_mutex_t snap_lock;
 	struct ctl_vhid_snap *snap;
@@ -111,6 +133,27 @@ void ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m);
 
 /** Engine output: send adverts and ARP, publish transitions. */
 void ctl_engine_output(void *arg, uint32_t idx, const struct carp_action *a);
+
+/** Build the route table and the neighbour table (after ctl_node_init). */
+int ctl_fwd_init(struct ctl_node *n);
+
+/** Publish the config's static neighbours (once the lcores exist). */
+int ctl_fwd_start(struct ctl_node *n);
+
+/** Free the route and neighbour tables (held packets too). */
+void ctl_fwd_free(struct ctl_node *n);
+
+/** A packet whose next hop no lcore could resolve (see dp_punt_fn). */
+void ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m);
+
+/** An ARP reply or announcement received on port index @p p; frees @p m. */
+void ctl_fwd_arp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m);
+
+/** Neighbour probes and aging, every 100 ms. */
+void ctl_fwd_tick(struct ctl_node *n, uint64_t now);
+
+/** Apply @p msg on the control lcore and send it to every worker. */
+void ctl_publish(struct ctl_node *n, const struct dp_msg *msg);
 
 /** Poll links, feed changes and the resulting demotion to the engine. */
 void ctl_link_poll(struct ctl_node *n, uint64_t now);

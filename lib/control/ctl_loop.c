@@ -60,6 +60,11 @@ poll_control_queues(struct ctl_node *n)
 			ctl_carp_input(n, n->sh->port_of_id[pkts[i]->port], pkts[i]);
 		work += got;
 	}
+	while ((got = rte_ring_dequeue_burst(n->resolve, (void **)pkts, DP_BURST, NULL)) > 0) {
+		for (unsigned int i = 0; i < got; i++)
+			ctl_fwd_resolve(n, pkts[i]);
+		work += got;
+	}
 	return work;
 }
 
@@ -94,6 +99,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 			n->next_link_poll = now + LINK_POLL_NS;
 		}
 		work = poll_control_queues(n);
+		ctl_fwd_tick(n, now);
 		work += carp_engine_run_timers(&n->engine, ctl_now_ns());
 		dp_tx_flush(n->ctl_lc);
 		ctl_telemetry_snapshot(n, now, false);

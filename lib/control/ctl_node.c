@@ -95,11 +95,13 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 	};
 	n->sh->vmac[idx] = v->vmac;
 	n->sh->port[v->port].vhid_idx[cv->vhid] = idx;
-	for (unsigned int i = 0; i < cv->n_vip4; i++) {
+	for (unsigned int i = 0; i < cv->n_vip4 && rc == 0; i++) {
 		rc = carp_vip_table_add(&n->sh->vips, v->port, cv->vip4[i], idx);
-		if (rc)
-			return rc;
+		if (rc == 0)
+			rc = carp_vip_table_add(&n->sh->local, 0, cv->vip4[i], idx);
 	}
+	if (rc)
+		return rc;
 	return 0;
 }
 
@@ -108,7 +110,7 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 	      struct rte_mempool *mp)
 {
 	struct carp_fsm_config *fc;
-	unsigned int n_vips = 0;
+	unsigned int n_vips = 0, n_addrs = 0;
 	int rc;
 
 	n->cfg = cfg;
@@ -118,7 +120,16 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 	sh->n_vhids = n->n_vhids;
 	for (unsigned int i = 0; i < cfg->n_vhids; i++)
 		n_vips += cfg->vhids[i].n_vip4;
+	for (unsigned int p = 0; p < cfg->n_ports; p++)
+		n_addrs += cfg->ports[p].n_addrs;
 	rc = carp_vip_table_init(&sh->vips, n_vips);
+	if (rc == 0)
+		rc = carp_vip_table_init(&sh->local, n_vips + n_addrs);
+	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
+		for (unsigned int a = 0; a < cfg->ports[p].n_addrs && rc == 0; a++)
+			if (cfg->ports[p].addrs[a].family == 4)
+				rc = carp_vip_table_add(&sh->local, 0, cfg->ports[p].addrs[a].v4,
+							(uint16_t)(DP_LOCAL_PORT_ADDR | p));
 	n->vhid = calloc(n->n_vhids, sizeof(*n->vhid));
 	n->snap = calloc(n->n_vhids, sizeof(*n->snap));
 	fc = calloc(n->n_vhids, sizeof(*fc));
@@ -142,6 +153,7 @@ ctl_node_free(struct ctl_node *n)
 		carp_hmac_release(&n->vhid[i].hmac);
 	carp_engine_free(&n->engine);
 	carp_vip_table_free(&n->sh->vips);
+	carp_vip_table_free(&n->sh->local);
 	free(n->vhid);
 	free(n->snap);
 	n->vhid = NULL;
@@ -153,11 +165,18 @@ void
 ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 {
 	void *lookup_arg[2] = { n, (void *)(uintptr_t)p };
+	size_t l3;
 	struct carp_rx_frame rx;
 	struct carp_hdr h;
 	enum carp_drop d;
 	uint16_t idx = DP_NO_VHID;
 
+	/* Workers punt two kinds of frames: ARP that teaches neighbours, and CARP. */
+	if (carp_classify(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &l3) ==
+	    CARP_CLASS_ARP) {
+		ctl_fwd_arp_input(n, p, m);
+		return;
+	}
 	d = carp_frame_parse(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &rx);
 	if (d == CARP_DROP_NONE)
 		d = carp_advert_verify(&rx, lookup_vhid, lookup_arg, &h);

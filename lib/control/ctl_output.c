@@ -108,14 +108,8 @@ publish(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
 		n->port[v->port].cfg->name, carp_state_name(a->transition.from),
 		carp_state_name(a->transition.to), carp_reason_name(a->transition.reason));
 	v->st.transitions++;
-	n->ctl_lc->master[idx] = master;
-	for (unsigned int w = 0; w < n->n_workers; w++) {
-		/* Rings are sized for every VHID several times over and workers drain them each
-		 * poll; a full ring means a stuck worker, which must not stall the control lcore. */
-		if (rte_ring_enqueue(n->workers[w]->msgs, dp_msg_encode((uint16_t)idx, master)))
-			CARP_LOG(ERR, "worker %u state ring full: vhid %u state not published", w,
-				 v->cfg->vhid);
-	}
+	ctl_publish(n, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = (uint16_t)idx,
+					 .flag = master });
 	n->snap_dirty = true;
 }
 

@@ -186,9 +186,16 @@ add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc)
 				  __atomic_load_n(&lc->cnt.arp_replies, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(v, "echo_replies",
 				  __atomic_load_n(&lc->cnt.echo_replies, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(v, "forwarded",
+				  __atomic_load_n(&lc->cnt.forwarded, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(v, "to_resolve",
+				  __atomic_load_n(&lc->cnt.to_resolve, __ATOMIC_RELAXED));
 	for (int r = 0; r < DP_DROP_COUNT; r++)
 		rte_tel_data_add_dict_u64(v, dp_drop_name(r),
 					  __atomic_load_n(&lc->cnt.drop[r], __ATOMIC_RELAXED));
+	for (int r = 1; r < FWD_DROP_COUNT; r++)
+		rte_tel_data_add_dict_u64(v, fwd_drop_name(r),
+					  __atomic_load_n(&lc->cnt.fwd_drop[r], __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_container(d, key, v, 0);
 }
 

@@ -24,6 +24,10 @@
 
 #include "carp_classify.h"
 #include "carp_config.h"
+#include "fwd_cache.h"
+#include "fwd_ipv4.h"
+
+struct rte_lpm;
 
 #define DP_BURST 32
 #define DP_MAX_PORTS CARP_CONFIG_PORTS_MAX
@@ -39,9 +43,11 @@
 	X(VMAC_BACKUP, "vmac_backup", "frame to the vMAC of a VHID that is not MASTER here") \
 	X(ARP_BACKUP, "arp_backup", "ARP request for a VIP of a VHID that is not MASTER here") \
 	X(ARP_OTHER, "arp_other", "ARP that does not ask for one of our addresses") \
-	X(IPV4_NOT_LOCAL, "ipv4_not_local", "IPv4 not for an address we answer (no forwarding yet)") \
+	X(IPV4_NOT_LOCAL, "ipv4_not_local", "IPv4 to one of our addresses that we do not answer") \
+	X(L2_MULTICAST, "l2_multicast", "IPv4 to a foreign address in a broadcast/multicast frame") \
 	X(IPV6, "ipv6", "IPv6 data or neighbour discovery (not handled yet)") \
-	X(PUNT_FULL, "punt_full", "control ring full: CARP frame lost") \
+	X(PUNT_FULL, "punt_full", "control ring full: CARP or ARP frame lost") \
+	X(RESOLVE_FULL, "resolve_full", "resolve ring full: packet to an unresolved next hop lost") \
 	X(TX_FULL, "tx_full", "transmit queue full")
 
 #define DP_ENUM_DROP(e, s, d) DP_DROP_##e,
@@ -58,7 +64,10 @@ struct dp_counters {
 	uint64_t punted;  /* CARP frames handed to the control lcore */
 	uint64_t arp_replies;
 	uint64_t echo_replies;
+	uint64_t forwarded;
+	uint64_t to_resolve; /* packets handed to the control lcore for ARP resolution */
 	uint64_t drop[DP_DROP_COUNT];
+	uint64_t fwd_drop[FWD_DROP_COUNT];
 } __rte_cache_aligned;
 
 /** What every lcore reads about a port. */
@@ -68,7 +77,16 @@ struct dp_port {
 	uint32_t addr4[8]; /* the port's own IPv4 addresses, host order */
 	unsigned int n_addr4;
 	uint16_t vhid_idx[256]; /* VHID number -> VHID index on this port, or DP_NO_VHID */
+	bool source_real;       /* forwarded frames leave with the real MAC, never a vMAC */
 };
+
+/* An LPM next hop: a gateway, or (ip 0) the destination itself on a connected subnet. */
+struct dp_nexthop {
+	uint32_t ip;
+	uint16_t port;
+};
+
+#define DP_LOCAL_PORT_ADDR 0x8000 /* local table value: port address, OR'ed port index */
 
 /** Read-only tables shared by all lcores. */
 struct dp_shared {
@@ -76,23 +94,39 @@ struct dp_shared {
 	uint16_t n_ports;
 	uint16_t port_of_id[RTE_MAX_ETHPORTS]; /* ethdev port id -> index in port[] */
 	struct carp_vip_table vips;            /* (port index, IPv4 VIP) -> VHID index */
+	struct carp_vip_table local;           /* (0, any of our IPv4 addresses) -> VHID index,
+						* or DP_LOCAL_PORT_ADDR | port index */
+	struct rte_lpm *lpm;                   /* routes: connected subnets and static routes */
+	struct dp_nexthop *nexthop;
+	uint32_t n_nexthops;
 	uint16_t n_vhids;
 	struct rte_ether_addr vmac[DP_MAX_VHIDS]; /* VHID index -> virtual MAC */
 };
 
-/*
- * A state change for one VHID, control -> lcores, packed into the ring slot itself
- * (VHID index << 1 | master): no allocation, nothing to free.
- */
-static inline void *
-dp_msg_encode(uint16_t vhid_idx, bool master)
-{
-	return (void *)(((uintptr_t)vhid_idx << 1) | (master ? 1 : 0));
-}
+/* Control -> lcore messages, 16 bytes each in an element ring: nothing to allocate. */
+enum dp_msg_type {
+	DP_MSG_MASTER,    /* idx = VHID index, flag = 1 when MASTER here */
+	DP_MSG_NEIGH_SET, /* ip is at mac on port */
+	DP_MSG_NEIGH_DEL, /* forget ip */
+};
+
+struct dp_msg {
+	uint8_t type;
+	uint8_t flag;
+	uint16_t idx;
+	uint32_t ip;
+	uint8_t mac[6];
+	uint16_t port;
+};
 
 struct dp_lcore;
 
-/** How CARP frames leave a data-plane lcore: a ring, or a direct call on the control lcore. */
+/**
+ * How frames reach the control lcore: through a ring, or by a direct call when the control
+ * lcore handles its own queue. Punted frames are CARP adverts and ARP for learning;
+ * resolve frames are IPv4 packets to a next hop not in the cache, with the next hop in
+ * m->hash.fdir.lo, the egress port index in m->hash.fdir.hi and the L3 offset in m->l2_len.
+ */
 typedef void (*dp_punt_fn)(struct dp_lcore *lc, struct rte_mbuf *m);
 
 /** One data-plane lcore: its queues, its copy of the MASTER flags, its counters. */
@@ -101,11 +135,15 @@ struct dp_lcore {
 	uint16_t queue;            /* rx and tx queue index on every port */
 	struct rte_ring *msgs;     /* control -> this lcore (NULL for the control lcore) */
 	struct rte_ring *punt;     /* this lcore -> control (NULL: call punt_fn) */
+	struct rte_ring *resolve;  /* this lcore -> control (NULL: call resolve_fn) */
 	dp_punt_fn punt_fn;
+	dp_punt_fn resolve_fn;
 	void *punt_arg;
 	bool adaptive_idle;
 	struct dp_counters cnt;
 	uint8_t master[DP_MAX_VHIDS];
+	struct rte_ether_addr src_mac[DP_MAX_PORTS]; /* source of forwarded frames per port */
+	struct fwd_cache neigh;                      /* resolved next hops */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* replies waiting per port */
 	uint16_t n_tx[DP_MAX_PORTS];
 };
@@ -113,10 +151,29 @@ struct dp_lcore {
 /** Handle a burst received on port index @p p. Frees or forwards every mbuf. */
 void dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n);
 
+/**
+ * Forward @p n IPv4 packets (checked by fwd_ipv4_check) to destinations @p dst (host
+ * order): LPM in bulk, next-hop MAC from the cache, TTL, MACs, tx queue of the egress port.
+ */
+void dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, uint16_t n);
+
+/** Rewrite a packet for the next hop: TTL - 1, Ethernet dst @p mac, src for @p port. */
+void dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],
+		    uint16_t port);
+
+/** Recompute the source MAC of forwarded frames per port from the MASTER flags. */
+void dp_update_src_macs(struct dp_lcore *lc);
+
+/** Queue @p m for transmission on port index @p p from this lcore's queue. */
+void dp_queue_tx(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m);
+
 /** Send what dp_rx_burst queued for transmission. */
 void dp_tx_flush(struct dp_lcore *lc);
 
-/** Apply pending control messages (MASTER flags). Returns how many were applied. */
+/** Apply a control message to this lcore's tables. */
+void dp_apply_msg(struct dp_lcore *lc, const struct dp_msg *msg);
+
+/** Apply pending control messages (MASTER flags, neighbours). Returns how many. */
 unsigned int dp_apply_msgs(struct dp_lcore *lc);
 
 /** The worker lcore main loop; returns when *stop becomes true. @p arg is a dp_lcore. */

@@ -9,6 +9,7 @@
 #include <rte_prefetch.h>
 
 #include "carp_arp.h"
+#include "carp_bytes.h"
 #include "carp_icmp.h"
 #include "dp.h"
 
@@ -31,8 +32,19 @@ drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop why)
 	rte_pktmbuf_free(m);
 }
 
+/* Hand @p m to the control lcore through @p ring, or by a direct call on the control lcore. */
 static inline void
-queue_tx(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m)
+punt(struct dp_lcore *lc, struct rte_mbuf *m, struct rte_ring *ring, dp_punt_fn fn,
+     enum dp_drop full)
+{
+	if (ring == NULL)
+		fn(lc, m);
+	else if (rte_ring_enqueue(ring, m) != 0)
+		drop(lc, m, full);
+}
+
+void
+dp_queue_tx(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m)
 {
 	if (lc->n_tx[p] == DP_BURST)
 		dp_tx_flush(lc);
@@ -55,34 +67,25 @@ dp_tx_flush(struct dp_lcore *lc)
 	}
 }
 
-static bool
-is_port_addr(const struct dp_port *port, uint32_t a)
-{
-	for (unsigned int i = 0; i < port->n_addr4; i++)
-		if (port->addr4[i] == a)
-			return true;
-	return false;
-}
-
 /*
- * Which MAC answers for IPv4 address @p a on port @p p: the vMAC of its VHID while MASTER,
- * the port's MAC for the port's own address. Returns NULL when we must not answer, and
- * says why in @p why.
+ * Which MAC answers for IPv4 address @p a arriving on port @p p: the vMAC of its VHID while
+ * MASTER (a VIP of another port too: we own it), the ingress port's MAC for any address of
+ * the node's ports. NULL when we must not answer (a BACKUP never does, counted as
+ * @p backup_reason) or @p a is not ours at all (*why left as it was).
  */
 static const struct rte_ether_addr *
 owner_mac(const struct dp_lcore *lc, uint16_t p, uint32_t a, enum dp_drop *why,
 	  enum dp_drop backup_reason)
 {
-	uint16_t idx = carp_vip_table_lookup(&lc->sh->vips, p, a);
+	uint16_t v = carp_vip_table_lookup(&lc->sh->local, 0, a);
 
-	if (idx != CARP_VIP_NONE) {
-		if (lc->master[idx])
-			return &lc->sh->vmac[idx];
-		*why = backup_reason; /* never answer for a VIP as BACKUP */
+	if (v == CARP_VIP_NONE)
 		return NULL;
-	}
-	if (is_port_addr(&lc->sh->port[p], a))
+	if (v & DP_LOCAL_PORT_ADDR)
 		return &lc->sh->port[p].mac;
+	if (lc->master[v])
+		return &lc->sh->vmac[v];
+	*why = backup_reason;
 	return NULL;
 }
 
@@ -93,7 +96,16 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
 	const struct rte_ether_addr *mac;
 	enum dp_drop why = DP_DROP_ARP_OTHER;
 
-	if (!carp_arp_parse(f, len, &a) || a.op != CARP_ARP_REQUEST || carp_arp_is_gratuitous(&a)) {
+	if (!carp_arp_parse(f, len, &a)) {
+		drop(lc, m, DP_DROP_ARP_OTHER);
+		return;
+	}
+	if (a.op == CARP_ARP_REPLY || carp_arp_is_gratuitous(&a)) {
+		/* Replies and announcements teach the control lcore where next hops are. */
+		punt(lc, m, lc->punt, lc->punt_fn, DP_DROP_PUNT_FULL);
+		return;
+	}
+	if (a.op != CARP_ARP_REQUEST) {
 		drop(lc, m, DP_DROP_ARP_OTHER);
 		return;
 	}
@@ -104,29 +116,49 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
 	}
 	carp_arp_make_reply(f, &a, mac->addr_bytes);
 	lc->cnt.arp_replies++;
-	queue_tx(lc, p, m);
+	dp_queue_tx(lc, p, m);
 }
 
-static void
+/*
+ * IPv4: answer pings to addresses we own; queue everything else for forwarding when the
+ * frame was addressed to us at layer 2 and the header passes the router's checks.
+ * Returns true when @p m went into the forwarding batch.
+ */
+static bool
 handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size_t len,
-	    size_t l3)
+	    size_t l3, uint32_t *dst)
 {
 	const struct rte_ether_addr *mac;
 	enum dp_drop why = DP_DROP_IPV4_NOT_LOCAL;
-	uint32_t dst;
+	enum fwd_drop fd;
+	uint32_t echo_dst;
 
-	if (!carp_icmp_echo_request(f, len, l3, &dst)) {
-		drop(lc, m, DP_DROP_IPV4_NOT_LOCAL);
-		return;
+	if (carp_icmp_echo_request(f, len, l3, &echo_dst) &&
+	    (mac = owner_mac(lc, p, echo_dst, &why, DP_DROP_VMAC_BACKUP)) != NULL) {
+		carp_icmp_echo_make_reply(f, l3, mac->addr_bytes);
+		lc->cnt.echo_replies++;
+		dp_queue_tx(lc, p, m);
+		return false;
 	}
-	mac = owner_mac(lc, p, dst, &why, DP_DROP_VMAC_BACKUP);
-	if (mac == NULL) {
-		drop(lc, m, why);
-		return;
+	if (why != DP_DROP_IPV4_NOT_LOCAL || len < l3 + 20 ||
+	    carp_vip_table_lookup(&lc->sh->local, 0, carp_rd32(f + l3 + 16)) != CARP_VIP_NONE) {
+		drop(lc, m, why); /* for us, but nothing we answer */
+		return false;
 	}
-	carp_icmp_echo_make_reply(f, l3, mac->addr_bytes);
-	lc->cnt.echo_replies++;
-	queue_tx(lc, p, m);
+	if (f[0] & 1) {
+		drop(lc, m, DP_DROP_L2_MULTICAST);
+		return false;
+	}
+	fd = fwd_ipv4_check(f + l3, len - l3,
+			    (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD);
+	if (fd != FWD_OK) {
+		lc->cnt.fwd_drop[fd]++;
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	m->l2_len = (uint8_t)l3;
+	*dst = carp_rd32(f + l3 + 16);
+	return true;
 }
 
 /*
@@ -155,8 +187,9 @@ accept_dst(struct dp_lcore *lc, uint16_t p, const uint8_t *dst, enum dp_drop *wh
 	return false;
 }
 
-static void
-handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m)
+/* Returns true when @p m joined the forwarding batch (destination in @p dst). */
+static bool
+handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	size_t len = rte_pktmbuf_data_len(m), l3 = 0;
@@ -164,69 +197,88 @@ handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m)
 
 	if (m->nb_segs != 1) {
 		drop(lc, m, DP_DROP_MULTISEG);
-		return;
+		return false;
 	}
 	if (len < 14) {
 		drop(lc, m, DP_DROP_RUNT);
-		return;
+		return false;
 	}
 	if (!accept_dst(lc, p, f, &why)) {
 		drop(lc, m, why);
-		return;
+		return false;
 	}
 	switch (carp_classify(f, len, &l3)) {
 	case CARP_CLASS_CARP:
 		lc->cnt.punted++;
-		if (lc->punt == NULL)
-			lc->punt_fn(lc, m);
-		else if (rte_ring_enqueue(lc->punt, m) != 0)
-			drop(lc, m, DP_DROP_PUNT_FULL);
-		break;
+		punt(lc, m, lc->punt, lc->punt_fn, DP_DROP_PUNT_FULL);
+		return false;
 	case CARP_CLASS_ARP:
 		handle_arp(lc, p, m, f, len);
-		break;
+		return false;
 	case CARP_CLASS_IPV4:
-		handle_ipv4(lc, p, m, f, len, l3);
-		break;
+		return handle_ipv4(lc, p, m, f, len, l3, dst);
 	case CARP_CLASS_ND:
 	case CARP_CLASS_IPV6:
 		drop(lc, m, DP_DROP_IPV6);
-		break;
+		return false;
 	case CARP_CLASS_RUNT:
 		drop(lc, m, DP_DROP_RUNT);
-		break;
+		return false;
 	default:
 		drop(lc, m, DP_DROP_ETHERTYPE);
-		break;
+		return false;
 	}
 }
 
 void
 dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 {
+	struct rte_mbuf *fwd[DP_BURST];
+	uint32_t dst[DP_BURST];
+	uint16_t n_fwd = 0;
+
 	lc->cnt.rx += n;
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		handle_one(lc, p, pkts[i]);
+		if (handle_one(lc, p, pkts[i], &dst[n_fwd]))
+			fwd[n_fwd++] = pkts[i];
+	}
+	if (n_fwd)
+		dp_fwd_batch(lc, fwd, dst, n_fwd);
+}
+
+void
+dp_apply_msg(struct dp_lcore *lc, const struct dp_msg *msg)
+{
+	switch (msg->type) {
+	case DP_MSG_MASTER:
+		lc->master[msg->idx] = msg->flag;
+		dp_update_src_macs(lc);
+		break;
+	case DP_MSG_NEIGH_SET:
+		fwd_cache_set(&lc->neigh, msg->ip, msg->mac, msg->port);
+		break;
+	case DP_MSG_NEIGH_DEL:
+		fwd_cache_del(&lc->neigh, msg->ip);
+		break;
+	default:
+		break;
 	}
 }
 
 unsigned int
 dp_apply_msgs(struct dp_lcore *lc)
 {
-	void *objs[DP_BURST];
+	struct dp_msg msgs[DP_BURST];
 	unsigned int n, total = 0;
 
 	if (lc->msgs == NULL)
 		return 0;
-	while ((n = rte_ring_dequeue_burst(lc->msgs, objs, DP_BURST, NULL)) > 0) {
-		for (unsigned int i = 0; i < n; i++) {
-			/* A message is packed into the pointer itself: no allocation, no free. */
-			uintptr_t v = (uintptr_t)objs[i];
-
-			lc->master[v >> 1] = v & 1;
-		}
+	while ((n = rte_ring_dequeue_burst_elem(lc->msgs, msgs, sizeof(msgs[0]), DP_BURST,
+						NULL)) > 0) {
+		for (unsigned int i = 0; i < n; i++)
+			dp_apply_msg(lc, &msgs[i]);
 		total += n;
 	}
 	return total;

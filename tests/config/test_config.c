@@ -70,6 +70,8 @@ test_shipped_config_yields_expected_values(void **state)
 	assert_int_equal(c->global.profile, CARP_PROFILE_OPENBSD);
 	assert_int_equal(c->global.mbufs, 16383);
 	assert_true(c->global.telemetry);
+	assert_int_equal(c->global.neighbor_timeout_s, 300);
+	assert_int_equal(c->global.neighbor_queue, 4);
 
 	assert_int_equal(c->n_ports, 1);
 	p = &c->ports[0];
@@ -83,6 +85,7 @@ test_shipped_config_yields_expected_values(void **state)
 	assert_int_equal(p->rx_desc, 1024);
 	assert_int_equal(p->tx_desc, 1024);
 	assert_false(p->promiscuous);
+	assert_int_equal(p->source_mac, CARP_SOURCE_MAC_VMAC);
 
 	assert_int_equal(c->n_vhids, 1);
 	v = &c->vhids[0];
@@ -97,7 +100,57 @@ test_shipped_config_yields_expected_values(void **state)
 	assert_int_equal(v->n_vip4, 1);
 	assert_int_equal(v->vip4[0], 0x0a630001); /* 10.99.0.1 */
 	assert_int_equal(v->n_vip6, 0);
+	/* The forwarding example is commented out: the demo routes nothing. */
+	assert_int_equal(c->n_routes, 0);
+	assert_null(c->routes);
+	assert_int_equal(c->n_neighbors, 0);
+	assert_null(c->neighbors);
 	carp_config_free(c);
+}
+
+/*
+ * The commented forwarding example of the shipped config must stay valid: uncomment its
+ * YAML lines (from "# routes:" on, those that start "# routes:", "# neighbors:" or "#   ")
+ * and load the result.
+ */
+static void
+test_shipped_forwarding_example_loads_when_uncommented(void **state)
+{
+	struct carp_config *c;
+	char *text, line[512];
+	size_t o = 0;
+	bool in_example = false;
+	FILE *fp;
+
+	(void)state;
+	text = calloc(1, 1 << 16);
+	assert_non_null(text);
+	fp = fopen(SHIPPED_CONFIG, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		const char *l = line;
+
+		in_example = in_example || strncmp(line, "# routes:", 9) == 0;
+		if (in_example && (strncmp(line, "# routes:", 9) == 0 ||
+				   strncmp(line, "# neighbors:", 12) == 0 ||
+				   strncmp(line, "#   ", 4) == 0))
+			l = line + 2;
+		assert_true(o + strlen(l) < (1 << 16));
+		o += (size_t)sprintf(text + o, "%s", l);
+	}
+	fclose(fp);
+	assert_true(in_example);
+	c = load_ok(text);
+	assert_int_equal(c->n_routes, 2);
+	assert_int_equal(c->routes[0].prefix, 0);
+	assert_int_equal(c->routes[0].prefixlen, 0);
+	assert_int_equal(c->routes[0].via, 0x0a6300fe); /* 10.99.0.254 */
+	assert_int_equal(c->routes[1].prefix, 0xc0a83200); /* 192.168.50.0 */
+	assert_int_equal(c->routes[1].prefixlen, 24);
+	assert_int_equal(c->n_neighbors, 1);
+	assert_int_equal(c->neighbors[0].addr, 0x0a6300fe);
+	carp_config_free(c);
+	free(text);
 }
 
 static void
@@ -145,6 +198,13 @@ test_defaults_apply_when_keys_are_left_out(void **state)
 	assert_int_equal(c->ports[0].rx_desc, 1024);
 	assert_int_equal(c->ports[0].tx_desc, 1024);
 	assert_false(c->ports[0].promiscuous);
+	assert_int_equal(c->ports[0].source_mac, CARP_SOURCE_MAC_VMAC);
+	assert_int_equal(c->global.neighbor_timeout_s, 300);
+	assert_int_equal(c->global.neighbor_queue, 4);
+	assert_int_equal(c->n_routes, 0);
+	assert_null(c->routes);
+	assert_int_equal(c->n_neighbors, 0);
+	assert_null(c->neighbors);
 	assert_int_equal(c->vhids[0].advbase, 1);
 	assert_int_equal(c->vhids[0].advskew, 0);
 	assert_false(c->vhids[0].preempt);
@@ -238,6 +298,212 @@ test_passphrase_of_19_bytes_is_kept_whole(void **state)
 	(void)state;
 	assert_key(&c->vhids[0].key, "abcdefghijklmnopqrs");
 	carp_config_free(c);
+}
+
+/* Two ports and a VHID on the first, for the forwarding tests to extend. */
+#define TWO_PORTS \
+	"ports:\n" \
+	"  - name: lan\n" \
+	"    device: net_tap0\n" \
+	"    addresses: [10.0.0.2/24, \"2001:db8::2/64\"]\n" \
+	"  - name: wan\n" \
+	"    device: net_tap1\n" \
+	"    addresses: [192.0.2.2/29]\n" \
+	"vhids:\n" \
+	"  - vhid: 1\n" \
+	"    port: lan\n" \
+	"    passphrase: secret\n" \
+	"    vips: [10.0.0.1]\n"
+
+static void
+test_routes_resolve_their_egress_port(void **state)
+{
+	struct carp_config *c = load_ok(TWO_PORTS
+					"routes:\n"                               /* 13 */
+					"  - prefix: 0.0.0.0/0\n"
+					"    via: 192.0.2.1\n"
+					"  - {prefix: 10.20.0.0/16, via: 10.0.0.20}\n"
+					"  - prefix: 10.0.0.128/25\n"              /* 17 */
+					"    via: 10.0.0.30\n"
+					"  - prefix: 203.0.113.7/32\n"
+					"    via: 192.0.2.6\n");
+	const struct carp_config_route *r = c->routes;
+
+	(void)state;
+	assert_int_equal(c->n_routes, 4);
+	/* The default route, to the WAN router. */
+	assert_int_equal(r[0].prefix, 0);
+	assert_int_equal(r[0].prefixlen, 0);
+	assert_int_equal(r[0].via, 0xc0000201);
+	assert_int_equal(r[0].port, 1);
+	assert_int_equal(r[0].line, 14);
+	assert_int_equal(r[1].prefix, 0x0a140000);
+	assert_int_equal(r[1].prefixlen, 16);
+	assert_int_equal(r[1].via, 0x0a000014);
+	assert_int_equal(r[1].port, 0);
+	assert_int_equal(r[1].line, 16);
+	/* More specific than a connected subnet: allowed, longest prefix wins. */
+	assert_int_equal(r[2].prefix, 0x0a000080);
+	assert_int_equal(r[2].prefixlen, 25);
+	assert_int_equal(r[2].port, 0);
+	assert_int_equal(r[2].line, 17);
+	/* A host route, via the last host address of a /29. */
+	assert_int_equal(r[3].prefix, 0xcb007107);
+	assert_int_equal(r[3].prefixlen, 32);
+	assert_int_equal(r[3].via, 0xc0000206);
+	assert_int_equal(r[3].port, 1);
+	assert_int_equal(c->n_neighbors, 0);
+	carp_config_free(c);
+}
+
+static void
+test_neighbors_resolve_their_port_and_mac(void **state)
+{
+	static const uint8_t mac0[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0x01 };
+	static const uint8_t mac1[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe };
+	struct carp_config *c = load_ok(TWO_PORTS
+					"neighbors:\n"                            /* 13 */
+					"  - address: 10.0.0.20\n"
+					"    mac: 52:54:00:AB:cd:01\n"
+					"  - {address: 192.0.2.1, mac: \"02:00:00:00:00:fe\"}\n");
+
+	(void)state;
+	assert_int_equal(c->n_neighbors, 2);
+	assert_int_equal(c->neighbors[0].addr, 0x0a000014);
+	assert_memory_equal(c->neighbors[0].mac, mac0, 6); /* either case of hex digit */
+	assert_int_equal(c->neighbors[0].port, 0);
+	assert_int_equal(c->neighbors[0].line, 14);
+	assert_int_equal(c->neighbors[1].addr, 0xc0000201);
+	assert_memory_equal(c->neighbors[1].mac, mac1, 6);
+	assert_int_equal(c->neighbors[1].port, 1);
+	assert_int_equal(c->neighbors[1].line, 16);
+	assert_int_equal(c->n_routes, 0);
+	carp_config_free(c);
+}
+
+static void
+test_empty_routes_and_neighbors_mean_none(void **state)
+{
+	struct carp_config *c = load_ok(TWO_PORTS "routes: []\nneighbors:\n");
+
+	(void)state;
+	assert_int_equal(c->n_routes, 0);
+	assert_null(c->routes);
+	assert_int_equal(c->n_neighbors, 0);
+	assert_null(c->neighbors);
+	carp_config_free(c);
+}
+
+static void
+test_source_mac_and_neighbor_settings_are_read(void **state)
+{
+	struct carp_config *c = load_ok("global:\n"
+					"  neighbor_timeout: 86400\n"
+					"  neighbor_queue: 0\n"
+					"ports:\n"
+					"  - name: lan\n"
+					"    device: net_tap0\n"
+					"    addresses: [10.0.0.2/24]\n"
+					"    source_mac: real\n"
+					"  - name: wan\n"
+					"    device: net_tap1\n"
+					"    addresses: [192.0.2.2/29]\n"
+					"    source_mac: vmac\n"
+					"  - name: dmz\n"
+					"    device: net_tap2\n"
+					"    addresses: [172.16.0.2/24]\n"
+					"vhids:\n"
+					"  - {vhid: 1, port: lan, passphrase: x,"
+					"     vips: [10.0.0.1]}\n");
+
+	(void)state;
+	assert_int_equal(c->global.neighbor_timeout_s, 86400);
+	assert_int_equal(c->global.neighbor_queue, 0);
+	assert_int_equal(c->ports[0].source_mac, CARP_SOURCE_MAC_REAL);
+	assert_int_equal(c->ports[1].source_mac, CARP_SOURCE_MAC_VMAC);
+	assert_int_equal(c->ports[2].source_mac, CARP_SOURCE_MAC_VMAC);
+	assert_string_equal(carp_config_source_mac_name(CARP_SOURCE_MAC_VMAC), "vmac");
+	assert_string_equal(carp_config_source_mac_name(CARP_SOURCE_MAC_REAL), "real");
+	assert_string_equal(carp_config_source_mac_name(CARP_SOURCE_MAC_COUNT), "?");
+	carp_config_free(c);
+
+	c = load_ok("global: {neighbor_timeout: 10, neighbor_queue: 64}\n" MINIMAL_PORT
+		    "vhids:\n"
+		    "  - {vhid: 1, port: lan, passphrase: x, vips: [10.0.0.1]}\n");
+	assert_int_equal(c->global.neighbor_timeout_s, 10);
+	assert_int_equal(c->global.neighbor_queue, 64);
+	carp_config_free(c);
+}
+
+/* TWO_PORTS followed by @p n routes "10.X.Y.0/24 via 10.0.0.254", all distinct. */
+static char *
+many_routes(unsigned int n)
+{
+	static const char entry[] = "  - {prefix: 10.255.255.0/24, via: 10.0.0.254}\n";
+	size_t cap = sizeof(TWO_PORTS) + 16 + (size_t)n * sizeof(entry);
+	char *text = malloc(cap);
+	size_t o;
+
+	assert_non_null(text);
+	o = (size_t)snprintf(text, cap, "%sroutes:\n", TWO_PORTS);
+	for (unsigned int i = 0; i < n; i++)
+		o += (size_t)snprintf(text + o, cap - o,
+				      "  - {prefix: %u.%u.%u.0/24, via: 10.0.0.254}\n",
+				      11 + i / 65536, i / 256 % 256, i % 256);
+	return text;
+}
+
+static void
+test_at_most_65536_routes(void **state)
+{
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c;
+	char *text;
+
+	(void)state;
+	text = many_routes(CARP_CONFIG_ROUTES_MAX);
+	c = load_ok(text);
+	assert_int_equal(c->n_routes, 65536);
+	assert_int_equal(c->routes[65535].prefix, 0x0bffff00); /* 11.255.255.0 */
+	carp_config_free(c);
+	free(text);
+
+	text = many_routes(CARP_CONFIG_ROUTES_MAX + 1);
+	assert_int_equal(carp_config_load_string(text, "<test>", &c, &errs), -EINVAL);
+	assert_null(c);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.v[0].text, "<test>:14:3: key 'routes': the list has 65537 "
+			    "entries; valid: 0..65536 mappings with keys prefix, via");
+	carp_config_errors_free(&errs);
+	free(text);
+}
+
+static void
+test_every_forwarding_error_is_reported(void **state)
+{
+	static const char text[] = TWO_PORTS
+		"routes:\n"
+		"  - {prefix: 10.1.2.0/16, via: 10.0.0.254}\n"
+		"  - {prefix: 10.3.0.0/16, via: 10.9.0.1}\n"
+		"neighbors:\n"
+		"  - {address: 10.0.0.1, mac: \"52:54:00:12:34:56\"}\n"
+		"  - {address: 10.0.0.9, mac: \"01:00:5e:00:00:01\"}\n";
+	struct carp_config_errors errs = { 0 };
+	struct carp_config *c;
+
+	(void)state;
+	assert_int_equal(carp_config_load_string(text, "<test>", &c, &errs), -EINVAL);
+	assert_null(c);
+	assert_int_equal(errs.n, 4);
+	assert_int_equal(errs.v[0].line, 14);
+	assert_non_null(strstr(errs.v[0].text, "host bits are set"));
+	assert_int_equal(errs.v[1].line, 15);
+	assert_non_null(strstr(errs.v[1].text, "10.9.0.1 is not on a connected subnet"));
+	assert_int_equal(errs.v[2].line, 17);
+	assert_non_null(strstr(errs.v[2].text, "10.0.0.1 is a VIP of vhid 1"));
+	assert_int_equal(errs.v[3].line, 18);
+	assert_non_null(strstr(errs.v[3].text, "a multicast MAC"));
+	carp_config_errors_free(&errs);
 }
 
 /* A scratch directory holding a config and its passphrase files. */
@@ -583,12 +849,19 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_config_yields_expected_values),
+		cmocka_unit_test(test_shipped_forwarding_example_loads_when_uncommented),
 		cmocka_unit_test(test_shipped_peer_config_backs_up_the_same_vhid),
 		cmocka_unit_test(test_defaults_apply_when_keys_are_left_out),
 		cmocka_unit_test(test_vhids_inherit_global_defaults_wherever_global_is_written),
 		cmocka_unit_test(test_sub_second_advbase_and_ipv6_are_accepted),
 		cmocka_unit_test(test_empty_passphrase_means_no_authentication),
 		cmocka_unit_test(test_passphrase_of_19_bytes_is_kept_whole),
+		cmocka_unit_test(test_routes_resolve_their_egress_port),
+		cmocka_unit_test(test_neighbors_resolve_their_port_and_mac),
+		cmocka_unit_test(test_empty_routes_and_neighbors_mean_none),
+		cmocka_unit_test(test_source_mac_and_neighbor_settings_are_read),
+		cmocka_unit_test(test_at_most_65536_routes),
+		cmocka_unit_test(test_every_forwarding_error_is_reported),
 		SCRATCH(test_passphrase_file_strips_one_trailing_newline),
 		SCRATCH(test_passphrase_file_uses_only_its_first_line),
 		SCRATCH(test_passphrase_file_is_relative_to_the_config_directory),
@@ -611,11 +884,13 @@ main(void)
 		BAD("empty_file", "empty.yaml", "1:1",
 		    "the file holds no YAML document"),
 		BAD("top_level_that_is_not_a_mapping", "top_not_mapping.yaml", "3:1",
-		    "the top level is a sequence; valid: a mapping with keys global, ports, vhids"),
+		    "the top level is a sequence; valid: a mapping with keys global, ports, vhids, "
+		    "routes, neighbors"),
 		BAD("second_yaml_document", "two_documents.yaml", "12:1",
 		    "a second YAML document starts here"),
 		BAD("unknown_top_level_key", "unknown_top_key.yaml", "3:1",
-		    "key 'vhid': unknown key (did you mean 'vhids'?); valid: global, ports, vhids"),
+		    "key 'vhid': unknown key (did you mean 'vhids'?); valid: global, ports, vhids, "
+		    "routes, neighbors"),
 		BAD("unknown_global_key", "unknown_global_key.yaml", "4:3",
 		    "key 'loglevel': unknown key (did you mean 'log_level'?); valid: log_level, "
 		    "idle,"),
@@ -738,6 +1013,78 @@ main(void)
 		BAD("ucarp_with_an_ipv6_vip", "ucarp_ipv6_vip.yaml", "13:11",
 		    "this VHID has 1 IPv4 and 1 IPv6 VIPs; valid: exactly one IPv4 VIP with "
 		    "profile ucarp"),
+		BAD("route_prefix_with_host_bits", "route_host_bits.yaml", "13:13",
+		    "key 'prefix': '10.1.2.0/16': host bits are set; the /16 network is "
+		    "10.1.0.0/16; valid: NETWORK/LENGTH with the host bits zero"),
+		BAD("route_prefix_length_33", "route_bad_cidr.yaml", "13:13",
+		    "key 'prefix': '10.1.0.0/33': the prefix length must be 0..32 for IPv4; "
+		    "valid: NETWORK/LENGTH such as 10.1.0.0/16, or 0.0.0.0/0 for the default "
+		    "route"),
+		BAD("route_prefix_without_length", "route_no_prefix_length.yaml", "13:13",
+		    "key 'prefix': '10.1.0.0': no prefix length: write NETWORK/LENGTH, e.g. "
+		    "10.1.0.0/16 (0.0.0.0/0 for the default route, ADDRESS/32 for one host)"),
+		BAD("ipv6_route", "route_ipv6_prefix.yaml", "13:13",
+		    "key 'prefix': '2001:db8::/32': an IPv6 prefix: routes are IPv4 only"),
+		BAD("route_into_multicast", "route_reserved_prefix.yaml", "13:13",
+		    "key 'prefix': '239.1.0.0/16': 224.0.0.0/4 (multicast) is never forwarded: "
+		    "the forwarding plane routes unicast only"),
+		BAD("route_via_outside_connected_subnets", "route_via_outside.yaml", "17:10",
+		    "key 'via': 10.7.0.1 is not on a connected subnet; valid: an address in "
+		    "10.0.0.0/24 (lan), 192.0.2.0/29 (wan)"),
+		BAD("route_via_own_address", "route_via_own_address.yaml", "17:10",
+		    "key 'via': 192.0.2.2 is the address of port 'wan', this node itself; valid: "
+		    "the IPv4 address of another router on a connected subnet"),
+		BAD("route_via_a_vip", "route_via_vip.yaml", "14:10",
+		    "key 'via': 10.0.0.1 is a VIP of vhid 1 (line 11): this node's own address "
+		    "whenever it is master; valid: the IPv4 address of another router on a "
+		    "connected subnet"),
+		BAD("route_via_broadcast_address", "route_via_broadcast.yaml", "14:10",
+		    "key 'via': 10.0.0.255 is the broadcast address of 10.0.0.0/24"),
+		BAD("route_via_ipv6", "route_via_ipv6.yaml", "14:10",
+		    "key 'via': '2001:db8::1': an IPv6 address: the forwarding plane is IPv4 only"),
+		BAD("duplicate_route_prefix", "route_duplicate.yaml", "17:13",
+		    "key 'prefix': a route for 10.1.0.0/16 is already given at line 13; valid: "
+		    "each prefix once: one next hop per prefix"),
+		BAD("route_for_a_connected_subnet", "route_connected.yaml", "16:13",
+		    "key 'prefix': 10.0.0.0/24 is already connected on port 'lan' (line 6); "
+		    "valid: a prefix other than the ports' own subnets (reached by ARP, without "
+		    "a route)"),
+		BAD("unknown_route_key", "route_unknown_key.yaml", "15:5",
+		    "key 'metric': unknown key; valid: prefix, via"),
+		BAD("route_without_via", "route_missing_via.yaml", "13:5",
+		    "key 'via': required key missing from this route; valid: the IPv4 address of "
+		    "another router on a connected subnet"),
+		BAD("routes_given_as_mapping", "routes_not_sequence.yaml", "13:3",
+		    "key 'routes': expected a sequence (a list), found a mapping; valid: 0..65536 "
+		    "mappings with keys prefix, via"),
+		BAD("neighbor_outside_connected_subnets", "neighbor_outside.yaml", "16:14",
+		    "key 'address': 10.0.1.5 is not on a connected subnet; valid: an address in "
+		    "10.0.0.0/24 (lan), 192.0.2.0/29 (wan)"),
+		BAD("neighbor_that_is_a_vip", "neighbor_is_vip.yaml", "13:14",
+		    "key 'address': 10.0.0.1 is a VIP of vhid 1 (line 11): this node's own "
+		    "address whenever it is master; valid: the IPv4 address of another host on a "
+		    "connected subnet"),
+		BAD("neighbor_that_is_own_address", "neighbor_own_address.yaml", "13:14",
+		    "key 'address': 10.0.0.2 is the address of port 'lan', this node itself"),
+		BAD("neighbor_mac_syntax", "neighbor_bad_mac.yaml", "14:10",
+		    "key 'mac': '52:54:00:12:34': not a MAC address (six two-digit hex bytes "
+		    "separated by ':'); valid: a unicast MAC such as 52:54:00:12:34:56"),
+		BAD("neighbor_multicast_mac", "neighbor_multicast_mac.yaml", "14:10",
+		    "key 'mac': '01:00:5e:00:00:05': a multicast MAC (the first byte is odd), not "
+		    "a station's address; valid: a unicast MAC such as 52:54:00:12:34:56"),
+		BAD("neighbor_broadcast_mac", "neighbor_broadcast_mac.yaml", "14:10",
+		    "key 'mac': 'ff:ff:ff:ff:ff:ff': the broadcast MAC, not a station's address"),
+		BAD("neighbor_zero_mac", "neighbor_zero_mac.yaml", "14:10",
+		    "key 'mac': '00:00:00:00:00:00': the all-zero MAC, not a station's address"),
+		BAD("duplicate_neighbor", "neighbor_duplicate.yaml", "16:15",
+		    "key 'address': neighbor 10.0.0.5 is already given at line 13; valid: each "
+		    "address once"),
+		BAD("unknown_source_mac", "source_mac_invalid.yaml", "7:17",
+		    "key 'source_mac': unknown value 'virtual'; valid: vmac, real"),
+		BAD("neighbor_timeout_below_10", "neighbor_timeout_range.yaml", "4:21",
+		    "key 'neighbor_timeout': 5 is out of range; valid: an integer 10..86400"),
+		BAD("neighbor_queue_above_64", "neighbor_queue_range.yaml", "4:19",
+		    "key 'neighbor_queue': 65 is out of range; valid: an integer 0..64"),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control lcore's side of forwarding: the route table (connected subnets and static
+ * routes in one rte_lpm, built once), neighbour resolution by ARP with a bounded hold queue,
+ * learning from ARP replies, aging, and publishing resolved neighbours to every lcore.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lpm.h>
+
+#include "carp_arp.h"
+#include "carp_bytes.h"
+#include "carp_frame.h"
+#include "ctl.h"
+
+#define NEIGH_TICK_NS (100 * 1000 * 1000ull)
+#define ARP_FRAME_LEN (RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN)
+
+static uint32_t
+mask_of(uint8_t len)
+{
+	return len ? ~0u << (32 - len) : 0;
+}
+
+static int
+add_route(struct ctl_node *n, uint32_t prefix, uint8_t len, uint32_t via, uint16_t port)
+{
+	struct dp_shared *sh = n->sh;
+	uint32_t i = sh->n_nexthops++;
+
+	sh->nexthop[i].ip = via;
+	sh->nexthop[i].port = port;
+	return rte_lpm_add(sh->lpm, prefix & mask_of(len), len, i);
+}
+
+int
+ctl_fwd_init(struct ctl_node *n)
+{
+	const struct carp_config *cfg = n->cfg;
+	struct rte_lpm_config lc = { .number_tbl8s = 256 };
+	uint32_t n_routes = cfg->n_routes;
+	int rc = 0;
+
+	for (unsigned int p = 0; p < cfg->n_ports; p++)
+		n_routes += cfg->ports[p].n_addrs;
+	/* Each prefix longer than /24 may need a tbl8 group of its own. */
+	for (unsigned int r = 0; r < cfg->n_routes; r++)
+		lc.number_tbl8s += cfg->routes[r].prefixlen > 24;
+	for (unsigned int p = 0; p < cfg->n_ports; p++)
+		for (unsigned int a = 0; a < cfg->ports[p].n_addrs; a++)
+			lc.number_tbl8s += cfg->ports[p].addrs[a].prefixlen > 24;
+	lc.max_rules = n_routes + 16;
+	n->sh->lpm = rte_lpm_create("carp_routes", (int)rte_socket_id(), &lc);
+	n->sh->nexthop = calloc(n_routes + 1, sizeof(*n->sh->nexthop));
+	if (n->sh->lpm == NULL || n->sh->nexthop == NULL)
+		return -ENOMEM;
+	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
+		for (unsigned int a = 0; a < cfg->ports[p].n_addrs && rc == 0; a++)
+			if (cfg->ports[p].addrs[a].family == 4)
+				rc = add_route(n, cfg->ports[p].addrs[a].v4,
+					       cfg->ports[p].addrs[a].prefixlen, 0, (uint16_t)p);
+	for (unsigned int r = 0; r < cfg->n_routes && rc == 0; r++)
+		rc = add_route(n, cfg->routes[r].prefix, cfg->routes[r].prefixlen,
+			       cfg->routes[r].via, (uint16_t)cfg->routes[r].port);
+	if (rc == 0)
+		rc = fwd_neigh_init(&n->neigh, ctl_neigh_capacity(cfg), cfg->global.neighbor_queue,
+				    (uint64_t)cfg->global.neighbor_timeout_s * 1000000000ull);
+	return rc;
+}
+
+void
+ctl_fwd_free(struct ctl_node *n)
+{
+	struct fwd_neigh_table *t = &n->neigh;
+
+	for (uint32_t i = 0; t->e && i <= t->mask; i++)
+		for (unsigned int k = 0; k < t->e[i].n_held; k++)
+			rte_pktmbuf_free(t->e[i].held[k]);
+	fwd_neigh_free(t);
+	rte_lpm_free(n->sh->lpm);
+	free(n->sh->nexthop);
+	n->sh->lpm = NULL;
+	n->sh->nexthop = NULL;
+}
+
+void
+ctl_publish(struct ctl_node *n, const struct dp_msg *msg)
+{
+	struct dp_msg copy = *msg; /* the ring API takes a mutable pointer */
+
+	dp_apply_msg(n->ctl_lc, msg);
+	for (unsigned int w = 0; w < n->n_workers; w++) {
+		/* Rings are sized for every VHID and neighbour; workers drain them each poll. A
+		 * full ring means a stuck worker, which must not stall the control lcore. */
+		if (rte_ring_enqueue_elem(n->workers[w]->msgs, &copy, sizeof(copy)) != 0)
+			CARP_LOG(ERR, "worker %u message ring full: update lost", w);
+	}
+}
+
+/* The port address to ask from: the first one whose subnet holds @p target. */
+static uint32_t
+source_for(const struct carp_config_port *cp, uint32_t target)
+{
+	uint32_t first = 0;
+
+	for (unsigned int a = 0; a < cp->n_addrs; a++) {
+		const struct carp_config_addr *ad = &cp->addrs[a];
+
+		if (ad->family != 4)
+			continue;
+		if (first == 0)
+			first = ad->v4;
+		if (((ad->v4 ^ target) & mask_of(ad->prefixlen)) == 0)
+			return ad->v4;
+	}
+	return first;
+}
+
+static void
+send_request(void *arg, const struct fwd_neigh *nb)
+{
+	struct ctl_node *n = arg;
+	const struct dp_port *port = &n->sh->port[nb->port];
+	struct rte_mbuf *m = rte_pktmbuf_alloc(n->mp);
+	uint8_t *f, *arp;
+
+	if (m == NULL || (f = (uint8_t *)rte_pktmbuf_append(m, ARP_FRAME_LEN)) == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* Start from a gratuitous ARP of our own address, then ask for the target. */
+	memset(f, 0, ARP_FRAME_LEN);
+	carp_build_garp(f, ARP_FRAME_LEN, port->mac.addr_bytes,
+			source_for(n->port[nb->port].cfg, nb->ip));
+	arp = f + CARP_ETHER_HDR_LEN;
+	carp_wr32(arp + 24, nb->ip);
+	dp_queue_tx(n->ctl_lc, nb->port, m);
+	n->fwd_st.arp_requests++;
+}
+
+static void
+neigh_resolved(void *arg, const struct fwd_neigh *nb, void **held, unsigned int n_held)
+{
+	struct ctl_node *n = arg;
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = nb->ip, .port = nb->port };
+
+	memcpy(msg.mac, nb->mac, 6);
+	ctl_publish(n, &msg);
+	for (unsigned int i = 0; i < n_held; i++) {
+		struct rte_mbuf *m = held[i];
+
+		dp_fwd_rewrite(n->ctl_lc, m, nb->mac, (uint16_t)m->hash.fdir.hi);
+		dp_queue_tx(n->ctl_lc, (uint16_t)m->hash.fdir.hi, m);
+		n->fwd_st.released++;
+	}
+}
+
+static void
+neigh_removed(void *arg, uint32_t ip, void **held, unsigned int n_held)
+{
+	struct ctl_node *n = arg;
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_DEL, .ip = ip };
+
+	ctl_publish(n, &msg);
+	for (unsigned int i = 0; i < n_held; i++)
+		rte_pktmbuf_free(held[i]);
+	n->fwd_st.unresolved_drops += n_held;
+}
+
+static const struct fwd_neigh_ops *
+ops(struct ctl_node *n)
+{
+	n->neigh_ops = (struct fwd_neigh_ops){ send_request, neigh_removed, neigh_resolved, n };
+	return &n->neigh_ops;
+}
+
+int
+ctl_fwd_start(struct ctl_node *n)
+{
+	for (unsigned int i = 0; i < n->cfg->n_neighbors; i++) {
+		const struct carp_config_neighbor *cn = &n->cfg->neighbors[i];
+		int rc = fwd_neigh_add_static(&n->neigh, cn->addr, (uint16_t)cn->port, cn->mac);
+
+		if (rc)
+			return rc;
+		neigh_resolved(n, fwd_neigh_find(&n->neigh, cn->addr), NULL, 0);
+	}
+	return 0;
+}
+
+void
+ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m)
+{
+	uint32_t via = m->hash.fdir.lo;
+	uint16_t port = (uint16_t)m->hash.fdir.hi;
+	int rc = fwd_neigh_hold(&n->neigh, via, port, m, ctl_now_ns(), ops(n));
+	const struct fwd_neigh *nb;
+
+	if (rc == 0)
+		return;
+	if (rc == -EEXIST && (nb = fwd_neigh_find(&n->neigh, via)) != NULL) {
+		dp_fwd_rewrite(n->ctl_lc, m, nb->mac, port); /* resolved meanwhile */
+		dp_queue_tx(n->ctl_lc, port, m);
+		n->fwd_st.released++;
+		return;
+	}
+	n->fwd_st.unresolved_drops++;
+	rte_pktmbuf_free(m);
+}
+
+void
+ctl_fwd_arp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
+{
+	struct carp_arp a;
+
+	if (carp_arp_parse(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &a) &&
+	    a.spa != 0)
+		fwd_neigh_learn(&n->neigh, a.spa, p, a.sha, false, ctl_now_ns(), ops(n));
+	rte_pktmbuf_free(m);
+}
+
+void
+ctl_fwd_tick(struct ctl_node *n, uint64_t now)
+{
+	if (now < n->next_neigh_tick)
+		return;
+	n->next_neigh_tick = now + NEIGH_TICK_NS;
+	fwd_neigh_tick(&n->neigh, now, ops(n));
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Forwarding a batch: one bulk LPM lookup for the burst, the next hop's MAC from this
+ * lcore's cache, TTL - 1 with an incremental checksum, MACs rewritten, onto the egress
+ * port's tx buffer. Packets whose next hop is not resolved go to the control lcore, which
+ * asks by ARP and holds a few of them.
+ */
+#include <rte_ether.h>
+#include <rte_lpm.h>
+
+#include "dp.h"
+
+void
+dp_update_src_macs(struct dp_lcore *lc)
+{
+	const struct dp_shared *sh = lc->sh;
+
+	for (uint16_t p = 0; p < sh->n_ports; p++) {
+		const struct dp_port *port = &sh->port[p];
+
+		lc->src_mac[p] = port->mac;
+		if (port->source_real)
+			continue;
+		/* Frames leave with the vMAC of a VHID we are MASTER of on that port, so the
+		 * switches keep pointing the VIP's MAC at the master. */
+		for (unsigned int v = 1; v < 256; v++) {
+			uint16_t idx = port->vhid_idx[v];
+
+			if (idx != DP_NO_VHID && lc->master[idx]) {
+				lc->src_mac[p] = sh->vmac[idx];
+				break;
+			}
+		}
+	}
+}
+
+void
+dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6], uint16_t port)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+	fwd_ipv4_dec_ttl(f + m->l2_len);
+	memcpy(f, mac, RTE_ETHER_ADDR_LEN);
+	memcpy(f + RTE_ETHER_ADDR_LEN, lc->src_mac[port].addr_bytes, RTE_ETHER_ADDR_LEN);
+}
+
+void
+dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, uint16_t n)
+{
+	const struct dp_shared *sh = lc->sh;
+	uint32_t hops[DP_BURST];
+
+	rte_lpm_lookup_bulk(sh->lpm, dst, hops, n);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct dp_nexthop *nh;
+		const struct fwd_cache_entry *e;
+		uint32_t via;
+
+		if (!(hops[i] & RTE_LPM_LOOKUP_SUCCESS)) {
+			lc->cnt.fwd_drop[FWD_DROP_NO_ROUTE]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		nh = &sh->nexthop[hops[i] & 0x00ffffff];
+		via = nh->ip ? nh->ip : dst[i];
+		e = fwd_cache_lookup(&lc->neigh, via);
+		if (e == NULL) {
+			m->hash.fdir.lo = via;
+			m->hash.fdir.hi = nh->port;
+			lc->cnt.to_resolve++;
+			if (lc->resolve == NULL)
+				lc->resolve_fn(lc, m);
+			else if (rte_ring_enqueue(lc->resolve, m) != 0) {
+				lc->cnt.drop[DP_DROP_RESOLVE_FULL]++;
+				rte_pktmbuf_free(m);
+			}
+			continue;
+		}
+		dp_fwd_rewrite(lc, m, e->mac, nh->port);
+		lc->cnt.forwarded++;
+		dp_queue_tx(lc, nh->port, m);
+	}
+}
