@@ -1,16 +1,199 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The README's first command. The CARP pair failing over on virtual devices arrives with the
-# data-plane work (the appliance issue); until then this installs, builds, and shows what the
-# protocol core does today: it decodes and verifies real adverts captured from ucarp.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# The README's first command: two carp-dpdk nodes share the virtual address 10.99.0.1; a
+# client pings it every 10 ms; the master is killed (SIGKILL) and the backup takes over.
+# Installs what is missing, builds, runs everything in throw-away network namespaces and
+# removes them at the end, whatever happens.
+#
+# Usage: scripts/demo.sh [--no-build] [--hold]
+#   --no-build  use the binary already in build/ (skip install and build)
+#   --hold      after the failover, keep the nodes running until Enter is pressed, to try
+#               scripts/carp-status.py on them
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+SRC=$(pwd)
 
-scripts/install-deps.sh
-scripts/build.sh build
+build=1
+hold=0
+for arg in "$@"; do
+	case $arg in
+	--no-build) build=0 ;;
+	--hold) hold=1 ;;
+	-h | --help)
+		sed -n '3,/^set /p' "$0" | sed -e '/^set /d' -e 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "demo: unknown option '$arg' (try --help)" >&2
+		exit 2
+		;;
+	esac
+done
 
-echo "carp-dpdk demo: the two-node failover demo on net_tap devices is not built yet"
-echo "(it comes with the appliance issue). Meanwhile, carp-inspect verifying adverts"
-echo "that Debian's ucarp sent (vhid 7, passphrase \"secret\", VIP 10.99.0.1):"
+if [ -t 1 ]; then
+	B=$'\e[1m' D=$'\e[2m' G=$'\e[32m' R=$'\e[31m' Y=$'\e[33m' N=$'\e[0m'
+else
+	B='' D='' G='' R='' Y='' N=''
+fi
+LOGDIR=$(mktemp -d /tmp/carp-demo.XXXXXX)
+trap 'rm -rf "$LOGDIR"' EXIT
+
+step() { printf '%s[%s]%s %-13s ' "$B" "$1" "$N" "$2"; }
+ok() { echo "${G}${1:-ok}${N}"; }
+fail() {
+	echo "${R}failed${N}"
+	echo "$*" | sed 's/^/    /'
+	exit 1
+}
+info() { echo "    $*"; }
+
+echo "${B}carp-dpdk demo${N}: nodes A and B share the virtual address 10.99.0.1 (CARP vhid 1)."
+echo "A client pings it; the master is killed; the backup takes over."
 echo
-build/app/carp-inspect/carp-inspect --pass secret --vip 10.99.0.1 tests/captures/ucarp-advert.pcap
+
+# --- 1. packages
+step 1/5 packages
+if [ "$build" = 1 ]; then
+	scripts/install-deps.sh >"$LOGDIR/deps.log" 2>&1 || fail "$(tail -n 5 "$LOGDIR/deps.log")"
+fi
+# What the demo itself runs: ip (iproute2), sysctl (procps), Debian's python3 with scapy.
+missing=()
+command -v ip >/dev/null || missing+=(iproute2)
+command -v sysctl >/dev/null || missing+=(procps)
+/usr/bin/python3 -c 'import scapy.layers.l2' 2>/dev/null || missing+=(python3-scapy)
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" -eq 0 ] || fail "missing packages: ${missing[*]}; run as root to install them"
+	{
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	} >"$LOGDIR/apt.log" 2>&1 || fail "apt-get install ${missing[*]}: $(tail -n 5 "$LOGDIR/apt.log")"
+fi
+ok
+
+# --- 2. build
+step 2/5 build
+BIN=build/app/carp-dpdk/carp-dpdk
+if [ "$build" = 1 ]; then
+	scripts/build.sh build >"$LOGDIR/build.log" 2>&1 || fail "$(tail -n 20 "$LOGDIR/build.log")"
+fi
+[ -x "$BIN" ] || fail "no $BIN (run without --no-build)"
+if [ "$build" = 1 ]; then ok "$BIN"; else ok "$BIN (not rebuilt)"; fi
+
+[ "$(id -u)" -eq 0 ] || { echo; echo "The demo needs root from here on: it creates network namespaces."; exit 1; }
+
+# shellcheck source=../tests/e2e/lib.sh
+source tests/e2e/lib.sh
+e2e_env cdemo "$BIN" "$SRC"
+rm -rf "$LOGDIR"
+LOGDIR=$E2E_TMP
+cleanup() {
+	local rc=$?
+	echo
+	printf 'cleaning up (nodes, namespaces %s-*) ... ' "$E2E_ID"
+	e2e_teardown
+	echo "done"
+	exit "$rc"
+}
+trap cleanup EXIT
+
+# --- 3. network
+step 3/5 network
+topo_create || fail "$E2E_ERR"
+ok
+info "namespaces ${E2E_ID}-{lan,r1,r2,client}: one segment, bridge br0 (in lan)"
+info "  node A in r1 on carp0, node B in r2 on carp1 (af_packet ports), client in client: eth0 10.99.0.9"
+
+# --- 4. nodes and election
+step 4/5 nodes
+start_node a "$NS_R1" "$CFG_A"
+start_node b "$NS_R2" "$CFG_B"
+wait_node_up a 15 && wait_node_up b 15 || fail "$E2E_ERR"
+ok "running"
+info "A: 10.99.0.2, advskew 0   (config/carp.yaml, pid ${NODE_PID[a]})"
+info "B: 10.99.0.3, advskew 100 (config/carp-peer.yaml, pid ${NODE_PID[b]})"
+printf '    election: both start as BACKUP; the node whose master-down interval ends first wins (A: 3 s) ... '
+wait_for "A MASTER and B BACKUP" 15 roles_are a b || fail "$E2E_ERR"
+echo "${G}done${N}"
+echo
+print_states() {
+	local n
+	printf "    ${D}%-5s %-7s %-8s %-13s %s${N}\n" node state advskew "adverts sent" "master heard"
+	for n in a b; do
+		node_py "$n" "
+s = entry(q('/carp/status')); c = entry(q('/carp/stats'))
+heard = '%d ms ago' % s['last_master_heard_ms'] if s['state'] == 'BACKUP' else '-'
+print('    %-5s %-7s %-8s %-13s %s' % ('$n'.upper(), s['state'], s['advskew'], c['adverts_sent'], heard))
+" 2>/dev/null || printf '    %-5s %s\n' "${n^^}" "$(node_state "$n")"
+	done
+}
+print_states
+echo "    ${D}(each node's telemetry, as scripts/carp-status.py --prefix $E2E_ID-a shows it)${N}"
+echo
+
+# --- 5. failover
+step 5/5 failover
+echo
+fault=$E2E_TMP/fault
+# shellcheck disable=SC2046
+probe_bg ping "$NS_CLIENT" ping "$VIP" --interval 0.01 --duration 8 --fault-file "$fault" \
+	$(watch_routers) || fail "$E2E_ERR"
+probe_bg wire "$NS_CLIENT" sniff eth0=client "$NS_LAN/r1=r1" "$NS_LAN/r2=r2" \
+	--filter carp --filter garp --vip "$VIP" --duration 10 || fail "$E2E_ERR"
+info "the client pings 10.99.0.1 every 10 ms (probes on a fixed schedule)"
+sleep 0.5
+info "client's ARP entry: 10.99.0.1 is at $(client_neigh_mac) (the virtual MAC of vhid 1)"
+sleep_random_phase
+stamp_fault "$fault"
+stop_node a KILL 2
+info "${Y}SIGKILL node A${N} (pid ${NODE_PID[a]}) at $(date -d "@$(cat "$fault")" +%T.%3N)"
+printf '    waiting for B (master-down interval 3 s + 100/256 s) ... '
+if wait_for "B MASTER" 8 node_is b MASTER; then
+	echo "${G}$(grep -E 'vhid 1@lan: BACKUP -> MASTER' "${NODE_LOG[b]}" | tail -n 1 | sed 's/^[a-z]*: //')${N}"
+else
+	echo "${R}B did not take over${N}: $E2E_ERR"
+fi
+probe_wait ping 15 || fail "$E2E_ERR"
+probe_wait wire 15 || fail "$E2E_ERR"
+echo
+
+# --- the numbers
+"$E2E_PY" - "$E2E_TMP/ping.json" "$E2E_TMP/wire.json" "$VMAC" "$B" "$N" <<'EOF'
+import json, sys
+ping, wire = (json.load(open(p)) for p in sys.argv[1:3])
+vmac, bold, norm = sys.argv[3:6]
+fault = ping["fault_at"]
+ev = [e for e in wire["events"] if e["t"] > fault]
+adv = [e for e in ev if e["at"] == "r2" and e["kind"] == "carp"]
+last_a = [e for e in wire["events"] if e["at"] == "r1" and e["kind"] == "carp" and e["t"] <= fault]
+garp = [e for e in ev if e["at"] == "r2" and e["kind"] == "arp" and e["garp"]]
+ms = lambda t: "%.0f ms" % ((t - fault) * 1000)
+node = {"r1": "A", "r2": "B"}
+now = node.get(ping["new_replier"] or ping["first_replier"], "?")
+rows = [
+    ("takeover", (f"B's first advert {ms(adv[0]['t'])} after the kill" if adv
+                  else "no advert from B seen")),
+    ("detection", (f"A's last advert to B's first: {(adv[0]['t'] - last_a[-1]['t']) * 1000:.0f} ms"
+                   " (B's master-down interval: 3391 ms)" if adv and last_a else "-")),
+    ("client", (f"first reply from B {ping['takeover_ms']:.0f} ms after the kill"
+                if ping.get("takeover_ms") is not None else "never answered by B")),
+    ("outage", f"longest gap between replies {ping['longest_gap_ms']:.0f} ms"),
+    ("probes", f"{ping['sent']} sent, {ping['received']} answered, {ping['lost']} lost"),
+    ("answering now", f"node {now}, from {ping['last_mac']}"
+                      + (" (the virtual MAC: the client's ARP entry never had to change)"
+                         if ping["last_mac"] == vmac else "")),
+    ("gratuitous ARP", ", ".join(ms(e["t"]) for e in garp) + " after the kill" if garp
+                       else "none seen"),
+    ("split brain", "none: no probe was answered twice" if not ping["duplicates"]
+                    else f"{ping['duplicates']} duplicate replies"),
+]
+print(f"    {bold}result{norm}")
+for k, v in rows:
+    print(f"      {k:<15} {v}")
+EOF
+echo
+print_states
+if [ "$hold" = 1 ]; then
+	echo
+	echo "    Node B is still running: try  scripts/carp-status.py --prefix $E2E_ID-b /carp/stats"
+	read -r -p "    press Enter to clean up " _ || true
+fi
