@@ -61,7 +61,7 @@ const char *dp_drop_name(enum dp_drop d);
 struct dp_counters {
 	uint64_t rx;
 	uint64_t tx;
-	uint64_t punted;  /* CARP frames handed to the control lcore */
+	uint64_t punted;  /* CARP adverts and ARP replies handed to the control lcore */
 	uint64_t arp_replies;
 	uint64_t echo_replies;
 	uint64_t forwarded;

@@ -102,6 +102,7 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
 	}
 	if (a.op == CARP_ARP_REPLY || carp_arp_is_gratuitous(&a)) {
 		/* Replies and announcements teach the control lcore where next hops are. */
+		lc->cnt.punted++;
 		punt(lc, m, lc->punt, lc->punt_fn, DP_DROP_PUNT_FULL);
 		return;
 	}

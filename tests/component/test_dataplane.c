@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Component test of the data plane: real mbufs through dp_rx_burst on an EAL with two
+ * ring-backed ethdev ports (lan, wan). Frames in, the frames that come out checked byte by
+ * byte (routes, TTL, checksum, MACs), and every drop counted under its reason.
+ */
+#include "../unit/test_util.h"
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lpm.h>
+#include <rte_mbuf.h>
+#include <unistd.h>
+
+#include "carp_arp.h"
+#include "carp_cksum.h"
+#include "carp_frame.h"
+#include "dp.h"
+
+#define LAN 0
+#define WAN 1
+
+static struct rte_mempool *mp;
+static struct rte_ring *rx_ring[2], *tx_ring[2];
+static struct dp_shared *sh;
+static struct dp_lcore *lc;
+static struct rte_mbuf *punted[64], *resolved[64];
+static unsigned int n_punted, n_resolved;
+
+static const uint8_t server_mac[6] = { 0x02, 0, 0, 0, 0x10, 0x09 };
+static const uint8_t gateway_mac[6] = { 0x02, 0, 0, 0, 0x10, 0xfe };
+static const uint8_t client_mac[6] = { 0x02, 0, 0, 0, 0x63, 0x09 };
+
+static void
+on_punt(struct dp_lcore *l, struct rte_mbuf *m)
+{
+	(void)l;
+	punted[n_punted++ % 64] = m;
+}
+
+static void
+on_resolve(struct dp_lcore *l, struct rte_mbuf *m)
+{
+	(void)l;
+	resolved[n_resolved++ % 64] = m;
+}
+
+static uint16_t
+make_port(int i, const char *name)
+{
+	char rn[32];
+	struct rte_eth_conf conf = { 0 };
+	int port;
+
+	snprintf(rn, sizeof(rn), "rx_%s", name);
+	rx_ring[i] = rte_ring_create(rn, 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(rn, sizeof(rn), "tx_%s", name);
+	tx_ring[i] = rte_ring_create(rn, 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	port = rte_eth_from_rings(name, &rx_ring[i], 1, &tx_ring[i], 1, 0);
+	assert_true(port >= 0);
+	assert_int_equal(rte_eth_dev_configure((uint16_t)port, 1, 1, &conf), 0);
+	assert_int_equal(rte_eth_rx_queue_setup((uint16_t)port, 0, 256, 0, NULL, mp), 0);
+	assert_int_equal(rte_eth_tx_queue_setup((uint16_t)port, 0, 256, 0, NULL), 0);
+	assert_int_equal(rte_eth_dev_start((uint16_t)port), 0);
+	return (uint16_t)port;
+}
+
+static void
+add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t port)
+{
+	sh->nexthop[sh->n_nexthops] = (struct dp_nexthop){ .ip = via, .port = port };
+	assert_int_equal(rte_lpm_add(sh->lpm, prefix, len, sh->n_nexthops++), 0);
+}
+
+static int
+setup(void **state)
+{
+	struct rte_lpm_config lpmc = { .max_rules = 16, .number_tbl8s = 16 };
+	static const uint32_t addr[2] = { 0x0a630002, 0x0a640002 }; /* 10.99.0.2, 10.100.0.2 */
+	static const uint8_t vhid[2] = { 1, 2 };
+
+	(void)state;
+	mp = rte_pktmbuf_pool_create("test_mbufs", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	sh = calloc(1, sizeof(*sh));
+	lc = calloc(1, sizeof(*lc));
+	assert_non_null(mp);
+	assert_non_null(sh);
+	assert_non_null(lc);
+	assert_int_equal(carp_vip_table_init(&sh->vips, 4), 0);
+	assert_int_equal(carp_vip_table_init(&sh->local, 8), 0);
+	for (int p = 0; p < 2; p++) {
+		struct dp_port *dp = &sh->port[p];
+
+		dp->port_id = make_port(p, p == LAN ? "lan" : "wan");
+		rte_eth_macaddr_get(dp->port_id, &dp->mac);
+		dp->addr4[0] = addr[p];
+		dp->n_addr4 = 1;
+		for (int v = 0; v < 256; v++)
+			dp->vhid_idx[v] = DP_NO_VHID;
+		dp->vhid_idx[vhid[p]] = (uint16_t)p; /* VHID index = port index here */
+		carp_vmac(vhid[p], sh->vmac[p].addr_bytes);
+		sh->port_of_id[dp->port_id] = (uint16_t)p;
+		assert_int_equal(carp_vip_table_add(&sh->vips, (uint16_t)p, addr[p] - 1, (uint16_t)p), 0);
+		assert_int_equal(carp_vip_table_add(&sh->local, 0, addr[p] - 1, (uint16_t)p), 0);
+		assert_int_equal(carp_vip_table_add(&sh->local, 0, addr[p],
+						    (uint16_t)(DP_LOCAL_PORT_ADDR | p)), 0);
+	}
+	sh->n_ports = 2;
+	sh->n_vhids = 2;
+	sh->lpm = rte_lpm_create("test_routes", 0, &lpmc);
+	sh->nexthop = calloc(8, sizeof(*sh->nexthop));
+	assert_non_null(sh->lpm);
+	add_route(0x0a630000, 24, 0, LAN);          /* 10.99.0.0/24 connected */
+	add_route(0x0a640000, 24, 0, WAN);          /* 10.100.0.0/24 connected */
+	add_route(0x0ac80000, 16, 0x0a6400fe, WAN); /* 10.200.0.0/16 via 10.100.0.254 */
+
+	lc->sh = sh;
+	lc->punt_fn = on_punt;
+	lc->resolve_fn = on_resolve;
+	assert_int_equal(fwd_cache_init(&lc->neigh, 16), 0);
+	assert_int_equal(fwd_cache_set(&lc->neigh, 0x0a640009, server_mac, WAN), 0);
+	assert_int_equal(fwd_cache_set(&lc->neigh, 0x0a6400fe, gateway_mac, WAN), 0);
+	lc->master[0] = lc->master[1] = 1;
+	dp_update_src_macs(lc);
+	return 0;
+}
+
+/* Build an Ethernet/IPv4/UDP frame from the client to @p dst; returns the mbuf. */
+static struct rte_mbuf *
+udp_frame(const uint8_t eth_dst[6], uint32_t dst, uint8_t ttl)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, 60);
+	uint16_t c;
+
+	memset(f, 0, 60);
+	memcpy(f, eth_dst, 6);
+	memcpy(f + 6, client_mac, 6);
+	f[12] = 0x08;
+	hex_to_bytes("45 00 00 2a 12 34 00 00 40 11 00 00 0a 63 00 09", f + 14, 16);
+	f[22] = ttl;
+	f[30] = (uint8_t)(dst >> 24);
+	f[31] = (uint8_t)(dst >> 16);
+	f[32] = (uint8_t)(dst >> 8);
+	f[33] = (uint8_t)dst;
+	c = carp_cksum(f + 14, 20);
+	f[24] = (uint8_t)(c >> 8);
+	f[25] = (uint8_t)c;
+	hex_to_bytes("30 39 00 35 00 16 00 00 68 65 6c 6c 6f", f + 34, 13);
+	return m;
+}
+
+static uint8_t *
+data(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod(m, uint8_t *);
+}
+
+/* Resealing after a test broke a field on purpose. */
+static void
+reseal(struct rte_mbuf *m)
+{
+	uint8_t *ip = data(m) + 14;
+	uint16_t c;
+
+	ip[10] = ip[11] = 0;
+	c = carp_cksum(ip, (size_t)(ip[0] & 0xf) * 4);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+}
+
+static void
+rx(struct rte_mbuf *m)
+{
+	dp_rx_burst(lc, LAN, &m, 1);
+	dp_tx_flush(lc);
+}
+
+/* The one frame sent on port @p p, or NULL. */
+static struct rte_mbuf *
+sent_on(int p)
+{
+	struct rte_mbuf *m = NULL;
+
+	if (rte_ring_dequeue(tx_ring[p], (void **)&m) != 0)
+		return NULL;
+	return m;
+}
+
+static void
+assert_nothing_sent(void)
+{
+	assert_null(sent_on(LAN));
+	assert_null(sent_on(WAN));
+}
+
+static void
+test_routed_to_connected_host_with_ttl_checksum_and_vmac(void **state)
+{
+	struct rte_mbuf *out;
+	uint64_t before = lc->cnt.forwarded;
+
+	(void)state;
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64)); /* to the lan VIP's vMAC */
+	out = sent_on(WAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out), server_mac, 6);
+	assert_memory_equal(data(out) + 6, sh->vmac[WAN].addr_bytes, 6); /* egress MASTER */
+	assert_int_equal(data(out)[22], 63);
+	assert_int_equal(carp_cksum(data(out) + 14, 20), 0);
+	assert_int_equal(rte_pktmbuf_data_len(out), 60);
+	assert_hex_equal(data(out) + 34, 13, "30 39 00 35 00 16 00 00 68 65 6c 6c 6f");
+	assert_true(lc->cnt.forwarded == before + 1);
+	rte_pktmbuf_free(out);
+	assert_nothing_sent();
+}
+
+static void
+test_static_route_goes_to_its_gateway(void **state)
+{
+	struct rte_mbuf *out;
+
+	(void)state;
+	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0ac80105, 64)); /* to the port MAC */
+	out = sent_on(WAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out), gateway_mac, 6);
+	assert_int_equal(data(out)[22], 63);
+	rte_pktmbuf_free(out);
+}
+
+static void
+test_egress_backup_sources_real_mac(void **state)
+{
+	struct rte_mbuf *out;
+
+	(void)state;
+	lc->master[WAN] = 0;
+	dp_update_src_macs(lc);
+	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0a640009, 64));
+	out = sent_on(WAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out) + 6, sh->port[WAN].mac.addr_bytes, 6);
+	rte_pktmbuf_free(out);
+	lc->master[WAN] = 1;
+	dp_update_src_macs(lc);
+}
+
+static void
+test_backup_forwards_nothing_sent_to_its_vmac(void **state)
+{
+	uint64_t before = lc->cnt.drop[DP_DROP_VMAC_BACKUP];
+
+	(void)state;
+	lc->master[LAN] = 0;
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64));
+	assert_nothing_sent();
+	assert_true(lc->cnt.drop[DP_DROP_VMAC_BACKUP] == before + 1);
+	lc->master[LAN] = 1;
+}
+
+static void
+test_unresolved_next_hop_goes_to_control_with_its_next_hop(void **state)
+{
+	unsigned int before = n_resolved;
+	struct rte_mbuf *m;
+
+	(void)state;
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640077, 64));
+	assert_nothing_sent();
+	assert_int_equal(n_resolved, before + 1);
+	m = resolved[before % 64];
+	assert_int_equal(m->hash.fdir.lo, 0x0a640077);
+	assert_int_equal(m->hash.fdir.hi, WAN);
+	assert_int_equal(m->l2_len, 14);
+	assert_int_equal(data(m)[22], 64); /* not rewritten yet: the control lcore does it */
+	rte_pktmbuf_free(m);
+}
+
+struct bad_case {
+	const char *what;
+	void (*spoil)(struct rte_mbuf *m);
+	uint32_t dst;
+	bool l2_bcast;
+	int fwd_reason; /* FWD_DROP_*, or -1 */
+	int dp_reason;  /* DP_DROP_*, or -1 */
+};
+
+static void spoil_none(struct rte_mbuf *m) { (void)m; }
+static void spoil_ttl1(struct rte_mbuf *m) { data(m)[22] = 1; reseal(m); }
+static void spoil_ttl0(struct rte_mbuf *m) { data(m)[22] = 0; reseal(m); }
+static void spoil_csum(struct rte_mbuf *m) { data(m)[25] ^= 0x5a; }
+static void spoil_ihl(struct rte_mbuf *m) { data(m)[14] = 0x43; }
+static void spoil_ihl_long(struct rte_mbuf *m) { data(m)[14] = 0x4f; reseal(m); }
+static void spoil_version(struct rte_mbuf *m) { data(m)[14] = 0x65; }
+static void spoil_total_len(struct rte_mbuf *m) { data(m)[16] = 0x01; reseal(m); }
+static void spoil_truncate(struct rte_mbuf *m) { rte_pktmbuf_trim(m, 60 - 14 - 12); }
+static void spoil_src_mcast(struct rte_mbuf *m) { data(m)[26] = 224; reseal(m); }
+
+static void
+test_bad_ipv4_is_counted_and_never_forwarded(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "ttl 1", spoil_ttl1, 0x0a640009, false, FWD_DROP_TTL_EXCEEDED, -1 },
+		{ "ttl 0", spoil_ttl0, 0x0a640009, false, FWD_DROP_TTL_EXCEEDED, -1 },
+		{ "bad checksum", spoil_csum, 0x0a640009, false, FWD_DROP_BAD_CSUM, -1 },
+		{ "ihl 3", spoil_ihl, 0x0a640009, false, FWD_DROP_BAD_IHL, -1 },
+		{ "ihl past the packet", spoil_ihl_long, 0x0a640009, false, FWD_DROP_BAD_IHL, -1 },
+		{ "version 6 in 0x0800", spoil_version, 0x0a640009, false, FWD_DROP_BAD_VERSION, -1 },
+		{ "total length past the frame", spoil_total_len, 0x0a640009, false,
+		  FWD_DROP_TRUNCATED, -1 },
+		{ "truncated header", spoil_truncate, 0x0a640009, false, -1, DP_DROP_RUNT },
+		{ "multicast destination", spoil_none, 0xe0000005, false, FWD_DROP_BAD_DST, -1 },
+		{ "broadcast destination", spoil_none, 0xffffffff, false, FWD_DROP_BAD_DST, -1 },
+		{ "multicast source", spoil_src_mcast, 0x0a640009, false, FWD_DROP_BAD_SRC, -1 },
+		{ "no route", spoil_none, 0x0b000001, false, FWD_DROP_NO_ROUTE, -1 },
+		{ "unicast IP in an Ethernet broadcast", spoil_none, 0x0a640009, true, -1,
+		  DP_DROP_L2_MULTICAST },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_case *c = &cases[i];
+		static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+		struct rte_mbuf *m = udp_frame(c->l2_bcast ? bcast : sh->vmac[LAN].addr_bytes,
+					       c->dst, 64);
+		uint64_t fwd_before = c->fwd_reason >= 0 ? lc->cnt.fwd_drop[c->fwd_reason] : 0;
+		uint64_t dp_before = c->dp_reason >= 0 ? lc->cnt.drop[c->dp_reason] : 0;
+		uint64_t forwarded = lc->cnt.forwarded;
+
+		if (c->dst == 0xe0000005 || c->dst == 0xffffffff)
+			reseal(m);
+		c->spoil(m);
+		rx(m);
+		print_message("# %s\n", c->what);
+		assert_nothing_sent();
+		assert_true(lc->cnt.forwarded == forwarded);
+		if (c->fwd_reason >= 0)
+			assert_true(lc->cnt.fwd_drop[c->fwd_reason] == fwd_before + 1);
+		if (c->dp_reason >= 0)
+			assert_true(lc->cnt.drop[c->dp_reason] == dp_before + 1);
+	}
+	assert_int_equal(rte_mempool_in_use_count(mp), 0); /* nothing leaked */
+}
+
+static void
+test_fragment_is_forwarded_intact(void **state)
+{
+	struct rte_mbuf *m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64), *out;
+
+	(void)state;
+	data(m)[20] = 0x20; /* more fragments: routers forward fragments as they are */
+	reseal(m);
+	rx(m);
+	out = sent_on(WAN);
+	assert_non_null(out);
+	assert_int_equal(data(out)[20], 0x20);
+	assert_int_equal(data(out)[22], 63);
+	assert_int_equal(carp_cksum(data(out) + 14, 20), 0);
+	rte_pktmbuf_free(out);
+}
+
+static void
+test_arp_for_vip_answered_by_master_only(void **state)
+{
+	struct rte_mbuf *m, *out;
+	uint8_t *f;
+	struct carp_arp a;
+	uint64_t before = lc->cnt.drop[DP_DROP_ARP_BACKUP];
+
+	(void)state;
+	for (int master = 1; master >= 0; master--) {
+		lc->master[LAN] = (uint8_t)master;
+		m = rte_pktmbuf_alloc(mp);
+		f = (uint8_t *)rte_pktmbuf_append(m, 60);
+		memset(f, 0, 60);
+		carp_build_garp(f, 60, client_mac, 0x0a630009);
+		f[14 + 27] = 1; /* target 10.99.0.1: a request from the client for the VIP */
+		rx(m);
+		out = sent_on(LAN);
+		if (master) {
+			assert_non_null(out);
+			assert_true(carp_arp_parse(data(out), 60, &a));
+			assert_int_equal(a.op, CARP_ARP_REPLY);
+			assert_memory_equal(a.sha, sh->vmac[LAN].addr_bytes, 6);
+			assert_memory_equal(data(out) + 6, sh->vmac[LAN].addr_bytes, 6);
+			rte_pktmbuf_free(out);
+		} else {
+			assert_null(out);
+			assert_true(lc->cnt.drop[DP_DROP_ARP_BACKUP] == before + 1);
+		}
+	}
+	lc->master[LAN] = 1;
+}
+
+static void
+test_carp_and_arp_replies_go_to_control(void **state)
+{
+	unsigned int before = n_punted;
+	uint8_t carp[CARP_HDR_LEN] = { 0x21, 1 };
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, CARP_ADVERT_V4_LEN);
+
+	(void)state;
+	carp_build_advert4(f, CARP_ADVERT_V4_LEN, sh->vmac[LAN].addr_bytes, 0x0a630003, 0x10, 1,
+			   carp);
+	rx(m);
+	m = rte_pktmbuf_alloc(mp);
+	f = (uint8_t *)rte_pktmbuf_append(m, 60);
+	memset(f, 0, 60);
+	carp_build_garp(f, 60, server_mac, 0x0a640009); /* an announcement teaches neighbours */
+	rx(m);
+	assert_int_equal(n_punted, before + 2);
+	for (unsigned int i = before; i < n_punted; i++)
+		rte_pktmbuf_free(punted[i % 64]);
+	assert_nothing_sent();
+}
+
+static void
+test_every_frame_is_accounted_for(void **state)
+{
+	uint64_t out = lc->cnt.forwarded + lc->cnt.punted + lc->cnt.to_resolve +
+		       lc->cnt.arp_replies + lc->cnt.echo_replies;
+
+	(void)state;
+	for (int r = 0; r < DP_DROP_COUNT; r++)
+		out += lc->cnt.drop[r];
+	for (int r = 1; r < FWD_DROP_COUNT; r++)
+		out += lc->cnt.fwd_drop[r];
+	assert_true(out == lc->cnt.rx);
+}
+
+int
+main(int argc, char **argv)
+{
+	char prefix[64];
+	char *eal[] = { argv[0], "-l", "0", "--no-huge", "-m", "128", "--no-pci",
+			"--log-level", "error", prefix, NULL };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_routed_to_connected_host_with_ttl_checksum_and_vmac),
+		cmocka_unit_test(test_static_route_goes_to_its_gateway),
+		cmocka_unit_test(test_egress_backup_sources_real_mac),
+		cmocka_unit_test(test_backup_forwards_nothing_sent_to_its_vmac),
+		cmocka_unit_test(test_unresolved_next_hop_goes_to_control_with_its_next_hop),
+		cmocka_unit_test(test_bad_ipv4_is_counted_and_never_forwarded),
+		cmocka_unit_test(test_fragment_is_forwarded_intact),
+		cmocka_unit_test(test_arp_for_vip_answered_by_master_only),
+		cmocka_unit_test(test_carp_and_arp_replies_go_to_control),
+		cmocka_unit_test(test_every_frame_is_accounted_for),
+	};
+	int rc;
+
+	(void)argc;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=dptest%d", (int)getpid());
+	if (rte_eal_init(10, eal) < 0) {
+		fprintf(stderr, "EAL did not start\n");
+		return 1;
+	}
+	rc = cmocka_run_group_tests_name("dataplane", tests, setup, NULL);
+	rte_eal_cleanup();
+	return rc;
+}
