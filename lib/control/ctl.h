@@ -108,6 +108,10 @@ struct ctl_node {
 	struct fwd_neigh_ops neigh_ops;
 	uint64_t next_neigh_tick;
 	struct ctl_fwd_stats fwd_st;
+	/* graceful stop: VHIDs that bowed out keep working until a peer has taken over */
+	bool draining;
+	uint8_t *handover;       /* per VHID: 1 while waiting for the peer's first advert */
+	unsigned int n_handover;
 	/* telemetry snapshot: the control lcore only ever try-locks */
 	pthread_mutex_t snap_lock;
 	struct ctl_vhid_snap *snap;

@@ -79,6 +79,53 @@ nap(struct ctl_node *n, uint64_t now)
 		rte_delay_us_sleep((unsigned int)((until - now) / 1000));
 }
 
+/* Bow-outs are repeated this often while waiting, in case one is lost. */
+#define HANDOVER_RESEND_NS (50 * 1000 * 1000ull)
+/* Without a peer nobody takes over: stop waiting after this long. */
+#define HANDOVER_MAX_NS (500 * 1000 * 1000ull)
+
+/*
+ * Orderly stop: bow out of every MASTER VHID (advbase 255, advskew 255) so the backups
+ * take over at once, and keep the data plane answering and forwarding for those VHIDs
+ * until each one's peer has advertised as master, so that a graceful stop loses nothing.
+ */
+static void
+handover(struct ctl_node *n)
+{
+	uint64_t start = ctl_now_ns(), next_bow = start + HANDOVER_RESEND_NS;
+
+	CARP_LOG(NOTICE, "shutting down: bow-out adverts for MASTER VHIDs");
+	n->draining = true;
+	carp_engine_shutdown(&n->engine, start);
+	dp_tx_flush(n->ctl_lc);
+	while (n->n_handover && ctl_now_ns() < start + HANDOVER_MAX_NS) {
+		uint64_t now = ctl_now_ns();
+
+		if (poll_control_queues(n) == 0)
+			rte_delay_us_sleep(100);
+		if (now >= next_bow) {
+			for (uint16_t i = 0; i < n->n_vhids; i++) {
+				if (!n->handover[i])
+					continue;
+				struct carp_action bow = { .type = CARP_ACT_SEND_ADVERT,
+					.advert = { CARP_BOWOUT, CARP_BOWOUT,
+						    carp_fsm_tx_demote(&n->engine.fsm[i]) } };
+
+				ctl_engine_output(n, i, &bow);
+			}
+			next_bow = now + HANDOVER_RESEND_NS;
+		}
+		dp_tx_flush(n->ctl_lc);
+	}
+	if (n->n_handover)
+		CARP_LOG(WARNING, "%u VHID(s) not taken over within %llu ms; stopping anyway",
+			 n->n_handover, (unsigned long long)(HANDOVER_MAX_NS / 1000000));
+	for (uint16_t i = 0; i < n->n_vhids; i++)
+		if (n->handover[i] || n->ctl_lc->master[i])
+			ctl_publish(n, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = i });
+	dp_tx_flush(n->ctl_lc);
+}
+
 int
 ctl_run(struct ctl_node *n, volatile int *quit)
 {
@@ -107,10 +154,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 			nap(n, now);
 	}
 
-	/* Orderly stop: bow out of every MASTER VHID so the backups take over at once. */
-	CARP_LOG(NOTICE, "shutting down: bow-out adverts for MASTER VHIDs");
-	carp_engine_shutdown(&n->engine, ctl_now_ns());
-	dp_tx_flush(n->ctl_lc);
+	handover(n);
 	ctl_telemetry_snapshot(n, ctl_now_ns(), true);
 	return 0;
 }

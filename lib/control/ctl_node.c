@@ -132,8 +132,9 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 							(uint16_t)(DP_LOCAL_PORT_ADDR | p));
 	n->vhid = calloc(n->n_vhids, sizeof(*n->vhid));
 	n->snap = calloc(n->n_vhids, sizeof(*n->snap));
+	n->handover = calloc(n->n_vhids, 1);
 	fc = calloc(n->n_vhids, sizeof(*fc));
-	if (rc || !n->vhid || !n->snap || !fc) {
+	if (rc || !n->vhid || !n->snap || !n->handover || !fc) {
 		free(fc);
 		return -ENOMEM;
 	}
@@ -156,6 +157,8 @@ ctl_node_free(struct ctl_node *n)
 	carp_vip_table_free(&n->sh->local);
 	free(n->vhid);
 	free(n->snap);
+	free(n->handover);
+	n->handover = NULL;
 	n->vhid = NULL;
 	n->snap = NULL;
 	pthread_mutex_destroy(&n->snap_lock);
@@ -182,8 +185,17 @@ ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 		d = carp_advert_verify(&rx, lookup_vhid, lookup_arg, &h);
 	if (d == CARP_DROP_NONE || rx.carp_len >= CARP_HDR_LEN)
 		idx = n->sh->port[p].vhid_idx[h.vhid];
-	if (d == CARP_DROP_NONE && n->engine.fsm[idx].state == CARP_STATE_INIT)
+	if (d == CARP_DROP_NONE && n->engine.fsm[idx].state == CARP_STATE_INIT) {
 		d = CARP_DROP_INACTIVE;
+		if (n->draining && n->handover[idx] &&
+		    !(h.advbase == CARP_BOWOUT && h.advskew == CARP_BOWOUT)) {
+			/* A peer advertises as master: our part is done. */
+			n->handover[idx] = 0;
+			n->n_handover--;
+			CARP_LOG(NOTICE, "vhid %u@%s: taken over by the peer, stopping",
+				 n->vhid[idx].cfg->vhid, n->port[p].cfg->name);
+		}
+	}
 	if (d != CARP_DROP_NONE) {
 		if (idx != DP_NO_VHID)
 			n->vhid[idx].st.drop[d]++;

@@ -108,6 +108,14 @@ publish(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
 		n->port[v->port].cfg->name, carp_state_name(a->transition.from),
 		carp_state_name(a->transition.to), carp_reason_name(a->transition.reason));
 	v->st.transitions++;
+	n->snap_dirty = true;
+	if (n->draining && a->transition.from == CARP_STATE_MASTER) {
+		/* Bowed out: keep answering and forwarding until the peer has taken over, so a
+		 * graceful stop loses nothing (see ctl_run). */
+		n->handover[idx] = 1;
+		n->n_handover++;
+		return;
+	}
 	ctl_publish(n, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = (uint16_t)idx,
 					 .flag = master });
 	n->snap_dirty = true;
