@@ -2,6 +2,8 @@
 /* The 36-byte CARP header and the Internet checksum (spec §1.1, §12). */
 #include "test_util.h"
 
+#include <stdlib.h>
+
 #include "carp_cksum.h"
 #include "carp_wire.h"
 
@@ -115,6 +117,38 @@ test_cksum_rfc1071_example_and_odd_length(void **state)
 			 0x220d);
 }
 
+/* The byte-at-a-time definition of RFC 1071, to check the word-wise implementation. */
+static uint16_t
+reference_cksum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void
+test_cksum_matches_reference_for_every_length_and_alignment(void **state)
+{
+	uint8_t buf[300];
+
+	(void)state;
+	srand(99);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)rand();
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; len + off <= sizeof(buf); len++)
+			assert_int_equal(carp_cksum(buf + off, len), reference_cksum(buf + off, len));
+	memset(buf, 0xff, sizeof(buf)); /* carries everywhere */
+	for (size_t len = 0; len <= sizeof(buf); len++)
+		assert_int_equal(carp_cksum(buf, len), reference_cksum(buf, len));
+}
+
 static void
 test_cksum_ipv4_header_tv1(void **state)
 {
@@ -160,6 +194,7 @@ main(void)
 		cmocka_unit_test(test_cksum_ok_accepts_valid_and_rejects_any_flipped_bit),
 		cmocka_unit_test(test_cksum_rfc1071_example_and_odd_length),
 		cmocka_unit_test(test_cksum_ipv4_header_tv1),
+		cmocka_unit_test(test_cksum_matches_reference_for_every_length_and_alignment),
 		cmocka_unit_test(test_counter_to_wire_is_big_endian),
 		cmocka_unit_test(test_interval_ticks_order_is_lexicographic),
 	};
