@@ -9,7 +9,8 @@ packages=(
 	dpdk-dev                                # dpdk-testpmd (benchmark), dpdk-telemetry.py
 	libcmocka-dev python3                   # unit tests, test result tally
 	iproute2 iputils-ping python3-scapy     # end-to-end tests and the demo: namespaces,
-	tcpdump procps                          # probes, captures
+	tcpdump procps ethtool                  # probes, captures, host offloads off
+	ucarp keepalived                        # interop tests and the failover benchmark
 )
 
 missing=()

@@ -160,6 +160,7 @@ fill_port(struct dp_port *dp, const struct carp_config_port *cp, uint16_t port_i
 	for (unsigned int v = 0; v < 256; v++)
 		dp->vhid_idx[v] = DP_NO_VHID;
 	dp->source_real = cp->source_mac == CARP_SOURCE_MAC_REAL;
+	dp->mtu = cp->mtu;
 }
 
 static int

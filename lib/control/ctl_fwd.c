@@ -34,6 +34,10 @@ add_route(struct ctl_node *n, uint32_t prefix, uint8_t len, uint32_t via, uint16
 
 	sh->nexthop[i].ip = via;
 	sh->nexthop[i].port = port;
+	if (via == 0 && len <= 30) {
+		sh->nexthop[i].net = prefix & mask_of(len);
+		sh->nexthop[i].bcast = prefix | ~mask_of(len);
+	}
 	return rte_lpm_add(sh->lpm, prefix & mask_of(len), len, i);
 }
 
@@ -156,6 +160,7 @@ neigh_resolved(void *arg, const struct fwd_neigh *nb, void **held, unsigned int 
 		dp_fwd_rewrite(n->ctl_lc, m, nb->mac, (uint16_t)m->hash.fdir.hi);
 		dp_queue_tx(n->ctl_lc, (uint16_t)m->hash.fdir.hi, m);
 		n->fwd_st.released++;
+		n->ctl_lc->cnt.forwarded++;
 	}
 }
 
@@ -169,6 +174,7 @@ neigh_removed(void *arg, uint32_t ip, void **held, unsigned int n_held)
 	for (unsigned int i = 0; i < n_held; i++)
 		rte_pktmbuf_free(held[i]);
 	n->fwd_st.unresolved_drops += n_held;
+	n->ctl_lc->cnt.fwd_drop[FWD_DROP_NO_NEIGHBOR] += n_held;
 }
 
 static const struct fwd_neigh_ops *
@@ -206,9 +212,11 @@ ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m)
 		dp_fwd_rewrite(n->ctl_lc, m, nb->mac, port); /* resolved meanwhile */
 		dp_queue_tx(n->ctl_lc, port, m);
 		n->fwd_st.released++;
+		n->ctl_lc->cnt.forwarded++;
 		return;
 	}
 	n->fwd_st.unresolved_drops++;
+	n->ctl_lc->cnt.fwd_drop[FWD_DROP_NO_NEIGHBOR]++;
 	rte_pktmbuf_free(m);
 }
 

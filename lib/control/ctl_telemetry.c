@@ -253,6 +253,25 @@ cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int
+cmd_forwarding(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct ctl_node *n = tel_node;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "routes", n->sh->n_nexthops);
+	rte_tel_data_add_dict_u64(d, "neighbors", __atomic_load_n(&n->neigh.n, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "arp_requests",
+				  __atomic_load_n(&n->fwd_st.arp_requests, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "released",
+				  __atomic_load_n(&n->fwd_st.released, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "unresolved_drops",
+				  __atomic_load_n(&n->fwd_st.unresolved_drops, __ATOMIC_RELAXED));
+	return 0;
+}
+
 int
 ctl_telemetry_register(struct ctl_node *n)
 {
@@ -267,6 +286,8 @@ ctl_telemetry_register(struct ctl_node *n)
 		"drops before a VHID was known");
 	rc |= rte_telemetry_register_cmd("/carp/lcores", cmd_lcores,
 		"Per lcore: rx, tx, punted, replies, every data-plane drop reason");
+	rc |= rte_telemetry_register_cmd("/carp/forwarding", cmd_forwarding,
+		"Routes, neighbours, ARP requests sent, held packets released or dropped");
 	rc |= rte_telemetry_register_cmd("/carp/ports", cmd_ports,
 		"Per port: link and how it is read, CARP steering, vMAC filter, idle method");
 	return rc ? -1 : 0;

@@ -78,11 +78,17 @@ struct dp_port {
 	unsigned int n_addr4;
 	uint16_t vhid_idx[256]; /* VHID number -> VHID index on this port, or DP_NO_VHID */
 	bool source_real;       /* forwarded frames leave with the real MAC, never a vMAC */
+	uint16_t mtu;           /* largest IPv4 packet forwarded out of this port */
 };
 
-/* An LPM next hop: a gateway, or (ip 0) the destination itself on a connected subnet. */
+/*
+ * An LPM next hop: a gateway, or (ip 0) the destination itself on a connected subnet,
+ * whose network and broadcast addresses are refused (no directed broadcast, RFC 2644).
+ */
 struct dp_nexthop {
 	uint32_t ip;
+	uint32_t net;   /* connected subnets of /30 and wider: network address, else 0 */
+	uint32_t bcast; /* and broadcast address, else 0 */
 	uint16_t port;
 };
 

@@ -8,6 +8,7 @@
 #include <rte_ether.h>
 #include <rte_lpm.h>
 
+#include "carp_bytes.h"
 #include "dp.h"
 
 void
@@ -63,6 +64,18 @@ dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, u
 			continue;
 		}
 		nh = &sh->nexthop[hops[i] & 0x00ffffff];
+		if (nh->ip == 0 && nh->bcast && (dst[i] == nh->bcast || dst[i] == nh->net)) {
+			lc->cnt.fwd_drop[FWD_DROP_BAD_DST]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		/* The IPv4 total length, not the frame: short frames carry Ethernet padding. */
+		if (carp_rd16(rte_pktmbuf_mtod(m, uint8_t *) + m->l2_len + 2) >
+		    sh->port[nh->port].mtu) {
+			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		via = nh->ip ? nh->ip : dst[i];
 		e = fwd_cache_lookup(&lc->neigh, via);
 		if (e == NULL) {

@@ -15,15 +15,16 @@
 
 /* Why an IPv4 packet is not forwarded. X(enum suffix, counter name, explanation) */
 #define FWD_DROP_LIST(X) \
-	X(TRUNCATED, "ip_truncated", "shorter than its IPv4 header or total length") \
+	X(TRUNCATED, "ip_truncated", "IPv4 total length beyond the frame (or below the header)") \
 	X(BAD_VERSION, "ip_bad_version", "IP version is not 4") \
 	X(BAD_IHL, "ip_bad_ihl", "header length below 20 bytes or beyond the packet") \
 	X(BAD_CSUM, "ip_bad_csum", "IPv4 header checksum is wrong") \
 	X(TTL_EXCEEDED, "ttl_exceeded", "TTL 0 or 1: would expire here") \
-	X(BAD_DST, "ip_bad_dst", "multicast, broadcast, reserved or zero destination") \
+	X(BAD_DST, "ip_bad_dst", "multicast, broadcast (also a connected subnet's), reserved or zero destination") \
 	X(BAD_SRC, "ip_bad_src", "multicast, broadcast or loopback source") \
 	X(NO_ROUTE, "no_route", "no route to the destination") \
-	X(NO_NEIGHBOR, "no_neighbor", "next hop MAC not resolved (yet)")
+	X(NO_NEIGHBOR, "no_neighbor", "next hop MAC not resolved (yet)") \
+	X(MTU_EXCEEDED, "mtu_exceeded", "larger than the egress port's MTU (no fragmentation, no ICMP yet)")
 
 #define FWD_ENUM_DROP(e, s, d) FWD_DROP_##e,
 enum fwd_drop { FWD_OK = 0, FWD_DROP_LIST(FWD_ENUM_DROP) FWD_DROP_COUNT };

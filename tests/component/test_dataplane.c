@@ -69,7 +69,13 @@ make_port(int i, const char *name)
 static void
 add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t port)
 {
-	sh->nexthop[sh->n_nexthops] = (struct dp_nexthop){ .ip = via, .port = port };
+	uint32_t mask = ~0u << (32 - len);
+
+	/* As ctl_fwd builds them: connected subnets refuse their network/broadcast address. */
+	sh->nexthop[sh->n_nexthops] = (struct dp_nexthop){
+		.ip = via, .port = port,
+		.net = via ? 0 : prefix & mask, .bcast = via ? 0 : prefix | ~mask,
+	};
 	assert_int_equal(rte_lpm_add(sh->lpm, prefix, len, sh->n_nexthops++), 0);
 }
 
@@ -96,6 +102,7 @@ setup(void **state)
 		rte_eth_macaddr_get(dp->port_id, &dp->mac);
 		dp->addr4[0] = addr[p];
 		dp->n_addr4 = 1;
+		dp->mtu = 1500;
 		for (int v = 0; v < 256; v++)
 			dp->vhid_idx[v] = DP_NO_VHID;
 		dp->vhid_idx[vhid[p]] = (uint16_t)p; /* VHID index = port index here */
@@ -315,6 +322,9 @@ test_bad_ipv4_is_counted_and_never_forwarded(void **state)
 		{ "broadcast destination", spoil_none, 0xffffffff, false, FWD_DROP_BAD_DST, -1 },
 		{ "multicast source", spoil_src_mcast, 0x0a640009, false, FWD_DROP_BAD_SRC, -1 },
 		{ "no route", spoil_none, 0x0b000001, false, FWD_DROP_NO_ROUTE, -1 },
+		{ "connected subnet broadcast", spoil_none, 0x0a6400ff, false, FWD_DROP_BAD_DST, -1 },
+		{ "connected subnet network address", spoil_none, 0x0a640000, false,
+		  FWD_DROP_BAD_DST, -1 },
 		{ "unicast IP in an Ethernet broadcast", spoil_none, 0x0a640009, true, -1,
 		  DP_DROP_L2_MULTICAST },
 	};
@@ -329,8 +339,7 @@ test_bad_ipv4_is_counted_and_never_forwarded(void **state)
 		uint64_t dp_before = c->dp_reason >= 0 ? lc->cnt.drop[c->dp_reason] : 0;
 		uint64_t forwarded = lc->cnt.forwarded;
 
-		if (c->dst == 0xe0000005 || c->dst == 0xffffffff)
-			reseal(m);
+		reseal(m);
 		c->spoil(m);
 		rx(m);
 		print_message("# %s\n", c->what);
@@ -342,6 +351,26 @@ test_bad_ipv4_is_counted_and_never_forwarded(void **state)
 			assert_true(lc->cnt.drop[c->dp_reason] == dp_before + 1);
 	}
 	assert_int_equal(rte_mempool_in_use_count(mp), 0); /* nothing leaked */
+}
+
+static void
+test_larger_than_egress_mtu_is_counted_not_sent(void **state)
+{
+	uint64_t before = lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED];
+	struct rte_mbuf *m;
+
+	(void)state;
+	sh->port[WAN].mtu = 41; /* our packet is 42 bytes (in a padded 60-byte frame) */
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64));
+	sh->port[WAN].mtu = 1500;
+	assert_nothing_sent();
+	assert_true(lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED] == before + 1);
+	sh->port[WAN].mtu = 42; /* exactly the MTU passes */
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64));
+	sh->port[WAN].mtu = 1500;
+	m = sent_on(WAN);
+	assert_non_null(m);
+	rte_pktmbuf_free(m);
 }
 
 static void
@@ -444,6 +473,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_backup_forwards_nothing_sent_to_its_vmac),
 		cmocka_unit_test(test_unresolved_next_hop_goes_to_control_with_its_next_hop),
 		cmocka_unit_test(test_bad_ipv4_is_counted_and_never_forwarded),
+		cmocka_unit_test(test_larger_than_egress_mtu_is_counted_not_sent),
 		cmocka_unit_test(test_fragment_is_forwarded_intact),
 		cmocka_unit_test(test_arp_for_vip_answered_by_master_only),
 		cmocka_unit_test(test_carp_and_arp_replies_go_to_control),

@@ -592,3 +592,443 @@ check_ge() {
 	awk -v v="$2" -v l="$3" 'BEGIN { exit !(v != "" && v != "None" && v + 0 >= l + 0) }' ||
 		{ E2E_ERR="$1 = $2, want at least $3"; return 1; }
 }
+
+# ---------------------------------------------------------------------------------------
+# Forwarding: two segments, the routers on both
+#
+#   topo_create_fwd                       # topo_create, plus namespaces wan (bridge br0)
+#                                         # and server, and each router's second port
+#   make_fwd_config FILE LAN_IF WAN_IF LAN_ADDR WAN_ADDR ADVSKEW
+#   start_fwd_pair                        # a in r1 MASTER, b in r2 BACKUP, both VHIDs
+#
+#     r1: carp0 ---- r1 \                           / r1 ---- wan0 :r1
+#     r2: carp1 ---- r2 -- br0 (lan)    br0 (wan) -- r2 ---- wan1 :r2
+#     client: eth0 - client /                       \ server - eth0 :server
+#       10.99.0.9/24, default via VIP 10.99.0.1      10.100.0.9/24, default via 10.100.0.1
+#
+# vhid 1 on lan (VIP 10.99.0.1), vhid 2 on wan (VIP 10.100.0.1). The hosts' eth0 compute
+# their checksums and segment in software: a veth would hand the routers' af_packet ports
+# TCP with a checksum left for an offload and segments up to 64 KB (GSO), which no wire
+# carries.
+
+# shellcheck disable=SC2034 # read by the tests
+WAN_VIP=10.100.0.1
+# shellcheck disable=SC2034
+WAN_VMAC=00:00:5e:00:01:02
+# shellcheck disable=SC2034
+SERVER_IP=10.100.0.9
+
+# fwd_e2e_init [BINARY [SOURCE_ROOT]]: e2e_init, and skip without ethtool (the hosts'
+# offloads are switched off with it).
+fwd_e2e_init() {
+	e2e_init "$@"
+	command -v ethtool >/dev/null || tap_skip_all "ethtool missing (apt-get install ethtool)"
+}
+
+# topo_attach_in BRIDGE_NS NS IFACE PORT: like topo_attach, on the bridge br0 of BRIDGE_NS.
+topo_attach_in() {
+	local bns=$1 ns=$2 iface=$3 port=$4
+	ip -n "$bns" link add name "$port" type veth peer name "$iface" netns "$ns" &&
+		ip -n "$bns" link set "$port" master br0 up &&
+		ip -n "$ns" link set "$iface" up
+}
+
+# host_offloads_off NS IFACE: checksums and segmentation in software (see above).
+host_offloads_off() {
+	command -v ethtool >/dev/null || { E2E_ERR="ethtool missing"; return 1; }
+	ip netns exec "$1" ethtool -K "$2" tx off sg off tso off gso off gro off >/dev/null 2>&1 ||
+		{ E2E_ERR="ethtool -K $2 in $1 failed"; return 1; }
+}
+
+topo_create_fwd() {
+	local ns
+	NS_WAN=$E2E_ID-wan
+	NS_SERVER=$E2E_ID-server
+	topo_create || return 1
+	for ns in "$NS_WAN" "$NS_SERVER"; do
+		_ns_add "$ns" || { E2E_ERR="cannot create namespace $ns"; return 1; }
+	done
+	if [ -d /proc/sys/net/bridge ]; then
+		ip netns exec "$NS_WAN" sysctl -qw net.bridge.bridge-nf-call-iptables=0 \
+			net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0 \
+			>/dev/null 2>&1
+	fi
+	ip -n "$NS_WAN" link add name br0 type bridge stp_state 0 forward_delay 0 \
+		mcast_snooping 0 &&
+		ip -n "$NS_WAN" link set br0 up &&
+		topo_attach_in "$NS_WAN" "$NS_R1" wan0 r1 &&
+		topo_attach_in "$NS_WAN" "$NS_R2" wan1 r2 &&
+		topo_attach_in "$NS_WAN" "$NS_SERVER" eth0 server &&
+		ip -n "$NS_SERVER" addr add "$SERVER_IP/24" dev eth0 &&
+		ip -n "$NS_SERVER" route add default via "$WAN_VIP" &&
+		ip -n "$NS_CLIENT" route add default via "$VIP" ||
+		{ E2E_ERR="cannot build the forwarding topology"; return 1; }
+	host_offloads_off "$NS_CLIENT" eth0 && host_offloads_off "$NS_SERVER" eth0
+}
+
+# make_fwd_config FILE LAN_IFACE WAN_IFACE LAN_ADDR WAN_ADDR ADVSKEW: ports lan and wan,
+# vhid 1 on lan (VIP 10.99.0.1), vhid 2 on wan (VIP 10.100.0.1), preempt, adaptive idle.
+make_fwd_config() {
+	cat >"$1" <<CFG
+global:
+  idle: adaptive
+  preempt: true
+ports:
+  - name: lan
+    device: "net_af_packet0,iface=$2"
+    addresses: [$4/24]
+  - name: wan
+    device: "net_af_packet1,iface=$3"
+    addresses: [$5/24]
+vhids:
+  - vhid: 1
+    port: lan
+    advskew: $6
+    passphrase: "lan-secret"
+    vips: [$VIP]
+  - vhid: 2
+    port: wan
+    advskew: $6
+    passphrase: "wan-secret"
+    vips: [$WAN_VIP]
+CFG
+}
+
+# Both VHIDs of NAME are in STATE.
+fwd_node_is() { # NAME STATE
+	node_is "$1" "$2" 1@lan && node_is "$1" "$2" 2@wan
+}
+fwd_roles_are() { # NAME_MASTER NAME_BACKUP
+	fwd_node_is "$1" MASTER && fwd_node_is "$2" BACKUP
+}
+
+# start_fwd_pair: configs in $E2E_TMP (r1: .2, advskew 0; r2: .3, advskew 100), node a in
+# r1, node b in r2; both serve telemetry and settle, a MASTER and b BACKUP of both VHIDs.
+start_fwd_pair() {
+	CFG_FA=$E2E_TMP/r1.yaml
+	CFG_FB=$E2E_TMP/r2.yaml
+	make_fwd_config "$CFG_FA" carp0 wan0 10.99.0.2 10.100.0.2 0
+	make_fwd_config "$CFG_FB" carp1 wan1 10.99.0.3 10.100.0.3 100
+	start_node a "$NS_R1" "$CFG_FA"
+	start_node b "$NS_R2" "$CFG_FB"
+	wait_node_up a 10 && wait_node_up b 10 &&
+		wait_for "node a MASTER and node b BACKUP of vhids 1 and 2" 12 fwd_roles_are a b
+}
+
+# lcore_counters NAME: every /carp/lcores counter summed over the node's lcores, as one
+# JSON object ({} when the node does not answer).
+lcore_counters() {
+	node_py "$1" '
+tot = {}
+for e in q("/carp/lcores").values():
+    if isinstance(e, dict):
+        for k, v in e.items():
+            if isinstance(v, int) and not isinstance(v, bool):
+                tot[k] = tot.get(k, 0) + v
+print(json.dumps(tot, sort_keys=True))' 2>/dev/null || echo '{}'
+}
+
+# lcore_delta BEFORE AFTER [COUNTER...]: "counter +n" for every counter that changed (or
+# for the COUNTERs named), one line, "none" when nothing did.
+lcore_delta() {
+	"$E2E_PY" -c '
+import json, sys
+b, a = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+keys = sys.argv[3:] or sorted(k for k in a if a[k] != b.get(k, 0))
+print(", ".join(f"{k} +{a.get(k, 0) - b.get(k, 0)}" for k in keys) or "none")
+' "$@"
+}
+
+# lcore_rise BEFORE AFTER COUNTER: how much COUNTER rose.
+lcore_rise() {
+	"$E2E_PY" -c '
+import json, sys
+b, a = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(a.get(sys.argv[3], 0) - b.get(sys.argv[3], 0))' "$@"
+}
+
+# Watch options for the forwarding topology: which router a frame came from, per segment.
+watch_routers_lan() {
+	echo "--watch $NS_LAN/r1=r1 --watch $NS_LAN/r2=r2"
+}
+
+# ---------------------------------------------------------------------------------------
+# Real peers (the test_interop_*.sh tests): ucarp and keepalived
+#
+# A peer runs in a router namespace on that router's veth, which gets an address of its
+# own (ucarp and keepalived use the kernel's stack; ucarp's up/down scripts put the VIP on
+# the interface). Peers are registered like nodes (NODE_PID, NODE_NS, NODE_LOG), so
+# node_alive, stop_node and diag_nodes work on them, and NODE_KIND names the program;
+# telemetry helpers (node_state, stat, ...) are for carp-dpdk nodes only. peer_state works
+# on both.
+
+declare -gA NODE_KIND=()
+
+# require_program PROGRAM PACKAGE: skip the whole test (before tap_plan) without PROGRAM.
+require_program() {
+	command -v "$1" >/dev/null 2>&1 ||
+		tap_skip_all "$1 missing (apt-get install $2; scripts/install-deps.sh)"
+}
+
+# make_config_profile FILE IFACE ADDRESS ADVSKEW PREEMPT PASSPHRASE PROFILE [ADVBASE]:
+# make_config with the VHID's profile (openbsd, freebsd or ucarp).
+make_config_profile() {
+	make_config "$1" "$2" "$3" "$4" "$5" "$6" "${8:-1}" &&
+		echo "    profile: $7" >>"$1"
+}
+
+# peer_addr NS IFACE ADDRESS/LEN: the peer's own address on its interface.
+peer_addr() {
+	ip -n "$1" addr add "$3" dev "$2" ||
+		{ E2E_ERR="cannot add $3 to $2 in $1"; return 1; }
+}
+
+# ns_has_addr NS IFACE ADDRESS: the interface holds ADDRESS (any prefix length).
+ns_has_addr() {
+	ip -n "$1" -4 -o addr show dev "$2" 2>/dev/null | grep -q " inet $3/"
+}
+
+# _register_peer NAME NS LOG KIND PID
+_register_peer() {
+	NODE_PID[$1]=$5
+	NODE_NS[$1]=$2
+	NODE_PREFIX[$1]=
+	NODE_LOG[$1]=$3
+	NODE_KIND[$1]=$4
+	unset "NODE_RC[$1]"
+	E2E_PIDS+=("$5")
+}
+
+# The scripts ucarp runs on a change of state, as SCRIPT IFACE VIP XPARAM; the tests pass
+# the VIP's prefix length as --xparam. vip-up.sh adds the VIP to the interface, vip-down.sh
+# removes it (silently when it is not there: ucarp runs it at start-up, in BACKUP).
+_ucarp_scripts() {
+	[ -x "$E2E_TMP/vip-up.sh" ] && return 0
+	printf '#!/bin/sh\n# ucarp: vip-up.sh IFACE VIP PREFIXLEN\nexec ip addr add "$2/$3" dev "$1"\n' \
+		>"$E2E_TMP/vip-up.sh"
+	printf '#!/bin/sh\n# ucarp: vip-down.sh IFACE VIP PREFIXLEN\nip addr del "$2/$3" dev "$1" 2>/dev/null\nexit 0\n' \
+		>"$E2E_TMP/vip-down.sh"
+	chmod 755 "$E2E_TMP/vip-up.sh" "$E2E_TMP/vip-down.sh"
+}
+
+# start_ucarp NAME NS IFACE SRCIP ADVSKEW PASSPHRASE PREFIXLEN [UCARP_OPTION...]: ucarp
+# for vhid 1 and $VIP (advbase 1, group 224.0.0.18) in the background, stdout and stderr
+# line-buffered in $E2E_TMP/NAME.log. --shutdown: SIGTERM runs the down script, so the
+# VIP leaves with the process; a SIGKILLed ucarp leaves it behind. Extra options: -P
+# (preempt), ...
+start_ucarp() {
+	local name=$1 ns=$2 iface=$3 src=$4 skew=$5 pass=$6 plen=$7
+	shift 7
+	local log="$E2E_TMP/$name.log"
+	_ucarp_scripts
+	ip netns exec "$ns" stdbuf -oL -eL ucarp --interface="$iface" --srcip="$src" --vhid=1 \
+		--pass="$pass" --addr="$VIP" --advbase=1 --advskew="$skew" --mcast=224.0.0.18 \
+		--shutdown --upscript="$E2E_TMP/vip-up.sh" --downscript="$E2E_TMP/vip-down.sh" \
+		--xparam="$plen" "$@" >"$log" 2>&1 &
+	_register_peer "$name" "$ns" "$log" ucarp $!
+}
+
+# ucarp_state NAME: INIT, BACKUP or MASTER from the last "Switching to state" line of its
+# log; DOWN when the process is gone.
+ucarp_state() {
+	local s
+	node_alive "$1" || { echo DOWN; return 0; }
+	s=$(grep -o 'Switching to state: [A-Z]*' "${NODE_LOG[$1]}" 2>/dev/null | tail -n 1)
+	echo "${s##* }"
+}
+
+# make_keepalived_conf FILE IFACE VRID PRIORITY VIP/LEN VERSION(2|3) [ADVERT_INT]: one
+# VRRP instance VI_<VRID>, starting in BACKUP, no authentication.
+make_keepalived_conf() {
+	cat >"$1" <<EOF
+global_defs {
+  router_id carp_e2e_$3
+}
+vrrp_instance VI_$3 {
+  state BACKUP
+  interface $2
+  virtual_router_id $3
+  priority $4
+  advert_int ${7:-1}
+  version $6
+  virtual_ipaddress {
+    $5
+  }
+}
+EOF
+}
+
+# start_keepalived NAME NS CONFIG: keepalived (VRRP only) in the foreground of a
+# background job: no fork (-n), console log (-l -D) into $E2E_TMP/NAME.log, no syslog, no
+# respawn, its own pid files. The VRRP child is registered for clean-up once its pid file
+# appears (keepalived_child).
+start_keepalived() {
+	local name=$1 ns=$2 cfg=$3
+	local log="$E2E_TMP/$name.log"
+	ip netns exec "$ns" keepalived --vrrp --dont-fork --log-console --log-detail --no-syslog \
+		--dont-respawn --use-file="$cfg" --pid="$E2E_TMP/$name.pid" \
+		--vrrp_pid="$E2E_TMP/$name-vrrp.pid" >"$log" 2>&1 &
+	_register_peer "$name" "$ns" "$log" keepalived $!
+}
+
+# keepalived_child NAME: wait (5 s) for the VRRP child's pid file; register that PID.
+keepalived_child() {
+	local f="$E2E_TMP/$1-vrrp.pid" p
+	wait_for "keepalived $1's VRRP child" 5 test -s "$f" || return 1
+	p=$(cat "$f")
+	[[ $p =~ ^[0-9]+$ ]] || { E2E_ERR="bad pid file $f: $p"; return 1; }
+	E2E_PIDS+=("$p")
+}
+
+# keepalived_state NAME: MASTER, BACKUP, FAULT, ... from the last "Entering X STATE" line;
+# DOWN when the process is gone, INIT before the first.
+keepalived_state() {
+	local s
+	node_alive "$1" || { echo DOWN; return 0; }
+	s=$(grep -o 'Entering [A-Z]* STATE' "${NODE_LOG[$1]}" 2>/dev/null | tail -n 1)
+	[ -n "$s" ] || { echo INIT; return 0; }
+	s=${s#Entering }
+	echo "${s% STATE}"
+}
+
+# peer_state NAME: the state of a carp-dpdk node, a ucarp or a keepalived, one word.
+peer_state() {
+	case "${NODE_KIND[$1]:-}" in
+	ucarp) ucarp_state "$1" ;;
+	keepalived) keepalived_state "$1" ;;
+	*) if node_alive "$1"; then node_state "$1"; else echo DOWN; fi ;;
+	esac
+}
+
+# peer_is NAME STATE
+peer_is() {
+	local s
+	s=$(peer_state "$1")
+	[ "$s" = "$2" ] || { E2E_ERR="$1 is $s, not $2"; return 1; }
+}
+
+# peers_are NAME_MASTER NAME_BACKUP
+peers_are() {
+	peer_is "$1" MASTER || return 1
+	peer_is "$2" BACKUP
+}
+
+# one_master NAME...: exactly one of them is MASTER (any kind of peer).
+one_master() {
+	local n masters=()
+	for n in "$@"; do
+		[ "$(peer_state "$n")" = MASTER ] && masters+=("$n")
+	done
+	[ ${#masters[@]} -eq 1 ] || { E2E_ERR="masters: ${masters[*]:-none}"; return 1; }
+}
+
+# log_count NAME REGEX: lines of the node's or peer's log matching REGEX (extended).
+log_count() {
+	grep -Ec -- "$2" "${NODE_LOG[$1]}" 2>/dev/null || true
+}
+
+# log_lines NAME: the number of lines of its log (a mark for log_since).
+log_lines() {
+	wc -l <"${NODE_LOG[$1]}" 2>/dev/null || echo 0
+}
+
+# log_since NAME MARK REGEX: lines after line MARK of its log matching REGEX.
+log_since() {
+	tail -n +"$(($2 + 1))" "${NODE_LOG[$1]}" 2>/dev/null | grep -Ec -- "$3" || true
+}
+
+# ucarp_switch_at NAME STATE AFTER_EPOCH: epoch (s) of ucarp's first "Switching to state:
+# STATE" logged after AFTER_EPOCH (its log stamps local time to the microsecond), or None.
+ucarp_switch_at() {
+	"$E2E_PY" - "${NODE_LOG[$1]}" "$2" "$3" <<'EOF'
+import datetime, re, sys
+pat = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+): \[\w+\] Switching to state: (\w+)")
+after = float(sys.argv[3])
+for line in open(sys.argv[1], errors="replace"):
+    m = pat.match(line)
+    if m and m.group(2) == sys.argv[2]:
+        t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f").timestamp()
+        if t > after:
+            print(round(t, 6))
+            sys.exit(0)
+print("None")
+EOF
+}
+
+# drops NAME: every /carp/stats drop counter of the node summed over its entries (VHIDs
+# and ports), as "total reason=n ..." (reasons with n > 0 only).
+drops() {
+	node_py "$1" "
+reasons = {}
+for k, e in q('/carp/stats').items():
+    if not isinstance(e, dict):
+        continue
+    for r, v in e.items():
+        if r in ('adverts_sent', 'adverts_received', 'garps_sent', 'transitions', 'send_errors'):
+            continue
+        reasons[r] = reasons.get(r, 0) + v
+print(sum(reasons.values()), ' '.join(f'{r}={v}' for r, v in sorted(reasons.items()) if v))"
+}
+
+# port_stat NAME FIELD [PORT]: a counter of the port's own /carp/stats entry (frames on
+# protocol 112 dropped before a VHID was known, e.g. vrrp).
+port_stat() {
+	node_py "$1" "q('/carp/stats')['${3:-lan}']['$2']"
+}
+
+# ---------------------------------------------------------------------------------------
+# Failover with a real peer, measured (the interop tests)
+
+# interop_fault NAME NEW_LABEL DURATION_S FAULT_CMD...: the client pings the VIP every
+# 10 ms (replies attributed to r1 / r2 by the bridge port they come from) and adverts and
+# gratuitous ARP are recorded at both bridge ports; after a random phase of the advert
+# cycle the fault is stamped and FAULT_CMD run; then both probes are awaited (DURATION_S
+# from the start, at most 20). Sets FO_FAULT (epoch), FO_WIRE_MS (fault -> first advert
+# from NEW_LABEL's port, not a bow-out), FO_CLIENT_MS (fault -> first echo reply from
+# NEW_LABEL), FO_LOST (probes unanswered after the fault), FO_GAP_MS (longest gap between
+# replies), FO_NEW (who answered last); JSON in $E2E_TMP/NAME-ping.json, NAME-wire.json.
+interop_fault() {
+	local name=$1 new=$2 dur=$3 ping wire
+	shift 3
+	ping=$E2E_TMP/$name-ping.json
+	wire=$E2E_TMP/$name-wire.json
+	FO_FAULT='' FO_WIRE_MS=None FO_CLIENT_MS=None FO_LOST=None FO_GAP_MS=None FO_NEW=None
+	# shellcheck disable=SC2046
+	probe_bg "$name-ping" "$NS_CLIENT" ping "$VIP" --interval 0.01 --duration "$dur" \
+		--fault-file "$E2E_TMP/$name.fault" --tolerate-down $(watch_routers) || return 1
+	probe_bg "$name-wire" "$NS_CLIENT" sniff "$NS_LAN/r1=r1" "$NS_LAN/r2=r2" \
+		--filter carp --filter garp --vip "$VIP" --duration "$dur" --tolerate-down || return 1
+	sleep_random_phase
+	stamp_fault "$E2E_TMP/$name.fault"
+	"$@" || tap_diag "fault command '$*': ${E2E_ERR:-failed}"
+	probe_wait "$name-ping" $((dur + 10)) || return 1
+	probe_wait "$name-wire" $((dur + 10)) || return 1
+	FO_FAULT=$(cat "$E2E_TMP/$name.fault")
+	FO_WIRE_MS=$(jget "$wire" "min([round((e['t'] - $FO_FAULT) * 1000, 1) for e in d['events'] if e['at'] == '$new' and e['kind'] == 'carp' and not e['bow_out'] and e['t'] > $FO_FAULT] or [None])")
+	FO_CLIENT_MS=$(jget "$ping" "d['takeover_ms'] if d['new_replier'] == '$new' else None")
+	FO_LOST=$(jget "$ping" "d['lost_after_fault']")
+	FO_GAP_MS=$(jget "$ping" "d['longest_gap_ms']")
+	# shellcheck disable=SC2034 # read by the tests
+	FO_NEW=$(jget "$ping" "d['new_replier'] or d['first_replier']")
+	tap_diag "$name: first advert from $new $FO_WIRE_MS ms after the fault, first echo reply from $new $FO_CLIENT_MS ms; lost $FO_LOST probes, longest gap $FO_GAP_MS ms; replies by $(jget "$ping" 'd["replies_by"]')"
+}
+
+# capture_start NAME NS IFACE FILTER: tcpdump writing $E2E_TMP/NAME.pcap (classic pcap,
+# packet-buffered); returns once it listens.
+capture_start() {
+	local name=$1 ns=$2 iface=$3 filter=$4
+	ip netns exec "$ns" tcpdump -i "$iface" -nn -U -s 256 -w "$E2E_TMP/$name.pcap" "$filter" \
+		>"$E2E_TMP/$name.tcpdump" 2>&1 &
+	BG_PID[$name]=$!
+	E2E_PIDS+=($!)
+	wait_for "tcpdump $name listening" 5 grep -q 'listening on' "$E2E_TMP/$name.tcpdump"
+}
+
+# capture_stop NAME: SIGINT (tcpdump writes what it holds and exits), bounded wait.
+capture_stop() {
+	local pid=${BG_PID[$1]}
+	kill -INT "$pid" 2>/dev/null
+	wait_for "tcpdump $1 to exit" 5 _not_running "$pid" || return 1
+	wait "$pid" 2>/dev/null
+	return 0
+}

@@ -19,6 +19,21 @@ bounded in time.
   sniff ENDPOINT... --filter garp|carp|arp|icmp|all --duration S
         record gratuitous ARP / adverts / ARP / ICMP seen, with timestamps.
 
+Forwarding through the routers (the client on one segment, a server on the other):
+
+  craft [NS/]IFACE --kind K --dst-mac MAC --dst IP --count N
+        send UDP datagrams to IP through the router at MAC, good or bad (kinds and the
+        counter each must be counted under: see FWD_KINDS); reports the IP ids used.
+  capture ENDPOINT... --duration S [--src IP] [--udp-sink PORT]
+        record every IPv4 frame arriving (CARP left out): Ethernet source, TTL, id,
+        fragment fields, header checksum; a summary per (endpoint, source MAC, TTL,
+        protocol); with --udp-sink, also the datagrams a UDP socket receives.
+  tcp-serve --port P --timeout T
+        accept one connection, read to EOF, answer "BYTES SHA256" and close.
+  tcp-send IP --port P --bytes N [--duration D] --timeout T
+        send N bytes of a fixed pattern (spread over D seconds), close the sending side,
+        and compare the server's answer with what was sent.
+
 CARP nodes answer from the same virtual MAC, so the client cannot tell them apart by MAC.
 --watch NS/IFACE=LABEL (repeatable) opens an extra capture on IFACE inside network
 namespace NS (for instance a router's port on the test bridge) and attributes every reply
@@ -54,6 +69,9 @@ BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
 MAX_DURATION_S = 600.0
 MAX_COUNT = 100000
 MAX_EVENTS = 200000
+# --tolerate-down: a capture whose interface goes down (a link cut on a watched bridge
+# port) reads nothing until it comes back up, instead of ending the probe with ENETDOWN.
+TOLERATE_DOWN = False
 
 
 def die(msg, code=2):
@@ -161,6 +179,10 @@ class Endpoint:
                 data, addr = self.sock.recvfrom(65535)
             except BlockingIOError:
                 break
+            except OSError as e:
+                if TOLERATE_DOWN and e.errno in (errno.ENETDOWN, errno.ENXIO):
+                    break
+                raise
             if addr[2] != PACKET_OUTGOING:
                 out.append((time.time(), data))
         return out
@@ -583,6 +605,342 @@ def cmd_sniff(a):
     return 0
 
 
+# --------------------------------------------------------------------------------------
+# Forwarding: crafted IPv4 through a router, captures of what comes out, TCP transfers
+
+
+def ipv4_packet(src, dst, payload, proto=17, ttl=64, ident=0, frag=0, version=4, ihl=5,
+                total=None, good_csum=True, options=b""):
+    """An IPv4 header (+ @options) and @payload. @frag is the 16-bit flags/offset word;
+    @total overrides the total length; the checksum covers the header as built."""
+    hlen = 20 + len(options)
+    if total is None:
+        total = hlen + len(payload)
+    hdr = struct.pack("!BBHHHBBH4s4s", (version << 4) | ihl, 0, total, ident, frag, ttl, proto,
+                      0, socket.inet_aton(src), socket.inet_aton(dst)) + options
+    cks = inet_cksum(hdr)
+    if not good_csum:
+        cks ^= 0x5A5A
+    return hdr[:10] + struct.pack("!H", cks) + hdr[12:] + payload
+
+
+def udp_datagram(src, dst, sport, dport, data):
+    """A UDP header with its checksum (RFC 768 pseudo-header) and @data."""
+    length = 8 + len(data)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, length)
+    cks = inet_cksum(pseudo + struct.pack("!HHHH", sport, dport, length, 0) + data) or 0xFFFF
+    return struct.pack("!HHHH", sport, dport, length, cks) + data
+
+
+FWD_MARK = b"carp-fwd:"
+FWD_FRAG_DATA = 3000  # UDP payload of a fragmented datagram: 3 fragments at MTU 1500
+FWD_MCAST_IP = "224.1.2.3"
+FWD_MCAST_MAC = "01:00:5e:01:02:03"
+
+# kind -> (what the frame is, the /carp/lcores counter it must be counted under, frames
+# per datagram). Every frame but "frag"'s is one a router must not forward.
+FWD_KINDS = {
+    "good": ("a well-formed UDP datagram to the routable destination", "forwarded", 1),
+    # Too short to classify as IPv4 at all: the worker counts it before the IPv4 checks
+    # (as tests/component/test_dataplane.c expects).
+    "hdr_cut": ("a frame that ends 12 bytes into its IPv4 header", "runt", 1),
+    "len_over": ("total length 100 bytes beyond the end of the frame", "ip_truncated", 1),
+    "ihl_short": ("IHL 4 (16 bytes), below the minimum of 5", "ip_bad_ihl", 1),
+    "ihl_long": ("IHL 15 (60 bytes) in a 36-byte packet", "ip_bad_ihl", 1),
+    "bad_version": ("IP version 6 in an IPv4 (0x0800) frame", "ip_bad_version", 1),
+    "bad_csum": ("a wrong IPv4 header checksum", "ip_bad_csum", 1),
+    "ttl0": ("TTL 0", "ttl_exceeded", 1),
+    "ttl1": ("TTL 1", "ttl_exceeded", 1),
+    "mcast_dst": (f"destination {FWD_MCAST_IP} in a unicast frame to the router",
+                  "ip_bad_dst", 1),
+    "bcast_dst": ("destination 255.255.255.255 in a unicast frame to the router",
+                  "ip_bad_dst", 1),
+    "mcast_src": (f"source {FWD_MCAST_IP}", "ip_bad_src", 1),
+    "no_route": ("destination 192.0.2.1 (TEST-NET-1), no route to it", "no_route", 1),
+    "bcast_frame": ("the routable unicast destination in an Ethernet broadcast frame",
+                    "l2_multicast", 1),
+    "mcast_frame": (f"destination {FWD_MCAST_IP} in an Ethernet multicast frame "
+                    f"({FWD_MCAST_MAC})", "l2_multicast", 1),
+    "frag": (f"a UDP datagram of {FWD_FRAG_DATA} bytes in 3 fragments (MF, offsets 0, 185, "
+             "370)", "forwarded", 3),
+}
+
+
+def build_fwd(kind, src_mac, dst_mac, src, dst, ident, sport, dport, seq):
+    """The frames of one datagram of @kind (a list: fragments are several)."""
+    data = FWD_MARK + f"{kind}:{seq}:".encode()
+    data += bytes(64 - len(data)) if len(data) < 64 else b""
+    eth_dst = {"bcast_frame": BROADCAST_MAC, "mcast_frame": FWD_MCAST_MAC}.get(kind, dst_mac)
+    eth = mac_bytes(eth_dst) + mac_bytes(src_mac) + struct.pack("!H", ETH_P_IP)
+    if kind in ("mcast_dst", "mcast_frame"):
+        dst = FWD_MCAST_IP
+    elif kind == "bcast_dst":
+        dst = "255.255.255.255"
+    elif kind == "no_route":
+        dst = "192.0.2.1"
+    elif kind == "mcast_src":
+        src = FWD_MCAST_IP
+    if kind == "frag":
+        data = (data * (FWD_FRAG_DATA // len(data) + 1))[:FWD_FRAG_DATA]
+    udp = udp_datagram(src, dst, sport, dport, data)
+    ip = dict(ident=ident)
+    if kind == "frag":
+        frames, off, step = [], 0, 1480
+        while off < len(udp):
+            part = udp[off:off + step]
+            more = 0x2000 if off + step < len(udp) else 0
+            frames.append(eth + ipv4_packet(src, dst, part, frag=more | (off // 8), **ip))
+            off += step
+        return frames
+    if kind == "hdr_cut":
+        return [eth + ipv4_packet(src, dst, udp, **ip)[:12]]
+    if kind == "len_over":
+        return [eth + ipv4_packet(src, dst, udp, total=20 + len(udp) + 100, **ip)]
+    if kind == "ihl_short":
+        return [eth + ipv4_packet(src, dst, udp, ihl=4, **ip)]
+    if kind == "ihl_long":
+        return [eth + ipv4_packet(src, dst, udp[:16], ihl=15, **ip)]
+    if kind == "bad_version":
+        return [eth + ipv4_packet(src, dst, udp, version=6, **ip)]
+    if kind == "bad_csum":
+        return [eth + ipv4_packet(src, dst, udp, good_csum=False, **ip)]
+    if kind in ("ttl0", "ttl1"):
+        return [eth + ipv4_packet(src, dst, udp, ttl=int(kind[3]), **ip)]
+    return [eth + ipv4_packet(src, dst, udp, **ip)]
+
+
+def cmd_craft(a):
+    count = bounded(a.count, 1, MAX_COUNT, "count")
+    bounded(a.interval, 0.0, 10.0, "interval")
+    ep = Endpoint(a.endpoint)
+    src_mac = a.src_mac or mac_str(ep.mac)
+    src_ip = a.src or iface_ipv4(ep.iface)
+    base = random.getrandbits(16) & 0xFF00
+    ids, frames = [], 0
+    for i in range(count):
+        ident = (base + i) & 0xFFFF
+        ids.append(ident)
+        for f in build_fwd(a.kind, src_mac, a.dst_mac, src_ip, a.dst, ident, a.sport,
+                           a.dport, i):
+            ep.send(f)
+            frames += 1
+        if a.interval and i + 1 < count:
+            time.sleep(a.interval)
+    what, counter, per = FWD_KINDS[a.kind]
+    print(json.dumps({"kind": a.kind, "datagrams": count, "frames": frames, "ids": ids,
+                      "what": what, "expect": counter, "frames_per_datagram": per}))
+    return 0
+
+
+def parse_ipv4(f):
+    """Every field the forwarding checks look at, for any IPv4 frame; None for others."""
+    if len(f) < 14 + 20 or struct.unpack_from("!H", f, 12)[0] != ETH_P_IP:
+        return None
+    vihl, _, total, ident, frag, ttl, proto, _ = struct.unpack_from("!BBHHHBBH", f, 14)
+    ihl = (vihl & 0x0F) * 4
+    d = {"eth_src": mac_str(f[6:12]), "eth_dst": mac_str(f[0:6]), "version": vihl >> 4,
+         "ihl": ihl, "len": total, "frame_len": len(f), "id": ident,
+         "df": bool(frag & 0x4000), "mf": bool(frag & 0x2000), "offset": frag & 0x1FFF,
+         "ttl": ttl, "proto": proto, "src": socket.inet_ntoa(f[26:30]),
+         "dst": socket.inet_ntoa(f[30:34]),
+         "csum_ok": 20 <= ihl <= len(f) - 14 and inet_cksum(f[14:14 + ihl]) == 0}
+    if proto == 17 and d["offset"] == 0 and len(f) >= 14 + ihl + 8 + len(FWD_MARK):
+        body = f[14 + ihl + 8:14 + ihl + 8 + 40]
+        if body.startswith(FWD_MARK):
+            d["tag"] = body.split(b"\0")[0].decode("ascii", "replace")
+    return d
+
+
+def cmd_capture(a):
+    duration = bounded(a.duration, 0.01, MAX_DURATION_S, "duration")
+    max_events = bounded(a.max_events, 0, MAX_EVENTS, "max-events")
+    eps = [Endpoint(s) for s in a.endpoints]
+    sink = None
+    if a.udp_sink:
+        sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sink.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        sink.bind(("0.0.0.0", a.udp_sink))
+        sink.setblocking(False)
+    events, summary, total, udp = [], {}, 0, []
+    wait_ready(a.ready_file)
+    end = time.time() + duration
+    while time.time() < end:
+        if a.stop_file and os.path.exists(a.stop_file):
+            time.sleep(0.1)  # what is still on its way
+            end = min(end, time.time())
+        socks = eps + ([sink] if sink else [])
+        wait = max(0.0, end - time.time())
+        ready, _, _ = select.select(socks, [], [], min(wait, 0.1) if a.stop_file else wait)
+        for s in ready:
+            if s is sink:
+                while True:
+                    try:
+                        data, peer = sink.recvfrom(65535)
+                    except BlockingIOError:
+                        break
+                    udp.append({"t": round(time.time(), 6), "from": peer[0], "len": len(data),
+                                "tag": data[:40].split(b"\0")[0].decode("ascii", "replace")})
+                continue
+            for t, f in s.drain():
+                d = parse_ipv4(f)
+                if d is None or (d["proto"] == IPPROTO_CARP and not a.carp):
+                    continue
+                if a.src and d["src"] not in a.src:
+                    continue
+                total += 1
+                key = f"{s.label} {d['eth_src']} ttl={d['ttl']} proto={d['proto']}"
+                summary[key] = summary.get(key, 0) + 1
+                if len(events) < max_events:
+                    d["t"] = round(t, 6)
+                    d["at"] = s.label
+                    events.append(d)
+    print(json.dumps({"duration": duration, "frames": total, "summary": summary,
+                      "events": events, "events_dropped": total - len(events),
+                      "udp": udp[:MAX_EVENTS]}))
+    return 0
+
+
+def tcp_pattern(n):
+    """@n bytes of a fixed pseudo-random pattern (the same on both ends)."""
+    block = random.Random(112).randbytes(65536)
+    return (block * (n // len(block) + 1))[:n]
+
+
+def cmd_tcp_serve(a):
+    import hashlib
+    timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
+    deadline = time.time() + timeout
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", a.port))
+    ls.listen(1)
+    wait_ready(a.ready_file)
+    out = {"port": a.port, "accepted": False, "bytes": 0, "sha256": None, "eof": False}
+    ls.settimeout(max(0.01, deadline - time.time()))
+    try:
+        c, peer = ls.accept()
+    except socket.timeout:
+        out["error"] = "no connection"
+        print(json.dumps(out))
+        return 1
+    out.update(accepted=True, peer=peer[0], accepted_at=round(time.time(), 6))
+    h = hashlib.sha256()
+    n = 0
+    try:
+        while time.time() < deadline:
+            c.settimeout(max(0.01, deadline - time.time()))
+            data = c.recv(1 << 16)
+            if not data:
+                out["eof"] = True
+                break
+            h.update(data)
+            n += len(data)
+        if out["eof"]:
+            c.settimeout(max(0.01, deadline - time.time()))
+            c.sendall(f"{n} {h.hexdigest()}\n".encode())
+    except (socket.timeout, OSError) as e:
+        out["error"] = str(e) or type(e).__name__
+    finally:
+        c.close()
+        ls.close()
+    out.update(bytes=n, sha256=h.hexdigest(), done_at=round(time.time(), 6))
+    print(json.dumps(out))
+    return 0 if out["eof"] else 1
+
+
+def cmd_tcp_send(a):
+    import hashlib
+    size = bounded(a.bytes, 1, 1 << 30, "bytes")
+    timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
+    pace = bounded(a.duration, 0.0, MAX_DURATION_S, "duration")
+    data = tcp_pattern(size)
+    out = {"dst": a.dst, "port": a.port, "bytes": size,
+           "sha256": hashlib.sha256(data).hexdigest(), "sent": 0, "server": None}
+    start = time.time()
+    deadline = start + timeout
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    wait_ready(a.ready_file)
+    try:
+        s.settimeout(max(0.01, deadline - time.time()))
+        s.connect((a.dst, a.port))
+        out["connected_at"] = round(time.time(), 6)
+        chunk = 16384
+        while out["sent"] < size:
+            due = start + pace * out["sent"] / size  # paced: @pace seconds for the whole
+            if time.time() < due:
+                time.sleep(min(due - time.time(), 0.05))
+                continue
+            if time.time() >= deadline:
+                raise socket.timeout("timed out sending")
+            s.settimeout(max(0.01, deadline - time.time()))
+            out["sent"] += s.send(data[out["sent"]:out["sent"] + chunk])
+        out["all_sent_at"] = round(time.time(), 6)
+        s.shutdown(socket.SHUT_WR)
+        reply = b""
+        while not reply.endswith(b"\n") and time.time() < deadline:
+            s.settimeout(max(0.01, deadline - time.time()))
+            got = s.recv(256)
+            if not got:
+                break
+            reply += got
+        parts = reply.decode("ascii", "replace").split()
+        if len(parts) == 2:
+            out["server"] = {"bytes": int(parts[0]), "sha256": parts[1]}
+        out["done_at"] = round(time.time(), 6)
+    except (socket.timeout, OSError) as e:
+        out["error"] = str(e) or type(e).__name__
+    finally:
+        s.close()
+    out["elapsed_s"] = round(time.time() - start, 3)
+    out["ok"] = out["server"] == {"bytes": size, "sha256": out["sha256"]}
+    print(json.dumps(out))
+    return 0 if out["ok"] else 1
+
+
+def add_fwd_commands(sub):
+    p = sub.add_parser("craft", help="send IPv4 frames (good or bad) for a router to forward")
+    p.add_argument("endpoint", metavar="[NS/]IFACE", help="where to send the frames")
+    p.add_argument("--kind", required=True, choices=sorted(FWD_KINDS))
+    p.add_argument("--dst-mac", required=True, help="the router's MAC (a vMAC)")
+    p.add_argument("--dst", required=True, help="the routable destination address")
+    p.add_argument("--src", help="source IP (default: the interface's address)")
+    p.add_argument("--src-mac", help="source MAC (default: the interface's)")
+    p.add_argument("--sport", type=int, default=40000)
+    p.add_argument("--dport", type=int, default=9999)
+    p.add_argument("--count", type=int, default=1, help="datagrams")
+    p.add_argument("--interval", type=float, default=0.01)
+    p.set_defaults(fn=cmd_craft)
+
+    p = sub.add_parser("capture", help="record every IPv4 frame that arrives (but CARP)")
+    p.add_argument("endpoints", nargs="+", metavar="[NS/]IFACE[=LABEL]")
+    p.add_argument("--duration", type=float, default=5.0)
+    p.add_argument("--src", action="append", help="keep only this source (repeatable)")
+    p.add_argument("--carp", action="store_true", help="keep protocol 112 too")
+    p.add_argument("--max-events", type=int, default=2000,
+                   help="frames listed one by one; the summary counts every frame")
+    p.add_argument("--udp-sink", type=int, metavar="PORT",
+                   help="also receive UDP on PORT here (reassembled datagrams)")
+    p.add_argument("--stop-file", help="end early, 100 ms after this file appears")
+    p.add_argument("--ready-file", help="written once the captures are open")
+    p.set_defaults(fn=cmd_capture)
+
+    p = sub.add_parser("tcp-serve", help="accept one TCP connection, hash what it sends")
+    p.add_argument("--port", type=int, default=5001)
+    p.add_argument("--timeout", type=float, default=30.0, help="for the whole exchange")
+    p.add_argument("--ready-file", help="written once listening")
+    p.set_defaults(fn=cmd_tcp_serve)
+
+    p = sub.add_parser("tcp-send", help="send N bytes over TCP, check the server's hash")
+    p.add_argument("dst")
+    p.add_argument("--port", type=int, default=5001)
+    p.add_argument("--bytes", type=int, default=4 << 20)
+    p.add_argument("--duration", type=float, default=0.0,
+                   help="spread the bytes evenly over this many seconds (0: at once)")
+    p.add_argument("--timeout", type=float, default=30.0, help="for the whole exchange")
+    p.add_argument("--ready-file", help="written just before connecting")
+    p.set_defaults(fn=cmd_tcp_send)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -592,6 +950,8 @@ def main(argv=None):
                        help="also capture on IFACE in namespace NS and attribute replies "
                             "seen there to LABEL (repeatable)")
         p.add_argument("--ready-file", help="written once the captures are open")
+        p.add_argument("--tolerate-down", action="store_true",
+                       help="keep going when a captured interface goes down (link cuts)")
 
     p = sub.add_parser("arp", help="ARP for the VIP, count the repliers")
     p.add_argument("vip")
@@ -632,13 +992,19 @@ def main(argv=None):
     p.add_argument("--vip", help="keep only ARP about this address")
     p.add_argument("--duration", type=float, default=5.0)
     p.add_argument("--ready-file", help="written once the captures are open")
+    p.add_argument("--tolerate-down", action="store_true",
+                   help="keep going when a captured interface goes down (link cuts)")
     p.set_defaults(fn=cmd_sniff)
+
+    add_fwd_commands(sub)
 
     a = ap.parse_args(argv)
     if getattr(a, "filter", None) is None and a.cmd == "sniff":
         a.filter = ["carp", "garp"]
     if os.geteuid() != 0:
         die("needs root (packet sockets)")
+    global TOLERATE_DOWN
+    TOLERATE_DOWN = getattr(a, "tolerate_down", False)
     try:
         return a.fn(a)
     except OSError as e:
