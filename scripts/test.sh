@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh || exit 1
 scripts/build.sh build || exit 1
-scripts/build.sh build-asan -Db_sanitize=address,undefined -Db_lundef=false || exit 1
+scripts/build.sh build-asan -Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false || exit 1
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

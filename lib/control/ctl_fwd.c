@@ -41,6 +41,15 @@ add_route(struct ctl_node *n, uint32_t prefix, uint8_t len, uint32_t via, uint16
 	return rte_lpm_add(sh->lpm, prefix & mask_of(len), len, i);
 }
 
+static int
+add_local(struct ctl_node *n, uint32_t addr, uint16_t port)
+{
+	int rc = add_route(n, addr, 32, 0, port);
+
+	n->sh->nexthop[n->sh->n_nexthops - 1].local = true;
+	return rc;
+}
+
 int
 ctl_fwd_init(struct ctl_node *n)
 {
@@ -50,7 +59,10 @@ ctl_fwd_init(struct ctl_node *n)
 	int rc = 0;
 
 	for (unsigned int p = 0; p < cfg->n_ports; p++)
-		n_routes += cfg->ports[p].n_addrs;
+		n_routes += 2 * cfg->ports[p].n_addrs; /* connected subnet and local /32 */
+	for (unsigned int v = 0; v < cfg->n_vhids; v++)
+		n_routes += cfg->vhids[v].n_vip4;
+	lc.number_tbl8s += n_routes; /* a /32 may need a tbl8 group of its own */
 	/* Each prefix longer than /24 may need a tbl8 group of its own. */
 	for (unsigned int r = 0; r < cfg->n_routes; r++)
 		lc.number_tbl8s += cfg->routes[r].prefixlen > 24;
@@ -70,6 +82,15 @@ ctl_fwd_init(struct ctl_node *n)
 	for (unsigned int r = 0; r < cfg->n_routes && rc == 0; r++)
 		rc = add_route(n, cfg->routes[r].prefix, cfg->routes[r].prefixlen,
 			       cfg->routes[r].via, (uint16_t)cfg->routes[r].port);
+	/* Our own addresses as /32 local routes: the per-burst lookup tells workers what is
+	 * for us, with no second table lookup per packet. */
+	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
+		for (unsigned int a = 0; a < cfg->ports[p].n_addrs && rc == 0; a++)
+			if (cfg->ports[p].addrs[a].family == 4)
+				rc = add_local(n, cfg->ports[p].addrs[a].v4, (uint16_t)p);
+	for (unsigned int v = 0; v < cfg->n_vhids && rc == 0; v++)
+		for (unsigned int i = 0; i < cfg->vhids[v].n_vip4 && rc == 0; i++)
+			rc = add_local(n, cfg->vhids[v].vip4[i], (uint16_t)cfg->vhids[v].port);
 	if (rc == 0)
 		rc = fwd_neigh_init(&n->neigh, ctl_neigh_capacity(cfg), cfg->global.neighbor_queue,
 				    (uint64_t)cfg->global.neighbor_timeout_s * 1000000000ull);

@@ -90,6 +90,7 @@ struct dp_nexthop {
 	uint32_t net;   /* connected subnets of /30 and wider: network address, else 0 */
 	uint32_t bcast; /* and broadcast address, else 0 */
 	uint16_t port;
+	bool local;     /* a /32 of one of our own addresses: delivered here, never forwarded */
 };
 
 #define DP_LOCAL_PORT_ADDR 0x8000 /* local table value: port address, OR'ed port index */

@@ -64,6 +64,11 @@ dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, u
 			continue;
 		}
 		nh = &sh->nexthop[hops[i] & 0x00ffffff];
+		if (nh->local) {
+			lc->cnt.drop[DP_DROP_IPV4_NOT_LOCAL]++; /* for us, nothing we answer */
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		if (nh->ip == 0 && nh->bcast && (dst[i] == nh->bcast || dst[i] == nh->net)) {
 			lc->cnt.fwd_drop[FWD_DROP_BAD_DST]++;
 			rte_pktmbuf_free(m);

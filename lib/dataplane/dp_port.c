@@ -85,6 +85,9 @@ dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_q
 	/* Only offloads the device has: fast free is safe, all our mbufs come from one pool. */
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	/* The NIC checks IPv4 header checksums where it can; the worker then skips its own. */
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	rc = rte_eth_dev_configure(port_id, nb_queues, nb_queues, &conf);
 	if (rc) {
 		snprintf(err, errlen, "port '%s': configuring %u queues refused: %s", cp->name,

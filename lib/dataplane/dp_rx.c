@@ -5,6 +5,8 @@
  * the rest with a named reason. Replies are rewritten in place and sent from the lcore's
  * own tx queue on the port they came from.
  */
+#include <netinet/in.h>
+
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
@@ -134,17 +136,21 @@ handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, siz
 	enum fwd_drop fd;
 	uint32_t echo_dst;
 
-	if (carp_icmp_echo_request(f, len, l3, &echo_dst) &&
-	    (mac = owner_mac(lc, p, echo_dst, &why, DP_DROP_VMAC_BACKUP)) != NULL) {
-		carp_icmp_echo_make_reply(f, l3, mac->addr_bytes);
-		lc->cnt.echo_replies++;
-		dp_queue_tx(lc, p, m);
-		return false;
-	}
-	if (why != DP_DROP_IPV4_NOT_LOCAL || len < l3 + 20 ||
-	    carp_vip_table_lookup(&lc->sh->local, 0, carp_rd32(f + l3 + 16)) != CARP_VIP_NONE) {
-		drop(lc, m, why); /* for us, but nothing we answer */
-		return false;
+	/* Only ICMP pays for the echo parser; other traffic to our own addresses meets a
+	 * local /32 route in the batch lookup and is dropped there. */
+	if (len >= l3 + 20 && f[l3 + 9] == IPPROTO_ICMP &&
+	    carp_icmp_echo_request(f, len, l3, &echo_dst)) {
+		mac = owner_mac(lc, p, echo_dst, &why, DP_DROP_VMAC_BACKUP);
+		if (mac != NULL) {
+			carp_icmp_echo_make_reply(f, l3, mac->addr_bytes);
+			lc->cnt.echo_replies++;
+			dp_queue_tx(lc, p, m);
+			return false;
+		}
+		if (why != DP_DROP_IPV4_NOT_LOCAL) {
+			drop(lc, m, why); /* a BACKUP never answers for a VIP */
+			return false;
+		}
 	}
 	if (f[0] & 1) {
 		drop(lc, m, DP_DROP_L2_MULTICAST);

@@ -6,6 +6,8 @@
  */
 #include "../unit/test_util.h"
 
+#include <stdlib.h>
+
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
@@ -31,6 +33,17 @@ static unsigned int n_punted, n_resolved;
 static const uint8_t server_mac[6] = { 0x02, 0, 0, 0, 0x10, 0x09 };
 static const uint8_t gateway_mac[6] = { 0x02, 0, 0, 0, 0x10, 0xfe };
 static const uint8_t client_mac[6] = { 0x02, 0, 0, 0, 0x63, 0x09 };
+
+/* Room for @p len bytes in @p m; tests have no use for a frame that does not fit. */
+static uint8_t *
+append(struct rte_mbuf *m, uint16_t len)
+{
+	uint8_t *f = m ? (uint8_t *)rte_pktmbuf_append(m, len) : NULL;
+
+	if (f == NULL)
+		abort();
+	return f;
+}
 
 static void
 on_punt(struct dp_lcore *l, struct rte_mbuf *m)
@@ -82,7 +95,7 @@ add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t port)
 static int
 setup(void **state)
 {
-	struct rte_lpm_config lpmc = { .max_rules = 16, .number_tbl8s = 16 };
+	struct rte_lpm_config lpmc = { .max_rules = 16, .number_tbl8s = 32 };
 	static const uint32_t addr[2] = { 0x0a630002, 0x0a640002 }; /* 10.99.0.2, 10.100.0.2 */
 	static const uint8_t vhid[2] = { 1, 2 };
 
@@ -121,6 +134,8 @@ setup(void **state)
 	add_route(0x0a630000, 24, 0, LAN);          /* 10.99.0.0/24 connected */
 	add_route(0x0a640000, 24, 0, WAN);          /* 10.100.0.0/24 connected */
 	add_route(0x0ac80000, 16, 0x0a6400fe, WAN); /* 10.200.0.0/16 via 10.100.0.254 */
+	add_route(0x0a630001, 32, 0, LAN);          /* our lan VIP: a local /32 */
+	sh->nexthop[sh->n_nexthops - 1].local = true;
 
 	lc->sh = sh;
 	lc->punt_fn = on_punt;
@@ -138,7 +153,7 @@ static struct rte_mbuf *
 udp_frame(const uint8_t eth_dst[6], uint32_t dst, uint8_t ttl)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, 60);
+	uint8_t *f = append(m, 60);
 	uint16_t c;
 
 	memset(f, 0, 60);
@@ -322,6 +337,7 @@ test_bad_ipv4_is_counted_and_never_forwarded(void **state)
 		{ "broadcast destination", spoil_none, 0xffffffff, false, FWD_DROP_BAD_DST, -1 },
 		{ "multicast source", spoil_src_mcast, 0x0a640009, false, FWD_DROP_BAD_SRC, -1 },
 		{ "no route", spoil_none, 0x0b000001, false, FWD_DROP_NO_ROUTE, -1 },
+		{ "UDP to our own VIP", spoil_none, 0x0a630001, false, -1, DP_DROP_IPV4_NOT_LOCAL },
 		{ "connected subnet broadcast", spoil_none, 0x0a6400ff, false, FWD_DROP_BAD_DST, -1 },
 		{ "connected subnet network address", spoil_none, 0x0a640000, false,
 		  FWD_DROP_BAD_DST, -1 },
@@ -402,7 +418,7 @@ test_arp_for_vip_answered_by_master_only(void **state)
 	for (int master = 1; master >= 0; master--) {
 		lc->master[LAN] = (uint8_t)master;
 		m = rte_pktmbuf_alloc(mp);
-		f = (uint8_t *)rte_pktmbuf_append(m, 60);
+		f = append(m, 60);
 		memset(f, 0, 60);
 		carp_build_garp(f, 60, client_mac, 0x0a630009);
 		f[14 + 27] = 1; /* target 10.99.0.1: a request from the client for the VIP */
@@ -429,14 +445,14 @@ test_carp_and_arp_replies_go_to_control(void **state)
 	unsigned int before = n_punted;
 	uint8_t carp[CARP_HDR_LEN] = { 0x21, 1 };
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, CARP_ADVERT_V4_LEN);
+	uint8_t *f = append(m, CARP_ADVERT_V4_LEN);
 
 	(void)state;
 	carp_build_advert4(f, CARP_ADVERT_V4_LEN, sh->vmac[LAN].addr_bytes, 0x0a630003, 0x10, 1,
 			   carp);
 	rx(m);
 	m = rte_pktmbuf_alloc(mp);
-	f = (uint8_t *)rte_pktmbuf_append(m, 60);
+	f = append(m, 60);
 	memset(f, 0, 60);
 	carp_build_garp(f, 60, server_mac, 0x0a640009); /* an announcement teaches neighbours */
 	rx(m);
