@@ -62,7 +62,7 @@ carp_advert_verify(const struct carp_rx_frame *f, carp_vhid_lookup_fn lookup, vo
 		return CARP_DROP_BADVHID;
 	if (a->hmac && !carp_hmac_verify(a->hmac, h->counter, h->md))
 		return CARP_DROP_BADAUTH;
-	if ((a->counter && carp_counter_is_own(a->counter, h->counter)) ||
+	if ((a->counter && carp_counter_is_own(a->counter, h->counter, h->advbase, h->advskew)) ||
 	    from_own_address(f, a))
 		return CARP_DROP_LOOP;
 	return CARP_DROP_NONE;

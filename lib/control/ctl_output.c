@@ -49,7 +49,7 @@ send_advert(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
 	for (int family = 4; family <= 6; family += 2) {
 		if ((family == 4 && !v->cfg->n_vip4) || (family == 6 && !v->cfg->n_vip6))
 			continue;
-		h.counter = carp_counter_take(&v->counter);
+		h.counter = carp_counter_take(&v->counter, h.advbase, h.advskew);
 		if (carp_hmac_sign(&v->hmac, h.counter, h.md) != 0) {
 			v->st.send_errors++;
 			continue;

@@ -204,9 +204,9 @@ test_counter_increments_and_wraps(void **state)
 
 	(void)state;
 	carp_counter_init(&c, UINT64_MAX - 1);
-	assert_true(carp_counter_take(&c) == UINT64_MAX - 1);
-	assert_true(carp_counter_take(&c) == UINT64_MAX);
-	assert_true(carp_counter_take(&c) == 0);
+	assert_true(carp_counter_take(&c, 1, 0) == UINT64_MAX - 1);
+	assert_true(carp_counter_take(&c, 1, 0) == UINT64_MAX);
+	assert_true(carp_counter_take(&c, 1, 0) == 0);
 }
 
 static void
@@ -216,13 +216,16 @@ test_counter_recognises_recent_own_values_only(void **state)
 
 	(void)state;
 	carp_counter_init(&c, 100);
-	assert_false(carp_counter_is_own(&c, 100)); /* nothing sent yet */
+	assert_false(carp_counter_is_own(&c, 100, 1, 0)); /* nothing sent yet */
 	for (int i = 0; i < CARP_COUNTER_HISTORY + 2; i++)
-		carp_counter_take(&c);
-	assert_true(carp_counter_is_own(&c, 100 + CARP_COUNTER_HISTORY + 1));
-	assert_true(carp_counter_is_own(&c, 102));
-	assert_false(carp_counter_is_own(&c, 101)); /* fell out of the history */
-	assert_false(carp_counter_is_own(&c, 100 + CARP_COUNTER_HISTORY + 2));
+		carp_counter_take(&c, 1, 0);
+	assert_true(carp_counter_is_own(&c, 100 + CARP_COUNTER_HISTORY + 1, 1, 0));
+	assert_true(carp_counter_is_own(&c, 102, 1, 0));
+	assert_false(carp_counter_is_own(&c, 101, 1, 0)); /* fell out of the history */
+	assert_false(carp_counter_is_own(&c, 100 + CARP_COUNTER_HISTORY + 2, 1, 0));
+	/* A peer continuing our sequence (FreeBSD, ucarp adopt it) with its own priority. */
+	assert_false(carp_counter_is_own(&c, 102, 1, 100));
+	assert_false(carp_counter_is_own(&c, 102, 0, 0));
 }
 
 int

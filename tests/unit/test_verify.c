@@ -268,10 +268,24 @@ test_reject_loop_own_counter(void **state)
 	struct fixture *fx = *state;
 	uint8_t f[128];
 	struct carp_hdr h;
-	uint64_t sent = carp_counter_take(&fx->counter);
+	uint64_t sent = carp_counter_take(&fx->counter, 1, 100); /* what peer_advert sends */
 	size_t len = peer_advert(fx, sent, SRC_PEER, f);
 
 	assert_int_equal(verify(fx, f, len, &h), CARP_DROP_LOOP);
+}
+
+static void
+test_peer_continuing_our_counter_is_not_a_loop(void **state)
+{
+	/* ucarp and FreeBSD adopt our counter: after taking over they may send a value we
+	 * sent, but with their own advskew. That is a peer, not our advert coming back. */
+	struct fixture *fx = *state;
+	uint8_t f[128];
+	struct carp_hdr h;
+	uint64_t sent = carp_counter_take(&fx->counter, 1, 0);
+	size_t len = peer_advert(fx, sent, SRC_PEER, f); /* advbase 1, advskew 100 */
+
+	assert_int_equal(verify(fx, f, len, &h), CARP_DROP_NONE);
 }
 
 static void
@@ -462,6 +476,7 @@ main(void)
 		T(test_reject_badauth_on_any_changed_digest_or_counter),
 		T(test_advskew_and_advbase_are_not_authenticated),
 		T(test_reject_loop_own_counter),
+		T(test_peer_continuing_our_counter_is_not_a_loop),
 		T(test_reject_loop_own_source_address),
 		T(test_constant_counter_accepted_repeatedly),
 		cmocka_unit_test(test_ucarp_capture_every_advert_verifies),
