@@ -81,8 +81,29 @@ nap(struct ctl_node *n, uint64_t now)
 
 /* Bow-outs are repeated this often while waiting, in case one is lost. */
 #define HANDOVER_RESEND_NS (50 * 1000 * 1000ull)
-/* Without a peer nobody takes over: stop waiting after this long. */
-#define HANDOVER_MAX_NS (500 * 1000 * 1000ull)
+/* Without a peer nobody takes over: stop waiting after handover_wait_ns(), never less. */
+#define HANDOVER_MIN_NS (500 * 1000 * 1000ull)
+
+/*
+ * How long to keep working for the peer after bowing out. A conformant backup takes over
+ * as soon as it hears the bow-out; ucarp checks its timers only when its poll() wakes,
+ * which is at most one of its own advert intervals later (advbase + advskew/256, up to
+ * advbase + 1 s for a peer with our advbase). Waiting that long loses nothing when the
+ * peer is ucarp; waiting longer would only delay a lone node's exit.
+ */
+static uint64_t
+handover_wait_ns(const struct ctl_node *n)
+{
+	uint64_t wait = HANDOVER_MIN_NS;
+
+	for (uint16_t i = 0; i < n->n_vhids; i++) {
+		uint64_t w = (uint64_t)(n->engine.fsm[i].cfg.advbase + 1) * 1000000000ull;
+
+		if (n->handover[i] && w > wait)
+			wait = w;
+	}
+	return wait;
+}
 
 /*
  * Orderly stop: bow out of every MASTER VHID (advbase 255, advskew 255) so the backups
@@ -92,13 +113,14 @@ nap(struct ctl_node *n, uint64_t now)
 static void
 handover(struct ctl_node *n)
 {
-	uint64_t start = ctl_now_ns(), next_bow = start + HANDOVER_RESEND_NS;
+	uint64_t start = ctl_now_ns(), next_bow = start + HANDOVER_RESEND_NS, wait;
 
 	CARP_LOG(NOTICE, "shutting down: bow-out adverts for MASTER VHIDs");
 	n->draining = true;
 	carp_engine_shutdown(&n->engine, start);
 	dp_tx_flush(n->ctl_lc);
-	while (n->n_handover && ctl_now_ns() < start + HANDOVER_MAX_NS) {
+	wait = handover_wait_ns(n);
+	while (n->n_handover && ctl_now_ns() < start + wait) {
 		uint64_t now = ctl_now_ns();
 
 		if (poll_control_queues(n) == 0)
@@ -119,7 +141,7 @@ handover(struct ctl_node *n)
 	}
 	if (n->n_handover)
 		CARP_LOG(WARNING, "%u VHID(s) not taken over within %llu ms; stopping anyway",
-			 n->n_handover, (unsigned long long)(HANDOVER_MAX_NS / 1000000));
+			 n->n_handover, (unsigned long long)(wait / 1000000));
 	for (uint16_t i = 0; i < n->n_vhids; i++)
 		if (n->handover[i] || n->ctl_lc->master[i])
 			ctl_publish(n, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = i });

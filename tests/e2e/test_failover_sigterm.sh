@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Failover on an orderly stop: the MASTER (node a) gets SIGTERM while a client pings the
 # VIP every 10 ms. It sends a bow-out advert (advbase 255, advskew 255) and exits 0; the
-# BACKUP (node b) honours the bow-out at once: its first advert within 100 ms of the
-# signal, and the client answered by it within 100 ms.
+# BACKUP (node b) honours the bow-out at once (measured: a few ms). The bound checked is
+# the protocol's, zero, plus 200 ms for scheduling on a shared machine: b's first advert
+# and the client's first reply from b within 200 ms of the signal.
 # Usage: test_failover_sigterm.sh [CARP_DPDK_BINARY [SOURCE_ROOT]]
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 e2e_init "$@"
 
-LIMIT_MS=100
+LIMIT_MS=200
 tap_plan pair_settles stopped_master_exits_0 stopped_master_sends_bow_out \
-	backup_becomes_master backup_advertises_within_100ms client_answered_by_backup_within_100ms \
+	backup_becomes_master backup_advertises_within_200ms client_answered_by_backup_within_200ms \
 	takeover_logged gratuitous_arp_from_new_master no_duplicate_replies
 
 topo_create || tap_abort "$E2E_ERR"
@@ -49,10 +50,12 @@ tap_check stopped_master_sends_bow_out check_ge "bow-out adverts (advbase 255, a
 
 wire_ms=$(jget "$wire" "min([round((e['t'] - $F) * 1000, 1) for e in d['events'] if e['at'] == 'r2' and e['kind'] == 'carp' and e['t'] > $F] or [None])")
 tap_diag "first advert from b $wire_ms ms after SIGTERM"
-tap_check backup_advertises_within_100ms check_le "first advert from b after SIGTERM (ms)" \
+tap_check backup_advertises_within_200ms check_le "first advert from b after SIGTERM (ms)" \
 	"$wire_ms" "$LIMIT_MS"
-tap_check client_answered_by_backup_within_100ms check_le \
+tap_check client_answered_by_backup_within_200ms check_le \
 	"first echo reply from b after SIGTERM (ms)" "$(jget "$ping" 'd["takeover_ms"]')" "$LIMIT_MS"
+[ "${TAP_DONE[client_answered_by_backup_within_200ms]}" = ok ] ||
+	tap_diag "client: $(jget "$ping" '{k: d.get(k) for k in ("fault_at", "first_replier", "new_replier", "replier_changed_at", "first_reply_after_fault_ms", "lost_after_fault")}')"
 tap_check takeover_logged log_has b 'vhid 1@lan: BACKUP -> MASTER'
 tap_diag "b: $(grep -E 'vhid 1@lan: BACKUP -> MASTER' "${NODE_LOG[b]}" | tail -n 1)"
 tap_check gratuitous_arp_from_new_master check_ge "gratuitous ARPs from b with the vMAC" \

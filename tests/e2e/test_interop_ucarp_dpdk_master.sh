@@ -102,7 +102,12 @@ tap_check sigterm_ucarp_advertises_within_bowout_limit check_le \
 tap_check sigterm_client_answered_by_ucarp check_le "first echo reply from ucarp after SIGTERM (ms)" \
 	"$FO_CLIENT_MS" "$BOWOUT_LIMIT_MS"
 tap_check sigterm_carp_dpdk_exits_0 check_eq "carp-dpdk exit status" "${NODE_RC[d2]:-none}" 0
-# carp-dpdk keeps answering until it hears the peer advertise as MASTER (at most 500 ms).
+# carp-dpdk keeps answering until it hears the peer advertise as MASTER, for at most
+# advbase + 1 s: ucarp acts on the bow-out only when its poll() next wakes. ucarp continues
+# the counter of the last advert it accepted, so the diagnostic shows which of its
+# counters carp-dpdk sent before (a loop only with carp-dpdk's own advbase/advskew).
+seq=$(jget "$wire" "'; '.join(('%s %+.0f ms %s counter %#x' % (e['at'], (e['t'] - $FO_FAULT) * 1000, 'bow-out' if e['bow_out'] else 'advert', e['counter'])) + (' (carp-dpdk sent it %+.0f ms before)' % ((e['t'] - min(m['t'] for m in d['events'] if m['at'] == 'r1' and m['kind'] == 'carp' and m['counter'] == e['counter'])) * 1000) if e['at'] == 'r2' and any(m['at'] == 'r1' and m['kind'] == 'carp' and m['counter'] == e['counter'] and m['t'] < e['t'] for m in d['events']) else '') for e in d['events'] if e['kind'] == 'carp' and e['t'] > $FO_FAULT and e['t'] < $FO_FAULT + 2.5)")
+tap_diag "adverts in the 2.5 s after SIGTERM: $seq"
 tap_check sigterm_handover_seen_by_carp_dpdk log_has d2 'taken over by the peer'
 
 restore d3 preempt2
