@@ -52,6 +52,7 @@ restore() {
 		wait_for "carp-dpdk BACKUP" 3 node_is d BACKUP || tap_diag "$E2E_ERR"
 	fi
 	tap_check "${tag}_one_master" hold_for "ucarp $name MASTER, carp-dpdk BACKUP" 2 peers_are "$name" d
+	tap_diag "$tag: carp-dpdk drops so far: $(drops d)"
 }
 
 # --- ucarp MASTER, carp-dpdk BACKUP
@@ -119,6 +120,7 @@ tap_check linkup_ucarp_takes_back wait_for "ucarp MASTER again" 14 peer_is u3 MA
 tap_diag "ucarp MASTER $(($(now_ms) - t0)) ms after its link came back"
 wait_for "carp-dpdk BACKUP" 3 node_is d BACKUP || tap_diag "$E2E_ERR"
 tap_check linkup_one_master hold_for "ucarp MASTER, carp-dpdk BACKUP" 2 peers_are u3 d
+tap_diag "linkup: carp-dpdk drops so far: $(drops d)"
 
 # --- ucarp's own interface goes down: ucarp exits (and does not come back)
 interop_fault ifdown r1 8 ip -n "$NS_R2" link set carp1 down || tap_abort "$E2E_ERR"
