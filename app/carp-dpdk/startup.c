@@ -132,12 +132,10 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 		a->workers[w++] = lc;
 	}
 	for (unsigned int q = 0; q < nb_queues; q++) {
-		a->lcores[q].sh = a->sh;
-		a->lcores[q].queue = (uint16_t)q;
 		a->lcores[q].adaptive_idle = a->ctl.cfg->global.idle == CARP_IDLE_ADAPTIVE;
-		if (fwd_cache_init(&a->lcores[q].neigh, ctl_neigh_capacity(a->ctl.cfg)))
-			return fail("out of memory for neighbour caches%s%s", "", "");
-		dp_update_src_macs(&a->lcores[q]);
+		if (dp_lcore_init(&a->lcores[q], a->sh, (uint16_t)q,
+				  ctl_neigh_capacity(a->ctl.cfg)))
+			return fail("out of memory for lcore tables%s%s", "", "");
 	}
 	/* The control lcore handles its own queue with the same code and punts to itself. */
 	a->ctl.ctl_lc = &a->lcores[a->n_workers];
@@ -251,7 +249,7 @@ app_node_stop(struct app_node *a)
 		if (a->workers[w])
 			rte_ring_free(a->workers[w]->msgs);
 	for (unsigned int q = 0; a->lcores && q <= a->n_workers; q++)
-		fwd_cache_free(&a->lcores[q].neigh);
+		dp_lcore_free(&a->lcores[q]);
 	rte_ring_free(a->ctl.punt);
 	rte_ring_free(a->ctl.resolve);
 	free(a->workers);

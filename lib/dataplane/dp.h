@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -136,6 +137,22 @@ struct dp_lcore;
  */
 typedef void (*dp_punt_fn)(struct dp_lcore *lc, struct rte_mbuf *m);
 
+/*
+ * A gateway next hop as one lcore sees it: the Ethernet addresses of frames sent to it,
+ * prebuilt, so forwarding writes 12 bytes instead of looking the gateway up per packet.
+ * Kept per LPM next hop (routes via a gateway), rebuilt from neighbour and MASTER messages.
+ */
+struct dp_adj {
+	uint8_t hdr[12]; /* destination (the gateway's MAC), source (ours on that port) */
+	uint16_t port;   /* egress port index */
+	uint16_t mtu;    /* the egress port's MTU; 0 while the gateway is not resolved */
+};
+
+/* vMAC acceptance per port and VHID number, in dp_lcore.vmac_state */
+#define DP_VMAC_UNKNOWN 0 /* no such VHID on the port */
+#define DP_VMAC_MASTER 1  /* MASTER here: frames to the vMAC are ours */
+#define DP_VMAC_BACKUP 2  /* not MASTER here: frames to the vMAC belong to the master */
+
 /** One data-plane lcore: its queues, its copy of the MASTER flags, its counters. */
 struct dp_lcore {
 	const struct dp_shared *sh;
@@ -150,7 +167,10 @@ struct dp_lcore {
 	struct dp_counters cnt;
 	uint8_t master[DP_MAX_VHIDS];
 	struct rte_ether_addr src_mac[DP_MAX_PORTS]; /* source of forwarded frames per port */
+	uint64_t port_key[DP_MAX_PORTS];             /* each port's MAC as dp_mac_key reads it */
+	uint8_t vmac_state[DP_MAX_PORTS][256];       /* DP_VMAC_* by port and VHID number */
 	struct fwd_cache neigh;                      /* resolved next hops */
+	struct dp_adj *adj;                          /* per LPM next hop (sh->n_nexthops) */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* replies waiting per port */
 	uint16_t n_tx[DP_MAX_PORTS];
 };
@@ -168,8 +188,34 @@ void dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *d
 void dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],
 		    uint16_t port);
 
-/** Recompute the source MAC of forwarded frames per port from the MASTER flags. */
-void dp_update_src_macs(struct dp_lcore *lc);
+/**
+ * Set up @p lc for queue @p queue: its tables sized for @p sh (call after the routes are
+ * in sh->nexthop) and a neighbour cache for @p neigh_max next hops. Returns 0 or -ENOMEM.
+ */
+int dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queue,
+		  uint32_t neigh_max);
+
+/** Free what dp_lcore_init allocated. */
+void dp_lcore_free(struct dp_lcore *lc);
+
+/**
+ * Recompute what follows from the MASTER flags: the source MAC of forwarded frames per
+ * port, the vMACs accepted, the prebuilt headers of resolved gateways.
+ */
+void dp_lcore_refresh(struct dp_lcore *lc);
+
+/* The first six bytes at @p f (a MAC) as a number, for one-compare MAC matching; reads
+ * 8 bytes, so @p f must have two more. Same result on any byte order. */
+static inline uint64_t
+dp_mac_key(const uint8_t *f)
+{
+	static const uint8_t six[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
+	uint64_t k, mask;
+
+	memcpy(&k, f, sizeof(k));
+	memcpy(&mask, six, sizeof(mask));
+	return k & mask;
+}
 
 /** Queue @p m for transmission on port index @p p from this lcore's queue. */
 void dp_queue_tx(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m);

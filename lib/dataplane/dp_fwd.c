@@ -1,39 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Forwarding a batch: one bulk LPM lookup for the burst, the next hop's MAC from this
- * lcore's cache, TTL - 1 with an incremental checksum, MACs rewritten, onto the egress
- * port's tx buffer. Packets whose next hop is not resolved go to the control lcore, which
- * asks by ARP and holds a few of them.
+ * Forwarding a batch: one bulk LPM lookup for the burst; for a route via a resolved
+ * gateway the lcore's prebuilt header (dp_lcore.c) gives the egress port and the 12 bytes
+ * of MACs at once; for a host on a connected subnet its MAC comes from the lcore's
+ * neighbour cache. Then TTL - 1 with an incremental checksum, onto the egress port's tx
+ * buffer. Packets whose next hop is not resolved go to the control lcore, which asks by
+ * ARP and holds a few of them.
  */
 #include <rte_ether.h>
 #include <rte_lpm.h>
 
 #include "carp_bytes.h"
 #include "dp.h"
-
-void
-dp_update_src_macs(struct dp_lcore *lc)
-{
-	const struct dp_shared *sh = lc->sh;
-
-	for (uint16_t p = 0; p < sh->n_ports; p++) {
-		const struct dp_port *port = &sh->port[p];
-
-		lc->src_mac[p] = port->mac;
-		if (port->source_real)
-			continue;
-		/* Frames leave with the vMAC of a VHID we are MASTER of on that port, so the
-		 * switches keep pointing the VIP's MAC at the master. */
-		for (unsigned int v = 1; v < 256; v++) {
-			uint16_t idx = port->vhid_idx[v];
-
-			if (idx != DP_NO_VHID && lc->master[idx]) {
-				lc->src_mac[p] = sh->vmac[idx];
-				break;
-			}
-		}
-	}
-}
 
 void
 dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6], uint16_t port)
@@ -50,14 +28,31 @@ dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, u
 {
 	const struct dp_shared *sh = lc->sh;
 	uint32_t hops[DP_BURST];
+	uint64_t forwarded = 0;
 
 	rte_lpm_lookup_bulk(sh->lpm, dst, hops, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct dp_nexthop *nh;
 		const struct fwd_cache_entry *e;
+		const struct dp_adj *adj;
 		uint32_t via;
 
+		if (likely(hops[i] & RTE_LPM_LOOKUP_SUCCESS)) {
+			/* A resolved gateway: never local, never a directed broadcast. */
+			adj = &lc->adj[hops[i] & 0x00ffffff];
+			if (likely(adj->mtu != 0) &&
+			    likely(carp_rd16(rte_pktmbuf_mtod(m, uint8_t *) + m->l2_len + 2) <=
+				   adj->mtu)) {
+				uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+				fwd_ipv4_dec_ttl(f + m->l2_len);
+				memcpy(f, adj->hdr, sizeof(adj->hdr));
+				forwarded++;
+				dp_queue_tx(lc, adj->port, m);
+				continue;
+			}
+		}
 		if (!(hops[i] & RTE_LPM_LOOKUP_SUCCESS)) {
 			lc->cnt.fwd_drop[FWD_DROP_NO_ROUTE]++;
 			rte_pktmbuf_free(m);
@@ -96,7 +91,8 @@ dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, u
 			continue;
 		}
 		dp_fwd_rewrite(lc, m, e->mac, nh->port);
-		lc->cnt.forwarded++;
+		forwarded++;
 		dp_queue_tx(lc, nh->port, m);
 	}
+	lc->cnt.forwarded += forwarded;
 }

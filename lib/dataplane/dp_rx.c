@@ -13,6 +13,7 @@
 #include "carp_arp.h"
 #include "carp_bytes.h"
 #include "carp_icmp.h"
+#include "carp_wire.h"
 #include "dp.h"
 
 #define DP_STR(e, s, d) [DP_DROP_##e] = s,
@@ -123,6 +124,28 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
 }
 
 /*
+ * The router's checks on an IPv4 packet at offset @p l3 of frame @p f: true when @p m
+ * may be forwarded (destination in @p dst), else it is counted and freed.
+ */
+static inline bool
+take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, size_t len,
+		    size_t l3, uint32_t *dst)
+{
+	enum fwd_drop fd = fwd_ipv4_check(f + l3, len - l3,
+					  (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+						  RTE_MBUF_F_RX_IP_CKSUM_GOOD);
+
+	if (unlikely(fd != FWD_OK)) {
+		lc->cnt.fwd_drop[fd]++;
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	m->l2_len = (uint8_t)l3;
+	*dst = carp_rd32(f + l3 + 16);
+	return true;
+}
+
+/*
  * IPv4: answer pings to addresses we own; queue everything else for forwarding when the
  * frame was addressed to us at layer 2 and the header passes the router's checks.
  * Returns true when @p m went into the forwarding batch.
@@ -133,7 +156,6 @@ handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, siz
 {
 	const struct rte_ether_addr *mac;
 	enum dp_drop why = DP_DROP_IPV4_NOT_LOCAL;
-	enum fwd_drop fd;
 	uint32_t echo_dst;
 
 	/* Only ICMP pays for the echo parser; other traffic to our own addresses meets a
@@ -156,16 +178,7 @@ handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, siz
 		drop(lc, m, DP_DROP_L2_MULTICAST);
 		return false;
 	}
-	fd = fwd_ipv4_check(f + l3, len - l3,
-			    (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD);
-	if (fd != FWD_OK) {
-		lc->cnt.fwd_drop[fd]++;
-		rte_pktmbuf_free(m);
-		return false;
-	}
-	m->l2_len = (uint8_t)l3;
-	*dst = carp_rd32(f + l3 + 16);
-	return true;
+	return take_for_forwarding(lc, m, f, len, l3, dst);
 }
 
 /*
@@ -173,21 +186,19 @@ handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, siz
  * a VHID that is MASTER here. Devices without a MAC filter run promiscuous, so this check
  * is what keeps a BACKUP from taking traffic meant for the master.
  */
-static bool
-accept_dst(struct dp_lcore *lc, uint16_t p, const uint8_t *dst, enum dp_drop *why)
+static inline bool
+accept_dst(const struct dp_lcore *lc, uint16_t p, const uint8_t *dst, enum dp_drop *why)
 {
-	const struct dp_port *port = &lc->sh->port[p];
-	uint16_t idx;
+	uint64_t key = dp_mac_key(dst);
 
-	if (dst[0] & 1)
-		return true;
-	if (memcmp(dst, port->mac.addr_bytes, 6) == 0)
+	if (key == lc->port_key[p] || (dst[0] & 1))
 		return true;
 	if (memcmp(dst, vmac_prefix, sizeof(vmac_prefix)) == 0) {
-		idx = port->vhid_idx[dst[5]];
-		if (idx != DP_NO_VHID && lc->master[idx])
+		uint8_t st = lc->vmac_state[p][dst[5]];
+
+		if (st == DP_VMAC_MASTER)
 			return true;
-		*why = idx != DP_NO_VHID ? DP_DROP_VMAC_BACKUP : DP_DROP_NOT_FOR_US;
+		*why = st == DP_VMAC_BACKUP ? DP_DROP_VMAC_BACKUP : DP_DROP_NOT_FOR_US;
 		return false;
 	}
 	*why = DP_DROP_NOT_FOR_US;
@@ -237,56 +248,47 @@ handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst)
 	}
 }
 
+/*
+ * The common case, decided with a few loads and compares: a single-segment untagged
+ * IPv4 frame without options, sent to us at layer 2 (unicast), neither ICMP (a ping may
+ * be for us) nor CARP. Everything else takes handle_one's full path.
+ */
+static inline bool
+plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mbuf *m,
+		      const uint8_t *f)
+{
+	enum dp_drop unused;
+
+	return m->nb_segs == 1 && rte_pktmbuf_data_len(m) >= 34 &&
+	       carp_rd16(f + 12) == RTE_ETHER_TYPE_IPV4 && f[14] == 0x45 &&
+	       f[23] != IPPROTO_ICMP && f[23] != CARP_IPPROTO && !(f[0] & 1) &&
+	       accept_dst(lc, p, f, &unused);
+}
+
+/* How far ahead of the packet in hand its successors' headers are prefetched. */
+#define DP_PREFETCH_AHEAD 4
+
 void
 dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *fwd[DP_BURST];
 	uint32_t dst[DP_BURST];
-	uint16_t n_fwd = 0;
+	uint16_t n_fwd = 0, i;
 
 	lc->cnt.rx += n;
-	for (uint16_t i = 0; i < n; i++) {
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		if (handle_one(lc, p, pkts[i], &dst[n_fwd]))
-			fwd[n_fwd++] = pkts[i];
+	for (i = 0; i < n && i < DP_PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+		if (i + DP_PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_AHEAD], void *));
+		if (plain_ipv4_to_forward(lc, p, m, f)
+			    ? take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), 14, &dst[n_fwd])
+			    : handle_one(lc, p, m, &dst[n_fwd]))
+			fwd[n_fwd++] = m;
 	}
 	if (n_fwd)
 		dp_fwd_batch(lc, fwd, dst, n_fwd);
-}
-
-void
-dp_apply_msg(struct dp_lcore *lc, const struct dp_msg *msg)
-{
-	switch (msg->type) {
-	case DP_MSG_MASTER:
-		lc->master[msg->idx] = msg->flag;
-		dp_update_src_macs(lc);
-		break;
-	case DP_MSG_NEIGH_SET:
-		fwd_cache_set(&lc->neigh, msg->ip, msg->mac, msg->port);
-		break;
-	case DP_MSG_NEIGH_DEL:
-		fwd_cache_del(&lc->neigh, msg->ip);
-		break;
-	default:
-		break;
-	}
-}
-
-unsigned int
-dp_apply_msgs(struct dp_lcore *lc)
-{
-	struct dp_msg msgs[DP_BURST];
-	unsigned int n, total = 0;
-
-	if (lc->msgs == NULL)
-		return 0;
-	while ((n = rte_ring_dequeue_burst_elem(lc->msgs, msgs, sizeof(msgs[0]), DP_BURST,
-						NULL)) > 0) {
-		for (unsigned int i = 0; i < n; i++)
-			dp_apply_msg(lc, &msgs[i]);
-		total += n;
-	}
-	return total;
 }

@@ -92,6 +92,28 @@ add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t port)
 	assert_int_equal(rte_lpm_add(sh->lpm, prefix, len, sh->n_nexthops++), 0);
 }
 
+/* The control lcore's messages, applied as a worker applies them between bursts. */
+static void
+set_master(uint16_t idx, bool master)
+{
+	dp_apply_msg(lc, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = idx, .flag = master });
+}
+
+static void
+set_neighbor(uint32_t ip, const uint8_t mac[6])
+{
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = ip, .port = WAN };
+
+	memcpy(msg.mac, mac, 6);
+	dp_apply_msg(lc, &msg);
+}
+
+static void
+forget_neighbor(uint32_t ip)
+{
+	dp_apply_msg(lc, &(struct dp_msg){ .type = DP_MSG_NEIGH_DEL, .ip = ip });
+}
+
 static int
 setup(void **state)
 {
@@ -137,14 +159,14 @@ setup(void **state)
 	add_route(0x0a630001, 32, 0, LAN);          /* our lan VIP: a local /32 */
 	sh->nexthop[sh->n_nexthops - 1].local = true;
 
-	lc->sh = sh;
+	assert_int_equal(dp_lcore_init(lc, sh, 0, 16), 0);
 	lc->punt_fn = on_punt;
 	lc->resolve_fn = on_resolve;
-	assert_int_equal(fwd_cache_init(&lc->neigh, 16), 0);
-	assert_int_equal(fwd_cache_set(&lc->neigh, 0x0a640009, server_mac, WAN), 0);
-	assert_int_equal(fwd_cache_set(&lc->neigh, 0x0a6400fe, gateway_mac, WAN), 0);
-	lc->master[0] = lc->master[1] = 1;
-	dp_update_src_macs(lc);
+	/* From here on the lcore learns only what the control lcore would tell it. */
+	set_neighbor(0x0a640009, server_mac);
+	set_neighbor(0x0a6400fe, gateway_mac);
+	set_master(LAN, 1);
+	set_master(WAN, 1);
 	return 0;
 }
 
@@ -258,15 +280,73 @@ test_egress_backup_sources_real_mac(void **state)
 	struct rte_mbuf *out;
 
 	(void)state;
-	lc->master[WAN] = 0;
-	dp_update_src_macs(lc);
+	set_master(WAN, 0);
+	/* To a host on a connected subnet and through a gateway (its prebuilt header). */
 	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0a640009, 64));
+	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0ac80105, 64));
+	for (int i = 0; i < 2; i++) {
+		out = sent_on(WAN);
+		assert_non_null(out);
+		assert_memory_equal(data(out) + 6, sh->port[WAN].mac.addr_bytes, 6);
+		rte_pktmbuf_free(out);
+	}
+	set_master(WAN, 1);
+	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0ac80105, 64));
 	out = sent_on(WAN);
 	assert_non_null(out);
-	assert_memory_equal(data(out) + 6, sh->port[WAN].mac.addr_bytes, 6);
+	assert_memory_equal(data(out), gateway_mac, 6);
+	assert_memory_equal(data(out) + 6, sh->vmac[WAN].addr_bytes, 6); /* MASTER again */
 	rte_pktmbuf_free(out);
-	lc->master[WAN] = 1;
-	dp_update_src_macs(lc);
+}
+
+static void
+test_gateway_forgotten_then_relearned(void **state)
+{
+	static const uint8_t new_mac[6] = { 0x02, 0, 0, 0, 0x10, 0xfd };
+	unsigned int before = n_resolved;
+	struct rte_mbuf *m;
+
+	(void)state;
+	forget_neighbor(0x0a6400fe);
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0ac80105, 64));
+	assert_nothing_sent();
+	assert_int_equal(n_resolved, before + 1);
+	m = resolved[before % 64];
+	assert_int_equal(m->hash.fdir.lo, 0x0a6400fe); /* the gateway is what to resolve */
+	assert_int_equal(m->hash.fdir.hi, WAN);
+	rte_pktmbuf_free(m);
+	set_neighbor(0x0a6400fe, new_mac); /* it moved: a new MAC */
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0ac80105, 64));
+	m = sent_on(WAN);
+	assert_non_null(m);
+	assert_memory_equal(data(m), new_mac, 6);
+	rte_pktmbuf_free(m);
+	set_neighbor(0x0a6400fe, gateway_mac);
+}
+
+static void
+test_ipv4_with_options_is_forwarded(void **state)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *out;
+	uint8_t *f = append(m, 64);
+
+	(void)state;
+	/* The slow path's packet (IHL 6: a 4-byte NOP/EOL option) must come out as the fast
+	 * path's would: TTL - 1, a valid checksum, the gateway's header. */
+	memset(f, 0, 64);
+	memcpy(f, sh->vmac[LAN].addr_bytes, 6);
+	memcpy(f + 6, client_mac, 6);
+	f[12] = 0x08;
+	hex_to_bytes("46 00 00 2e 12 34 00 00 40 11 00 00 0a 63 00 09 0a c8 01 05 01 01 01 00",
+		     f + 14, 24);
+	reseal(m);
+	rx(m);
+	out = sent_on(WAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out), gateway_mac, 6);
+	assert_int_equal(data(out)[22], 63);
+	assert_int_equal(carp_cksum(data(out) + 14, 24), 0);
+	rte_pktmbuf_free(out);
 }
 
 static void
@@ -275,11 +355,12 @@ test_backup_forwards_nothing_sent_to_its_vmac(void **state)
 	uint64_t before = lc->cnt.drop[DP_DROP_VMAC_BACKUP];
 
 	(void)state;
-	lc->master[LAN] = 0;
+	set_master(LAN, 0);
 	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64));
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0ac80105, 64)); /* also through a gateway */
 	assert_nothing_sent();
-	assert_true(lc->cnt.drop[DP_DROP_VMAC_BACKUP] == before + 1);
-	lc->master[LAN] = 1;
+	assert_true(lc->cnt.drop[DP_DROP_VMAC_BACKUP] == before + 2);
+	set_master(LAN, 1);
 }
 
 static void
@@ -387,6 +468,14 @@ test_larger_than_egress_mtu_is_counted_not_sent(void **state)
 	m = sent_on(WAN);
 	assert_non_null(m);
 	rte_pktmbuf_free(m);
+	/* Through a gateway: its prebuilt header carries the MTU of when it was resolved. */
+	sh->port[WAN].mtu = 41;
+	set_neighbor(0x0a6400fe, gateway_mac);
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0ac80105, 64));
+	sh->port[WAN].mtu = 1500;
+	set_neighbor(0x0a6400fe, gateway_mac);
+	assert_nothing_sent();
+	assert_true(lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED] == before + 2);
 }
 
 static void
@@ -416,7 +505,7 @@ test_arp_for_vip_answered_by_master_only(void **state)
 
 	(void)state;
 	for (int master = 1; master >= 0; master--) {
-		lc->master[LAN] = (uint8_t)master;
+		set_master(LAN, master);
 		m = rte_pktmbuf_alloc(mp);
 		f = append(m, 60);
 		memset(f, 0, 60);
@@ -436,7 +525,7 @@ test_arp_for_vip_answered_by_master_only(void **state)
 			assert_true(lc->cnt.drop[DP_DROP_ARP_BACKUP] == before + 1);
 		}
 	}
-	lc->master[LAN] = 1;
+	set_master(LAN, 1);
 }
 
 static void
@@ -486,6 +575,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_routed_to_connected_host_with_ttl_checksum_and_vmac),
 		cmocka_unit_test(test_static_route_goes_to_its_gateway),
 		cmocka_unit_test(test_egress_backup_sources_real_mac),
+		cmocka_unit_test(test_gateway_forgotten_then_relearned),
+		cmocka_unit_test(test_ipv4_with_options_is_forwarded),
 		cmocka_unit_test(test_backup_forwards_nothing_sent_to_its_vmac),
 		cmocka_unit_test(test_unresolved_next_hop_goes_to_control_with_its_next_hop),
 		cmocka_unit_test(test_bad_ipv4_is_counted_and_never_forwarded),

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A data-plane lcore's own tables and how the control lcore's messages change them.
+ *
+ * Everything the per-packet path needs is precomputed here, when a message arrives, so
+ * that a packet costs compares and loads only: the accepted MACs per port (the port's MAC
+ * as one 64-bit key, the vMACs of VHIDs that are MASTER here), the source MAC of frames
+ * forwarded out of each port, and for each gateway next hop the 12 bytes of Ethernet
+ * addresses to write. Messages are rare (a transition, a neighbour learned or aged out);
+ * the rebuilds scan the next hops, which is cheap at that rate.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dp.h"
+
+int
+dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queue,
+	      uint32_t neigh_max)
+{
+	lc->sh = sh;
+	lc->queue = queue;
+	lc->adj = calloc(sh->n_nexthops ? sh->n_nexthops : 1, sizeof(*lc->adj));
+	if (lc->adj == NULL || fwd_cache_init(&lc->neigh, neigh_max) != 0) {
+		free(lc->adj);
+		lc->adj = NULL;
+		return -ENOMEM;
+	}
+	dp_lcore_refresh(lc);
+	return 0;
+}
+
+void
+dp_lcore_free(struct dp_lcore *lc)
+{
+	fwd_cache_free(&lc->neigh);
+	free(lc->adj);
+	lc->adj = NULL;
+}
+
+/* Point every gateway next hop whose gateway is @p ip at @p mac (NULL: unresolved). */
+static void
+set_gateway(struct dp_lcore *lc, uint32_t ip, const uint8_t *mac)
+{
+	const struct dp_shared *sh = lc->sh;
+
+	for (uint32_t i = 0; i < sh->n_nexthops; i++) {
+		const struct dp_nexthop *nh = &sh->nexthop[i];
+		struct dp_adj *a = &lc->adj[i];
+
+		if (nh->ip != ip || nh->local)
+			continue;
+		a->port = nh->port;
+		if (mac == NULL) {
+			a->mtu = 0;
+			continue;
+		}
+		memcpy(a->hdr, mac, RTE_ETHER_ADDR_LEN);
+		memcpy(a->hdr + RTE_ETHER_ADDR_LEN, lc->src_mac[nh->port].addr_bytes,
+		       RTE_ETHER_ADDR_LEN);
+		a->mtu = sh->port[nh->port].mtu;
+	}
+}
+
+void
+dp_lcore_refresh(struct dp_lcore *lc)
+{
+	const struct dp_shared *sh = lc->sh;
+
+	for (uint16_t p = 0; p < sh->n_ports; p++) {
+		const struct dp_port *port = &sh->port[p];
+		uint8_t key[8] = { 0 };
+
+		memcpy(key, port->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+		lc->port_key[p] = dp_mac_key(key);
+		lc->src_mac[p] = port->mac;
+		for (unsigned int v = 0; v < 256; v++) {
+			uint16_t idx = port->vhid_idx[v];
+
+			lc->vmac_state[p][v] = idx == DP_NO_VHID ? DP_VMAC_UNKNOWN
+					       : lc->master[idx] ? DP_VMAC_MASTER
+								 : DP_VMAC_BACKUP;
+		}
+		if (port->source_real)
+			continue;
+		/* Frames leave with the vMAC of a VHID we are MASTER of on that port, so the
+		 * switches keep pointing the VIP's MAC at the master. */
+		for (unsigned int v = 1; v < 256; v++) {
+			if (lc->vmac_state[p][v] == DP_VMAC_MASTER) {
+				lc->src_mac[p] = sh->vmac[port->vhid_idx[v]];
+				break;
+			}
+		}
+	}
+	/* The source half of every resolved gateway's header follows src_mac. */
+	for (uint32_t i = 0; lc->adj && i < sh->n_nexthops; i++)
+		if (lc->adj[i].mtu)
+			memcpy(lc->adj[i].hdr + RTE_ETHER_ADDR_LEN,
+			       lc->src_mac[lc->adj[i].port].addr_bytes, RTE_ETHER_ADDR_LEN);
+}
+
+void
+dp_apply_msg(struct dp_lcore *lc, const struct dp_msg *msg)
+{
+	switch (msg->type) {
+	case DP_MSG_MASTER:
+		lc->master[msg->idx] = msg->flag;
+		dp_lcore_refresh(lc);
+		break;
+	case DP_MSG_NEIGH_SET:
+		fwd_cache_set(&lc->neigh, msg->ip, msg->mac, msg->port);
+		set_gateway(lc, msg->ip, msg->mac);
+		break;
+	case DP_MSG_NEIGH_DEL:
+		fwd_cache_del(&lc->neigh, msg->ip);
+		set_gateway(lc, msg->ip, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+unsigned int
+dp_apply_msgs(struct dp_lcore *lc)
+{
+	struct dp_msg msgs[DP_BURST];
+	unsigned int n, total = 0;
+
+	if (lc->msgs == NULL)
+		return 0;
+	while ((n = rte_ring_dequeue_burst_elem(lc->msgs, msgs, sizeof(msgs[0]), DP_BURST,
+						NULL)) > 0) {
+		for (unsigned int i = 0; i < n; i++)
+			dp_apply_msg(lc, &msgs[i]);
+		total += n;
+	}
+	return total;
+}
