@@ -68,13 +68,3 @@ carp_cksum(const void *buf, size_t len)
 {
 	return carp_cksum_finish(carp_cksum_add(0, buf, len));
 }
-
-uint16_t
-carp_cksum_update16(uint16_t hc, uint16_t old, uint16_t new_word)
-{
-	uint32_t sum = (uint16_t)~hc + (uint32_t)(uint16_t)~old + new_word;
-
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}

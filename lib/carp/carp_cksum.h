@@ -2,8 +2,10 @@
 #ifndef CARP_CKSUM_H
 #define CARP_CKSUM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /**
  * Ones-complement sum of @p len bytes (RFC 1071), folded to 16 bits, added to @p sum.
@@ -23,7 +25,38 @@ uint16_t carp_cksum(const void *buf, size_t len);
 /**
  * Update checksum @p hc after one 16-bit word changed from @p old to @p new, per
  * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), which never yields -0.
+ * Inline: the forwarding path does this for every packet (TTL).
  */
-uint16_t carp_cksum_update16(uint16_t hc, uint16_t old, uint16_t new_word);
+static inline uint16_t
+carp_cksum_update16(uint16_t hc, uint16_t old, uint16_t new_word)
+{
+	uint32_t sum = (uint16_t)~hc + (uint32_t)(uint16_t)~old + new_word;
+
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/**
+ * True when the header of @p len bytes at @p hdr (a multiple of 4: an IPv4 header) holds a
+ * correct Internet checksum, i.e. carp_cksum(hdr, len) == 0. Inline, for the forwarding
+ * path's per-packet check: 32-bit native loads, whose sum is all ones exactly when the
+ * 16-bit sum is, in either byte order (RFC 1071 §2(B)).
+ */
+static inline bool
+carp_cksum_hdr_ok(const uint8_t *hdr, size_t len)
+{
+	uint64_t acc = 0;
+
+	for (size_t i = 0; i < len; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, hdr + i, sizeof(w));
+		acc += w;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return acc == 0xffff;
+}
 
 #endif

@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carp_bytes.h"
+#include "carp_cksum.h"
+
 /* Why an IPv4 packet is not forwarded. X(enum suffix, counter name, explanation) */
 #define FWD_DROP_LIST(X) \
 	X(TRUNCATED, "ip_truncated", "IPv4 total length beyond the frame (or below the header)") \
@@ -33,14 +36,61 @@ enum fwd_drop { FWD_OK = 0, FWD_DROP_LIST(FWD_ENUM_DROP) FWD_DROP_COUNT };
 /** Counter name of a forwarding drop reason ("ok" for FWD_OK). */
 const char *fwd_drop_name(enum fwd_drop d);
 
+/* Addresses a router never forwards to (RFC 1812 §5.3.7, §4.2.2.11), host order. */
+static inline bool
+fwd_ipv4_bad_destination(uint32_t a)
+{
+	return a == 0 || a == 0xffffffffu || (a >> 28) == 0xe || (a >> 28) == 0xf ||
+	       (a >> 24) == 0 || (a >> 24) == 127;
+}
+
+/* Sources a router never forwards from: multicast, broadcast, loopback, class E. */
+static inline bool
+fwd_ipv4_bad_source(uint32_t a)
+{
+	return (a >> 28) == 0xe || a == 0xffffffffu || (a >> 24) == 127 || (a >> 28) == 0xf;
+}
+
 /**
  * Check the IPv4 header at @p ip with @p avail bytes after it in the frame.
  * @param csum_checked true when the NIC verified the header checksum (offload).
  * @return FWD_OK or the reason not to forward.
+ * Inline, like the rest of this header: it runs for every forwarded packet.
  */
-enum fwd_drop fwd_ipv4_check(const uint8_t *ip, size_t avail, bool csum_checked);
+static inline enum fwd_drop
+fwd_ipv4_check(const uint8_t *ip, size_t avail, bool csum_checked)
+{
+	size_t ihl, total;
+
+	if (avail < 20)
+		return FWD_DROP_TRUNCATED;
+	if (ip[0] >> 4 != 4)
+		return FWD_DROP_BAD_VERSION;
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	if (ihl < 20 || ihl > avail)
+		return FWD_DROP_BAD_IHL;
+	total = carp_rd16(ip + 2);
+	if (total < ihl || total > avail)
+		return FWD_DROP_TRUNCATED;
+	if (!csum_checked && !carp_cksum_hdr_ok(ip, ihl))
+		return FWD_DROP_BAD_CSUM;
+	if (ip[8] <= 1)
+		return FWD_DROP_TTL_EXCEEDED;
+	if (fwd_ipv4_bad_destination(carp_rd32(ip + 16)))
+		return FWD_DROP_BAD_DST;
+	if (fwd_ipv4_bad_source(carp_rd32(ip + 12)))
+		return FWD_DROP_BAD_SRC;
+	return FWD_OK;
+}
 
 /** Decrement TTL and patch the header checksum incrementally (RFC 1624 eqn. 3). */
-void fwd_ipv4_dec_ttl(uint8_t *ip);
+static inline void
+fwd_ipv4_dec_ttl(uint8_t *ip)
+{
+	uint16_t old = carp_rd16(ip + 8); /* TTL and protocol share a 16-bit word */
+
+	ip[8]--;
+	carp_wr16(ip + 10, carp_cksum_update16(carp_rd16(ip + 10), old, carp_rd16(ip + 8)));
+}
 
 #endif

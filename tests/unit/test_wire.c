@@ -150,6 +150,36 @@ test_cksum_matches_reference_for_every_length_and_alignment(void **state)
 }
 
 static void
+test_cksum_hdr_ok_agrees_with_cksum_for_every_header_length(void **state)
+{
+	uint8_t buf[68];
+
+	(void)state;
+	srand(7);
+	for (int round = 0; round < 2000; round++) {
+		size_t off = (size_t)round % 4, len = 20 + 4 * ((size_t)rand() % 11);
+		uint8_t *h = buf + off;
+		uint16_t c;
+
+		for (size_t i = 0; i < len; i++)
+			h[i] = (uint8_t)rand();
+		h[10] = h[11] = 0;
+		c = carp_cksum(h, len);
+		if (round & 1) { /* sealed: must pass */
+			h[10] = (uint8_t)(c >> 8);
+			h[11] = (uint8_t)c;
+		}
+		assert_int_equal(carp_cksum_hdr_ok(h, len), carp_cksum(h, len) == 0);
+		h[rand() % (int)len] ^= (uint8_t)(1u << (rand() % 8)); /* one bit off: fails */
+		assert_int_equal(carp_cksum_hdr_ok(h, len), carp_cksum(h, len) == 0);
+	}
+	memset(buf, 0, 20); /* all zero sums to +0, not -0: as carp_cksum, not ok */
+	assert_false(carp_cksum_hdr_ok(buf, 20));
+	memset(buf, 0xff, 20); /* all ones: ok */
+	assert_int_equal(carp_cksum_hdr_ok(buf, 20), carp_cksum(buf, 20) == 0);
+}
+
+static void
 test_cksum_ipv4_header_tv1(void **state)
 {
 	uint8_t ip[20];
@@ -194,6 +224,7 @@ main(void)
 		cmocka_unit_test(test_cksum_ok_accepts_valid_and_rejects_any_flipped_bit),
 		cmocka_unit_test(test_cksum_rfc1071_example_and_odd_length),
 		cmocka_unit_test(test_cksum_ipv4_header_tv1),
+		cmocka_unit_test(test_cksum_hdr_ok_agrees_with_cksum_for_every_header_length),
 		cmocka_unit_test(test_cksum_matches_reference_for_every_length_and_alignment),
 		cmocka_unit_test(test_counter_to_wire_is_big_endian),
 		cmocka_unit_test(test_interval_ticks_order_is_lexicographic),
