@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "carp_bytes.h"
 #include "carp_cksum.h"
@@ -83,14 +84,28 @@ fwd_ipv4_check(const uint8_t *ip, size_t avail, bool csum_checked)
 	return FWD_OK;
 }
 
-/** Decrement TTL and patch the header checksum incrementally (RFC 1624 eqn. 3). */
+/**
+ * Decrement TTL and patch the header checksum incrementally (RFC 1624 eqn. 3):
+ * HC' = ~(~HC + ~m + m'). TTL is the high byte of the word m at offset 8, so m' = m - 0x100
+ * and ~m + m' = 0xfeff whatever m is. Ones-complement sums commute with byte swapping
+ * (RFC 1071 §2(B)), so the update runs on the checksum as loaded, with the constant's
+ * bytes in network order: no swaps, and the same bytes as a full recomputation.
+ */
 static inline void
 fwd_ipv4_dec_ttl(uint8_t *ip)
 {
-	uint16_t old = carp_rd16(ip + 8); /* TTL and protocol share a 16-bit word */
+	static const uint8_t delta_bytes[2] = { 0xfe, 0xff };
+	uint16_t hc, delta;
+	uint32_t sum;
 
+	memcpy(&hc, ip + 10, sizeof(hc));
+	memcpy(&delta, delta_bytes, sizeof(delta));
+	sum = (uint32_t)(uint16_t)~hc + delta;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	hc = (uint16_t)~sum;
+	memcpy(ip + 10, &hc, sizeof(hc));
 	ip[8]--;
-	carp_wr16(ip + 10, carp_cksum_update16(carp_rd16(ip + 10), old, carp_rd16(ip + 8)));
 }
 
 #endif
