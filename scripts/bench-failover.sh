@@ -133,11 +133,7 @@ CANDIDATES=$(for c in $CANDIDATES; do echo "${c#*/} $c"; done | sort -n -k1,1 | 
 # From a fresh clone: what is missing gets installed and the tree built (not with
 # CARP_DPDK=binary, which measures that binary as it is).
 if [ -z "${CARP_DPDK:-}" ]; then
-	"$ROOT/scripts/install-deps.sh" >/tmp/bench-failover-deps.$$.log 2>&1 ||
-		die "installing dependencies failed: $(tail -n 5 /tmp/bench-failover-deps.$$.log)"
-	"$ROOT/scripts/build.sh" build >/tmp/bench-failover-build.$$.log 2>&1 ||
-		die "build failed: $(tail -n 20 /tmp/bench-failover-build.$$.log)"
-	rm -f /tmp/bench-failover-deps.$$.log /tmp/bench-failover-build.$$.log
+	"$ROOT/scripts/ensure-built.sh" || die "cannot build (see above)"
 fi
 [ -x "$BIN" ] || die "$BIN not found: build first (meson setup build && ninja -C build)"
 [ -x "$E2E_PY" ] || die "no $E2E_PY"

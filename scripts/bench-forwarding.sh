@@ -105,13 +105,7 @@ done
 # From a fresh clone: what is missing gets installed (as root) and the tree built (not with
 # CARP_DPDK=binary, which measures that binary as it is).
 if [ -z "${CARP_DPDK:-}" ]; then
-	log=$(mktemp)
-	if [ "$(id -u)" -eq 0 ]; then
-		"$ROOT/scripts/install-deps.sh" >"$log" 2>&1 ||
-			die "installing dependencies failed: $(tail -n 5 "$log")"
-	fi
-	"$ROOT/scripts/build.sh" build >"$log" 2>&1 || die "build failed: $(tail -n 20 "$log")"
-	rm -f "$log"
+	"$ROOT/scripts/ensure-built.sh" || die "cannot build (see above)"
 fi
 [ -x "$BIN" ] || die "$BIN not found: build first (cd $ROOT && ninja -C build)"
 [ -z "$CAND" ] || [ -x "$CAND" ] || die "--candidate $CAND is not an executable"
