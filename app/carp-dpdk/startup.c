@@ -11,6 +11,8 @@
 
 #define MBUF_CACHE 256
 #define RING_MIN 1024
+#define PUNT_RING_SIZE 1024 /* each of the three rings to the control lcore (mbufs) */
+#define PUNT_RINGS 3
 
 static int
 fail(const char *fmt, const char *a, const char *b)
@@ -64,9 +66,11 @@ attach_device(const struct carp_config_port *cp, uint16_t nb_queues, uint16_t *p
 static struct rte_mempool *
 create_pool(const struct carp_config *cfg, uint16_t nb_queues, unsigned int n_lcores)
 {
-	/* Rings stay full, caches and tx buffers hold some, and the control lcore needs a
-	 * few for adverts: refuse to start rather than run dry under load. */
-	unsigned int need = n_lcores * (MBUF_CACHE + DP_BURST * (cfg->n_ports + 1)) + 1024;
+	/* Rings stay full, caches and tx buffers hold some, the rings to the control lcore
+	 * and the packets held for next hops may be full, and the control lcore needs a few
+	 * for adverts: refuse to start rather than run dry under load or attack. */
+	unsigned int need = n_lcores * (MBUF_CACHE + DP_BURST * (cfg->n_ports + 1)) + 1024 +
+			    PUNT_RINGS * PUNT_RING_SIZE + cfg->global.neighbor_hold_max;
 	struct rte_mempool *mp;
 	char a[32], b[32];
 
@@ -88,11 +92,19 @@ create_pool(const struct carp_config *cfg, uint16_t nb_queues, unsigned int n_lc
 }
 
 static void
-punt_to_control(struct dp_lcore *lc, struct rte_mbuf *m)
+carp_on_control(struct dp_lcore *lc, struct rte_mbuf *m)
 {
 	struct ctl_node *n = lc->punt_arg;
 
 	ctl_carp_input(n, n->sh->port_of_id[m->port], m);
+}
+
+static void
+arp_on_control(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	struct ctl_node *n = lc->punt_arg;
+
+	ctl_fwd_arp_input(n, n->sh->port_of_id[m->port], m);
 }
 
 static void
@@ -112,11 +124,13 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 		ring_size <<= 1;
 	a->lcores = rte_zmalloc("carp_lcores", sizeof(*a->lcores) * nb_queues, RTE_CACHE_LINE_SIZE);
 	a->workers = calloc(a->n_workers, sizeof(*a->workers));
-	a->ctl.punt = rte_ring_create("carp_punt", RING_MIN, (int)rte_socket_id(),
-				      RING_F_SC_DEQ);
-	a->ctl.resolve = rte_ring_create("carp_resolve", RING_MIN, (int)rte_socket_id(),
+	a->ctl.carp_ring = rte_ring_create("carp_punt", PUNT_RING_SIZE, (int)rte_socket_id(),
+					   RING_F_SC_DEQ);
+	a->ctl.arp_ring = rte_ring_create("carp_arp", PUNT_RING_SIZE, (int)rte_socket_id(),
+					  RING_F_SC_DEQ);
+	a->ctl.resolve = rte_ring_create("carp_resolve", PUNT_RING_SIZE, (int)rte_socket_id(),
 					 RING_F_SC_DEQ);
-	if (!a->lcores || !a->workers || !a->ctl.punt || !a->ctl.resolve)
+	if (!a->lcores || !a->workers || !a->ctl.carp_ring || !a->ctl.arp_ring || !a->ctl.resolve)
 		return fail("out of memory for lcore state%s%s", "", "");
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		struct dp_lcore *lc = &a->lcores[w];
@@ -127,8 +141,9 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 						RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (lc->msgs == NULL)
 			return fail("cannot create ring %s: %s", name, rte_strerror(rte_errno));
-		lc->punt = a->ctl.punt;
-		lc->resolve = a->ctl.resolve;
+		lc->carp.ring = a->ctl.carp_ring;
+		lc->arp.ring = a->ctl.arp_ring;
+		lc->resolve.ring = a->ctl.resolve;
 		a->workers[w++] = lc;
 	}
 	for (unsigned int q = 0; q < nb_queues; q++) {
@@ -139,8 +154,9 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 	}
 	/* The control lcore handles its own queue with the same code and punts to itself. */
 	a->ctl.ctl_lc = &a->lcores[a->n_workers];
-	a->ctl.ctl_lc->punt_fn = punt_to_control;
-	a->ctl.ctl_lc->resolve_fn = resolve_on_control;
+	a->ctl.ctl_lc->carp.fn = carp_on_control;
+	a->ctl.ctl_lc->arp.fn = arp_on_control;
+	a->ctl.ctl_lc->resolve.fn = resolve_on_control;
 	a->ctl.ctl_lc->punt_arg = &a->ctl;
 	a->ctl.workers = a->workers;
 	a->ctl.n_workers = a->n_workers;
@@ -152,9 +168,12 @@ fill_port(struct dp_port *dp, const struct carp_config_port *cp, uint16_t port_i
 {
 	dp->port_id = port_id;
 	rte_eth_macaddr_get(port_id, &dp->mac);
-	for (unsigned int i = 0; i < cp->n_addrs && dp->n_addr4 < RTE_DIM(dp->addr4); i++)
-		if (cp->addrs[i].family == 4)
-			dp->addr4[dp->n_addr4++] = cp->addrs[i].v4;
+	for (unsigned int i = 0; i < cp->n_addrs && dp->n_addr4 < RTE_DIM(dp->addr4); i++) {
+		if (cp->addrs[i].family != 4)
+			continue;
+		dp->plen4[dp->n_addr4] = cp->addrs[i].prefixlen;
+		dp->addr4[dp->n_addr4++] = cp->addrs[i].v4;
+	}
 	for (unsigned int v = 0; v < 256; v++)
 		dp->vhid_idx[v] = DP_NO_VHID;
 	dp->source_real = cp->source_mac == CARP_SOURCE_MAC_REAL;
@@ -211,6 +230,7 @@ app_node_start(struct app_node *a, const struct carp_config *cfg)
 	if (a->sh == NULL)
 		return fail("out of memory for the shared tables%s%s", "", "");
 	a->sh->n_vhids = (uint16_t)cfg->n_vhids;
+	dp_shared_set_arp_rate(a->sh, cfg->global.arp_punt_rate, n_lcores);
 	a->mp = create_pool(cfg, nb_queues, n_lcores);
 	if (a->mp == NULL || setup_ports(a, cfg, nb_queues))
 		return -1;
@@ -250,7 +270,8 @@ app_node_stop(struct app_node *a)
 			rte_ring_free(a->workers[w]->msgs);
 	for (unsigned int q = 0; a->lcores && q <= a->n_workers; q++)
 		dp_lcore_free(&a->lcores[q]);
-	rte_ring_free(a->ctl.punt);
+	rte_ring_free(a->ctl.carp_ring);
+	rte_ring_free(a->ctl.arp_ring);
 	rte_ring_free(a->ctl.resolve);
 	free(a->workers);
 	rte_free(a->lcores);

@@ -73,6 +73,9 @@ struct carp_config_global {
 	bool telemetry;                       /* default true */
 	uint32_t neighbor_timeout_s;          /* learned neighbor lifetime, 10..86400, def. 300 */
 	uint32_t neighbor_queue;              /* held per unresolved next hop, 0..64, default 4 */
+	uint32_t neighbor_hold_max;           /* held in all, 0..65536, default 256 */
+	uint32_t neighbor_resolve_rate;       /* new resolutions per second, default 100 */
+	uint32_t arp_punt_rate;               /* ARP to the control lcore per port/s, def. 1000 */
 };
 
 /** An address with its prefix length; a VIP only uses family and address. */

@@ -12,10 +12,10 @@
 #include "config_internal.h"
 
 enum { G_LOG_LEVEL, G_IDLE, G_PREEMPT, G_PROFILE, G_MBUFS, G_TELEMETRY, G_NEIGH_TIMEOUT,
-       G_NEIGH_QUEUE, G_N };
+       G_NEIGH_QUEUE, G_NEIGH_HOLD, G_NEIGH_RATE, G_ARP_RATE, G_N };
 static const char *const global_keys[G_N] = {
 	"log_level", "idle", "preempt", "profile", "mbufs", "telemetry", "neighbor_timeout",
-	"neighbor_queue",
+	"neighbor_queue", "neighbor_hold_max", "neighbor_resolve_rate", "arp_punt_rate",
 };
 
 enum { P_NAME, P_DEVICE, P_ADDRESSES, P_MTU, P_RX_DESC, P_TX_DESC, P_PROMISC, P_SOURCE_MAC,
@@ -78,6 +78,15 @@ walk_global(struct cfg_ctx *ctx, yaml_node_t *map)
 	/* 64 is the neighbor table's limit (FWD_NEIGH_HOLD_MAX): each held packet pins an mbuf. */
 	if (v[G_NEIGH_QUEUE] && cfg_get_uint(ctx, v[G_NEIGH_QUEUE], "neighbor_queue", 0, 64, &u))
 		g->neighbor_queue = (uint32_t)u;
+	/* The node-wide cap on held packets: what resolution may pin of the pool at most. */
+	if (v[G_NEIGH_HOLD] &&
+	    cfg_get_uint(ctx, v[G_NEIGH_HOLD], "neighbor_hold_max", 0, 65536, &u))
+		g->neighbor_hold_max = (uint32_t)u;
+	if (v[G_NEIGH_RATE] &&
+	    cfg_get_uint(ctx, v[G_NEIGH_RATE], "neighbor_resolve_rate", 1, 100000, &u))
+		g->neighbor_resolve_rate = (uint32_t)u;
+	if (v[G_ARP_RATE] && cfg_get_uint(ctx, v[G_ARP_RATE], "arp_punt_rate", 10, 1000000, &u))
+		g->arp_punt_rate = (uint32_t)u;
 }
 
 static bool
@@ -512,6 +521,9 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 	g->telemetry = true;
 	g->neighbor_timeout_s = 300;
 	g->neighbor_queue = 4;
+	g->neighbor_hold_max = 256;
+	g->neighbor_resolve_rate = 100;
+	g->arp_punt_rate = 1000;
 
 	cfg_join(keys, sizeof(keys), top_keys, T_N);
 	snprintf(valid, sizeof(valid), "a mapping with keys %s", keys);

@@ -68,6 +68,8 @@ struct ctl_port {
 	struct dp_port_caps caps;
 	bool link_up;
 	uint64_t drop[CARP_DROP_COUNT]; /* adverts dropped before a local VHID was known */
+	uint8_t (*own_macs)[6];         /* our MACs on this segment (ARP claiming one: refused) */
+	unsigned int n_own_macs;
 };
 
 /** What telemetry shows of a VHID, copied by the control lcore. */
@@ -84,6 +86,7 @@ struct ctl_vhid_snap {
 /** Forwarding counters of the control lcore. */
 struct ctl_fwd_stats {
 	uint64_t arp_requests;     /* sent to resolve or refresh next hops */
+	uint64_t arp_request_nombuf; /* requests not sent: the mbuf pool was empty */
 	uint64_t released;         /* held packets sent once their next hop resolved */
 	uint64_t unresolved_drops; /* held or arriving packets dropped: no answer, queue full */
 };
@@ -97,7 +100,8 @@ struct ctl_node {
 	uint16_t n_vhids;
 	struct carp_engine engine;
 	struct rte_mempool *mp;
-	struct rte_ring *punt;          /* workers -> control: CARP and ARP frames */
+	struct rte_ring *carp_ring;     /* workers -> control: CARP adverts */
+	struct rte_ring *arp_ring;      /* workers -> control: ARP replies and announcements */
 	struct rte_ring *resolve;       /* workers -> control: packets to unresolved next hops */
 	struct dp_lcore *ctl_lc;        /* the control lcore's own data-plane context */
 	struct dp_lcore **workers;

@@ -16,6 +16,7 @@
 #include "carp_bytes.h"
 #include "carp_frame.h"
 #include "ctl.h"
+#include "fwd_arp.h"
 
 #define NEIGH_TICK_NS (100 * 1000 * 1000ull)
 #define ARP_FRAME_LEN (RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN)
@@ -48,6 +49,25 @@ add_local(struct ctl_node *n, uint32_t addr, uint16_t port)
 
 	n->sh->nexthop[n->sh->n_nexthops - 1].local = true;
 	return rc;
+}
+
+/* Every MAC of ours a frame on port @p p may claim: the ports' and this port's vMACs. */
+static int
+own_macs_init(struct ctl_node *n, uint16_t p)
+{
+	struct ctl_port *cp = &n->port[p];
+	unsigned int k = 0;
+
+	cp->own_macs = calloc(n->cfg->n_ports + 255, sizeof(*cp->own_macs));
+	if (cp->own_macs == NULL)
+		return -ENOMEM;
+	for (unsigned int q = 0; q < n->cfg->n_ports; q++)
+		memcpy(cp->own_macs[k++], n->sh->port[q].mac.addr_bytes, 6);
+	for (unsigned int v = 0; v < n->cfg->n_vhids; v++)
+		if (n->cfg->vhids[v].port == p)
+			carp_vmac(n->cfg->vhids[v].vhid, cp->own_macs[k++]);
+	cp->n_own_macs = k;
+	return 0;
 }
 
 int
@@ -91,9 +111,19 @@ ctl_fwd_init(struct ctl_node *n)
 	for (unsigned int v = 0; v < cfg->n_vhids && rc == 0; v++)
 		for (unsigned int i = 0; i < cfg->vhids[v].n_vip4 && rc == 0; i++)
 			rc = add_local(n, cfg->vhids[v].vip4[i], (uint16_t)cfg->vhids[v].port);
-	if (rc == 0)
-		rc = fwd_neigh_init(&n->neigh, ctl_neigh_capacity(cfg), cfg->global.neighbor_queue,
-				    (uint64_t)cfg->global.neighbor_timeout_s * 1000000000ull);
+	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
+		rc = own_macs_init(n, (uint16_t)p);
+	if (rc == 0) {
+		struct fwd_neigh_params np = {
+			.max = ctl_neigh_capacity(cfg),
+			.hold_per_entry = cfg->global.neighbor_queue,
+			.hold_total = cfg->global.neighbor_hold_max,
+			.timeout_ns = (uint64_t)cfg->global.neighbor_timeout_s * 1000000000ull,
+			.resolve_rate = cfg->global.neighbor_resolve_rate,
+		};
+
+		rc = fwd_neigh_init(&n->neigh, &np);
+	}
 	return rc;
 }
 
@@ -106,6 +136,10 @@ ctl_fwd_free(struct ctl_node *n)
 		for (unsigned int k = 0; k < t->e[i].n_held; k++)
 			rte_pktmbuf_free(t->e[i].held[k]);
 	fwd_neigh_free(t);
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		free(n->port[p].own_macs);
+		n->port[p].own_macs = NULL;
+	}
 	rte_lpm_free(n->sh->lpm);
 	free(n->sh->nexthop);
 	n->sh->lpm = NULL;
@@ -155,6 +189,7 @@ send_request(void *arg, const struct fwd_neigh *nb)
 
 	if (m == NULL || (f = (uint8_t *)rte_pktmbuf_append(m, ARP_FRAME_LEN)) == NULL) {
 		rte_pktmbuf_free(m);
+		n->fwd_st.arp_request_nombuf++;
 		return;
 	}
 	/* Start from a gratuitous ARP of our own address, then ask for the target. */
@@ -228,7 +263,7 @@ ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m)
 	const struct fwd_neigh *nb;
 
 	if (rc == 0)
-		return;
+		return; /* held; why a packet was not is counted in neigh.st.hold */
 	if (rc == -EEXIST && (nb = fwd_neigh_find(&n->neigh, via)) != NULL) {
 		dp_fwd_rewrite(n->ctl_lc, m, nb->mac, port); /* resolved meanwhile */
 		dp_queue_tx(n->ctl_lc, port, m);
@@ -241,14 +276,28 @@ ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+static bool
+is_own_addr(const void *arg, uint32_t ip)
+{
+	const struct ctl_node *n = arg;
+
+	return carp_vip_table_lookup(&n->sh->local, 0, ip) != CARP_VIP_NONE;
+}
+
 void
 ctl_fwd_arp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 {
-	struct carp_arp a;
+	const struct dp_port *dp = &n->sh->port[p];
+	const struct fwd_arp_port in = {
+		.port = p, .addr4 = dp->addr4, .plen4 = dp->plen4, .n_addr4 = dp->n_addr4,
+		.own_macs = (const uint8_t(*)[6])n->port[p].own_macs,
+		.n_own_macs = n->port[p].n_own_macs, .is_own_addr = is_own_addr, .arg = n,
+	};
 
-	if (carp_arp_parse(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &a) &&
-	    a.spa != 0)
-		fwd_neigh_learn(&n->neigh, a.spa, p, a.sha, false, ctl_now_ns(), ops(n));
+	if (fwd_arp_input(&n->neigh, &in, rte_pktmbuf_mtod(m, uint8_t *),
+			  rte_pktmbuf_data_len(m), ctl_now_ns(), ops(n)) == FWD_ARP_OWN_ADDRESS)
+		CARP_LOG(DEBUG, "port %s: ARP from another station claims one of our addresses",
+			 n->port[p].cfg->name);
 	rte_pktmbuf_free(m);
 }
 

@@ -98,7 +98,7 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 	for (unsigned int i = 0; i < cv->n_vip4 && rc == 0; i++) {
 		rc = carp_vip_table_add(&n->sh->vips, v->port, cv->vip4[i], idx);
 		if (rc == 0)
-			rc = carp_vip_table_add(&n->sh->local, 0, cv->vip4[i], idx);
+			rc = dp_shared_add_local(n->sh, cv->vip4[i], idx);
 	}
 	if (rc)
 		return rc;
@@ -128,8 +128,8 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
 		for (unsigned int a = 0; a < cfg->ports[p].n_addrs && rc == 0; a++)
 			if (cfg->ports[p].addrs[a].family == 4)
-				rc = carp_vip_table_add(&sh->local, 0, cfg->ports[p].addrs[a].v4,
-							(uint16_t)(DP_LOCAL_PORT_ADDR | p));
+				rc = dp_shared_add_local(sh, cfg->ports[p].addrs[a].v4,
+							 (uint16_t)(DP_LOCAL_PORT_ADDR | p));
 	n->vhid = calloc(n->n_vhids, sizeof(*n->vhid));
 	n->snap = calloc(n->n_vhids, sizeof(*n->snap));
 	n->handover = calloc(n->n_vhids, 1);
@@ -168,18 +168,11 @@ void
 ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 {
 	void *lookup_arg[2] = { n, (void *)(uintptr_t)p };
-	size_t l3;
 	struct carp_rx_frame rx;
 	struct carp_hdr h;
 	enum carp_drop d;
 	uint16_t idx = DP_NO_VHID;
 
-	/* Workers punt two kinds of frames: ARP that teaches neighbours, and CARP. */
-	if (carp_classify(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &l3) ==
-	    CARP_CLASS_ARP) {
-		ctl_fwd_arp_input(n, p, m);
-		return;
-	}
 	d = carp_frame_parse(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &rx);
 	if (d == CARP_DROP_NONE)
 		d = carp_advert_verify(&rx, lookup_vhid, lookup_arg, &h);

@@ -269,6 +269,16 @@ cmd_forwarding(const char *cmd, const char *params, struct rte_tel_data *d)
 				  __atomic_load_n(&n->fwd_st.released, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "unresolved_drops",
 				  __atomic_load_n(&n->fwd_st.unresolved_drops, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "arp_request_nombuf",
+				  __atomic_load_n(&n->fwd_st.arp_request_nombuf, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "held", __atomic_load_n(&n->neigh.held, __ATOMIC_RELAXED));
+	/* What became of every ARP the workers handed over, and why packets were not held. */
+	for (int r = 0; r < FWD_ARP_COUNT; r++)
+		rte_tel_data_add_dict_u64(d, fwd_arp_name(r),
+					  __atomic_load_n(&n->neigh.st.arp[r], __ATOMIC_RELAXED));
+	for (int r = 0; r < FWD_HOLD_COUNT; r++)
+		rte_tel_data_add_dict_u64(d, fwd_hold_name(r),
+					  __atomic_load_n(&n->neigh.st.hold[r], __ATOMIC_RELAXED));
 	return 0;
 }
 

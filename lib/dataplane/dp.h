@@ -40,14 +40,21 @@ struct rte_lpm;
 	X(RUNT, "runt", "frame too short to classify") \
 	X(MULTISEG, "multiseg", "frame in several segments (larger than one mbuf)") \
 	X(ETHERTYPE, "ethertype", "EtherType not handled") \
+	X(VLAN_TAGGED, "vlan_tagged", "802.1Q/802.1ad-tagged frame (priority tag included): no VLAN is configured on the port") \
+	X(SRC_MAC_MULTICAST, "src_mac_multicast", "Ethernet source is multicast or broadcast: no station sends from one") \
 	X(NOT_FOR_US, "not_for_us", "destination MAC neither ours, a vMAC, broadcast nor multicast") \
 	X(VMAC_BACKUP, "vmac_backup", "frame to the vMAC of a VHID that is not MASTER here") \
 	X(ARP_BACKUP, "arp_backup", "ARP request for a VIP of a VHID that is not MASTER here") \
 	X(ARP_OTHER, "arp_other", "ARP that does not ask for one of our addresses") \
+	X(ARP_OTHER_PORT, "arp_other_port", "ARP request for an address or VIP of another port: answered only where it lives") \
+	X(ARP_BAD_SENDER, "arp_bad_sender", "ARP sender MAC multicast, broadcast or zero, or sender IP not unicast") \
+	X(ARP_RATE_LIMITED, "arp_rate_limited", "ARP reply or announcement over arp_punt_rate: not handed to the control lcore") \
+	X(ECHO_BAD_SRC, "echo_bad_src", "echo request from a non-unicast source (broadcast, multicast, zero, loopback): never answered") \
 	X(IPV4_NOT_LOCAL, "ipv4_not_local", "IPv4 to one of our addresses that we do not answer") \
 	X(L2_MULTICAST, "l2_multicast", "IPv4 to a foreign address in a broadcast/multicast frame") \
 	X(IPV6, "ipv6", "IPv6 data or neighbour discovery (not handled yet)") \
-	X(PUNT_FULL, "punt_full", "control ring full: CARP or ARP frame lost") \
+	X(CARP_PUNT_FULL, "carp_punt_full", "CARP ring to the control lcore full: advert lost") \
+	X(ARP_PUNT_FULL, "arp_punt_full", "ARP ring to the control lcore full: ARP reply or announcement lost") \
 	X(RESOLVE_FULL, "resolve_full", "resolve ring full: packet to an unresolved next hop lost") \
 	X(TX_FULL, "tx_full", "transmit queue full")
 
@@ -62,7 +69,7 @@ const char *dp_drop_name(enum dp_drop d);
 struct dp_counters {
 	uint64_t rx;
 	uint64_t tx;
-	uint64_t punted;  /* CARP adverts and ARP replies handed to the control lcore */
+	uint64_t punted;  /* CARP adverts, ARP replies and announcements to the control lcore */
 	uint64_t arp_replies;
 	uint64_t echo_replies;
 	uint64_t forwarded;
@@ -71,11 +78,14 @@ struct dp_counters {
 	uint64_t fwd_drop[FWD_DROP_COUNT];
 } __rte_cache_aligned;
 
+#define DP_PORT_ADDR4_MAX 8
+
 /** What every lcore reads about a port. */
 struct dp_port {
 	uint16_t port_id;
 	struct rte_ether_addr mac;
-	uint32_t addr4[8]; /* the port's own IPv4 addresses, host order */
+	uint32_t addr4[DP_PORT_ADDR4_MAX]; /* the port's own IPv4 addresses, host order */
+	uint8_t plen4[DP_PORT_ADDR4_MAX];  /* and their prefix lengths */
 	unsigned int n_addr4;
 	uint16_t vhid_idx[256]; /* VHID number -> VHID index on this port, or DP_NO_VHID */
 	bool source_real;       /* forwarded frames leave with the real MAC, never a vMAC */
@@ -95,6 +105,13 @@ struct dp_nexthop {
 };
 
 #define DP_LOCAL_PORT_ADDR 0x8000 /* local table value: port address, OR'ed port index */
+#define DP_OWN_SRC_BITS 4096
+
+static inline uint32_t
+dp_own_src_hash(uint32_t a)
+{
+	return (a * 0x9e3779b1u) >> 20; /* 12 bits */
+}
 
 /** Read-only tables shared by all lcores. */
 struct dp_shared {
@@ -109,6 +126,13 @@ struct dp_shared {
 	uint32_t n_nexthops;
 	uint16_t n_vhids;
 	struct rte_ether_addr vmac[DP_MAX_VHIDS]; /* VHID index -> virtual MAC */
+	/* A 4096-bit filter over our own IPv4 addresses (ports and VIPs), so the per-packet
+	 * check for a spoofed source is one load; a hit is confirmed in the local table. */
+	uint64_t own_src_bits[DP_OWN_SRC_BITS / 64];
+	/* ARP handed to the control lcore, per port and lcore: a GCRA (virtual scheduling)
+	 * bucket in TSC ticks, one token every arp_interval, at most arp_burst at once. */
+	uint64_t arp_interval;
+	uint64_t arp_tolerance; /* (burst - 1) * arp_interval; 0 interval: no limit */
 };
 
 /* Control -> lcore messages, 16 bytes each in an element ring: nothing to allocate. */
@@ -131,11 +155,18 @@ struct dp_lcore;
 
 /**
  * How frames reach the control lcore: through a ring, or by a direct call when the control
- * lcore handles its own queue. Punted frames are CARP adverts and ARP for learning;
- * resolve frames are IPv4 packets to a next hop not in the cache, with the next hop in
- * m->hash.fdir.lo, the egress port index in m->hash.fdir.hi and the L3 offset in m->l2_len.
+ * lcore handles its own queue. There are three paths, so that no kind of frame can crowd
+ * out another: CARP adverts (a path of their own: any host may send ARP, only key holders
+ * send valid adverts), ARP replies and announcements for learning, and IPv4 packets to a
+ * next hop not in the cache, with the next hop in m->hash.fdir.lo, the egress port index
+ * in m->hash.fdir.hi and the L3 offset in m->l2_len.
  */
 typedef void (*dp_punt_fn)(struct dp_lcore *lc, struct rte_mbuf *m);
+
+struct dp_to_control {
+	struct rte_ring *ring; /* a worker's path: multi-producer, the control lcore consumes */
+	dp_punt_fn fn;         /* the control lcore's own path (ring NULL): a direct call */
+};
 
 /*
  * A gateway next hop as one lcore sees it: the Ethernet addresses of frames sent to it,
@@ -158,13 +189,13 @@ struct dp_lcore {
 	const struct dp_shared *sh;
 	uint16_t queue;            /* rx and tx queue index on every port */
 	struct rte_ring *msgs;     /* control -> this lcore (NULL for the control lcore) */
-	struct rte_ring *punt;     /* this lcore -> control (NULL: call punt_fn) */
-	struct rte_ring *resolve;  /* this lcore -> control (NULL: call resolve_fn) */
-	dp_punt_fn punt_fn;
-	dp_punt_fn resolve_fn;
+	struct dp_to_control carp; /* this lcore -> control: adverts */
+	struct dp_to_control arp;  /* ARP replies and announcements */
+	struct dp_to_control resolve; /* packets to next hops not in the cache */
 	void *punt_arg;
 	bool adaptive_idle;
 	struct dp_counters cnt;
+	uint64_t arp_tat[DP_MAX_PORTS]; /* ARP to control: theoretical arrival time per port */
 	uint8_t master[DP_MAX_VHIDS];
 	struct rte_ether_addr src_mac[DP_MAX_PORTS]; /* source of forwarded frames per port */
 	uint64_t port_key[DP_MAX_PORTS];             /* each port's MAC as dp_mac_key reads it */
@@ -194,6 +225,20 @@ void dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t
  */
 int dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queue,
 		  uint32_t neigh_max);
+
+/**
+ * Add @p addr (host order), one of the node's own IPv4 addresses, to the local table with
+ * @p value (a VHID index, or DP_LOCAL_PORT_ADDR | port index) and to the spoofed-source
+ * filter. Returns 0, -EEXIST or -ENOSPC.
+ */
+int dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value);
+
+/**
+ * Limit ARP handed to the control lcore to @p per_port_per_s frames per port and second,
+ * shared by @p n_lcores lcores (0: no limit).
+ */
+void dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s,
+			    unsigned int n_lcores);
 
 /** Free what dp_lcore_init allocated. */
 void dp_lcore_free(struct dp_lcore *lc);

@@ -82,9 +82,9 @@ dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, u
 			m->hash.fdir.lo = via;
 			m->hash.fdir.hi = nh->port;
 			lc->cnt.to_resolve++;
-			if (lc->resolve == NULL)
-				lc->resolve_fn(lc, m);
-			else if (rte_ring_enqueue(lc->resolve, m) != 0) {
+			if (lc->resolve.ring == NULL)
+				lc->resolve.fn(lc, m);
+			else if (rte_ring_enqueue(lc->resolve.ring, m) != 0) {
 				lc->cnt.drop[DP_DROP_RESOLVE_FULL]++;
 				rte_pktmbuf_free(m);
 			}

@@ -12,7 +12,38 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <rte_cycles.h>
+
 #include "dp.h"
+
+int
+dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value)
+{
+	uint32_t h = dp_own_src_hash(addr);
+
+	sh->own_src_bits[h / 64] |= 1ull << (h % 64);
+	return carp_vip_table_add(&sh->local, 0, addr, value);
+}
+
+void
+dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s, unsigned int n_lcores)
+{
+	/* Each lcore gets its share of the port's rate: together they hand the control lcore
+	 * at most per_port_per_s ARP frames of a port per second (plus the bursts). */
+	uint64_t share = per_port_per_s / (n_lcores ? n_lcores : 1), burst;
+
+	if (per_port_per_s == 0) {
+		sh->arp_interval = sh->arp_tolerance = 0;
+		return;
+	}
+	if (share == 0)
+		share = 1;
+	burst = share / 10 > 8 ? share / 10 : 8; /* a tenth of a second's worth */
+	sh->arp_interval = rte_get_tsc_hz() / share;
+	if (sh->arp_interval == 0)
+		sh->arp_interval = 1;
+	sh->arp_tolerance = (burst - 1) * sh->arp_interval;
+}
 
 int
 dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queue,

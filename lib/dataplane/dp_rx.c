@@ -35,15 +35,71 @@ drop(struct dp_lcore *lc, struct rte_mbuf *m, enum dp_drop why)
 	rte_pktmbuf_free(m);
 }
 
-/* Hand @p m to the control lcore through @p ring, or by a direct call on the control lcore. */
+/* Hand @p m to the control lcore on path @p to: its ring, or a direct call on the control
+ * lcore itself. */
 static inline void
-punt(struct dp_lcore *lc, struct rte_mbuf *m, struct rte_ring *ring, dp_punt_fn fn,
-     enum dp_drop full)
+punt(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_to_control *to, enum dp_drop full)
 {
-	if (ring == NULL)
-		fn(lc, m);
-	else if (rte_ring_enqueue(ring, m) != 0)
+	if (to->ring == NULL) {
+		lc->cnt.punted++;
+		to->fn(lc, m);
+	} else if (rte_ring_enqueue(to->ring, m) != 0) {
 		drop(lc, m, full);
+	} else {
+		lc->cnt.punted++;
+	}
+}
+
+/* Unicast IPv4 (RFC 1122 3.2.1.3): not zero/"this network", loopback, multicast, class E
+ * or the limited broadcast. Host order. */
+static inline bool
+ipv4_unicast(uint32_t a)
+{
+	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 0xe;
+}
+
+/* True when @p a is the broadcast address of a subnet of port @p p (/30 and wider). */
+static bool
+port_subnet_broadcast(const struct dp_port *port, uint32_t a)
+{
+	for (unsigned int i = 0; i < port->n_addr4; i++) {
+		uint8_t len = port->plen4[i];
+		uint32_t host = len ? ~0u >> len : ~0u;
+
+		if (len <= 30 && (a & host) == host && ((a ^ port->addr4[i]) & ~host) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A sender that a reply may go back to: a unicast station, from a unicast address. */
+static inline bool
+mac_unicast(const uint8_t *mac)
+{
+	static const uint8_t zero[6];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, 6) != 0;
+}
+
+/*
+ * ARP handed to the control lcore is rate-limited per port on every lcore (GCRA: one
+ * comparison and one store per frame), so a flood of announcements costs the control
+ * lcore a bounded share of its time whatever the attacker's rate.
+ */
+static inline bool
+arp_punt_allowed(struct dp_lcore *lc, uint16_t p)
+{
+	const struct dp_shared *sh = lc->sh;
+	uint64_t now, tat;
+
+	if (sh->arp_interval == 0)
+		return true;
+	now = rte_rdtsc();
+	tat = lc->arp_tat[p] > now ? lc->arp_tat[p] : now;
+	if (tat - now > sh->arp_tolerance)
+		return false;
+	lc->arp_tat[p] = tat + sh->arp_interval;
+	return true;
 }
 
 void
@@ -71,14 +127,14 @@ dp_tx_flush(struct dp_lcore *lc)
 }
 
 /*
- * Which MAC answers for IPv4 address @p a arriving on port @p p: the vMAC of its VHID while
- * MASTER (a VIP of another port too: we own it), the ingress port's MAC for any address of
- * the node's ports. NULL when we must not answer (a BACKUP never does, counted as
- * @p backup_reason) or @p a is not ours at all (*why left as it was).
+ * Which MAC answers a ping to IPv4 address @p a arriving on port @p p: the vMAC of its
+ * VHID while MASTER (a VIP of another port too: a router answers for all of its addresses
+ * on any interface, and the packet came to a MAC of ours), the ingress port's MAC for any
+ * address of the node's ports. NULL when we must not answer (a BACKUP never does, counted
+ * as vmac_backup) or @p a is not ours at all (*why left as it was).
  */
 static const struct rte_ether_addr *
-owner_mac(const struct dp_lcore *lc, uint16_t p, uint32_t a, enum dp_drop *why,
-	  enum dp_drop backup_reason)
+echo_owner_mac(const struct dp_lcore *lc, uint16_t p, uint32_t a, enum dp_drop *why)
 {
 	uint16_t v = carp_vip_table_lookup(&lc->sh->local, 0, a);
 
@@ -88,7 +144,35 @@ owner_mac(const struct dp_lcore *lc, uint16_t p, uint32_t a, enum dp_drop *why,
 		return &lc->sh->port[p].mac;
 	if (lc->master[v])
 		return &lc->sh->vmac[v];
-	*why = backup_reason;
+	*why = DP_DROP_VMAC_BACKUP;
+	return NULL;
+}
+
+/*
+ * Which MAC answers an ARP request for @p a on port @p p. ARP is strict where ping is not:
+ * only the ingress port's own addresses and VIPs are answered, because an answer draws
+ * the asker's traffic to this port, and traffic for another port's address would be
+ * dropped here (the local /32 routes) instead of reaching it. NULL with the reason in
+ * @p why otherwise.
+ */
+static const struct rte_ether_addr *
+arp_owner_mac(const struct dp_lcore *lc, uint16_t p, uint32_t a, enum dp_drop *why)
+{
+	const struct dp_port *port = &lc->sh->port[p];
+	uint16_t v = carp_vip_table_lookup(&lc->sh->vips, p, a);
+
+	if (v != CARP_VIP_NONE) {
+		if (lc->master[v])
+			return &lc->sh->vmac[v];
+		*why = DP_DROP_ARP_BACKUP;
+		return NULL;
+	}
+	for (unsigned int i = 0; i < port->n_addr4; i++)
+		if (port->addr4[i] == a)
+			return &port->mac;
+	*why = carp_vip_table_lookup(&lc->sh->local, 0, a) != CARP_VIP_NONE
+		       ? DP_DROP_ARP_OTHER_PORT
+		       : DP_DROP_ARP_OTHER;
 	return NULL;
 }
 
@@ -103,17 +187,26 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
 		drop(lc, m, DP_DROP_ARP_OTHER);
 		return;
 	}
+	/* A reply goes to the sender hardware address: never to a group, never from a
+	 * non-unicast address (0.0.0.0 is a probe's, RFC 5227, and is answered). */
+	if (!mac_unicast(a.sha) || (a.spa != 0 && !ipv4_unicast(a.spa))) {
+		drop(lc, m, DP_DROP_ARP_BAD_SENDER);
+		return;
+	}
 	if (a.op == CARP_ARP_REPLY || carp_arp_is_gratuitous(&a)) {
 		/* Replies and announcements teach the control lcore where next hops are. */
-		lc->cnt.punted++;
-		punt(lc, m, lc->punt, lc->punt_fn, DP_DROP_PUNT_FULL);
+		if (!arp_punt_allowed(lc, p)) {
+			drop(lc, m, DP_DROP_ARP_RATE_LIMITED);
+			return;
+		}
+		punt(lc, m, &lc->arp, DP_DROP_ARP_PUNT_FULL);
 		return;
 	}
 	if (a.op != CARP_ARP_REQUEST) {
 		drop(lc, m, DP_DROP_ARP_OTHER);
 		return;
 	}
-	mac = owner_mac(lc, p, a.tpa, &why, DP_DROP_ARP_BACKUP);
+	mac = arp_owner_mac(lc, p, a.tpa, &why);
 	if (mac == NULL) {
 		drop(lc, m, why);
 		return;
@@ -121,6 +214,18 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
 	carp_arp_make_reply(f, &a, mac->addr_bytes);
 	lc->cnt.arp_replies++;
 	dp_queue_tx(lc, p, m);
+}
+
+/* A source address of this node's own (a port address or a VIP): spoofed, for no packet
+ * from us comes back in from the wire. One load per packet; a filter hit is confirmed. */
+static inline bool
+own_source(const struct dp_shared *sh, uint32_t src)
+{
+	uint32_t h = dp_own_src_hash(src);
+
+	if (likely(!(sh->own_src_bits[h / 64] >> (h % 64) & 1)))
+		return false;
+	return carp_vip_table_lookup(&sh->local, 0, src) != CARP_VIP_NONE;
 }
 
 /*
@@ -135,6 +240,8 @@ take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, s
 					  (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 						  RTE_MBUF_F_RX_IP_CKSUM_GOOD);
 
+	if (likely(fd == FWD_OK) && unlikely(own_source(lc->sh, carp_rd32(f + l3 + 12))))
+		fd = FWD_DROP_OWN_SRC;
 	if (unlikely(fd != FWD_OK)) {
 		lc->cnt.fwd_drop[fd]++;
 		rte_pktmbuf_free(m);
@@ -162,8 +269,15 @@ handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, siz
 	 * local /32 route in the batch lookup and is dropped there. */
 	if (len >= l3 + 20 && f[l3 + 9] == IPPROTO_ICMP &&
 	    carp_icmp_echo_request(f, len, l3, &echo_dst)) {
-		mac = owner_mac(lc, p, echo_dst, &why, DP_DROP_VMAC_BACKUP);
+		mac = echo_owner_mac(lc, p, echo_dst, &why);
 		if (mac != NULL) {
+			uint32_t src = carp_rd32(f + l3 + 12);
+
+			/* The reply would go to a group (a smurf reflection): never. */
+			if (!ipv4_unicast(src) || port_subnet_broadcast(&lc->sh->port[p], src)) {
+				drop(lc, m, DP_DROP_ECHO_BAD_SRC);
+				return false;
+			}
 			carp_icmp_echo_make_reply(f, l3, mac->addr_bytes);
 			lc->cnt.echo_replies++;
 			dp_queue_tx(lc, p, m);
@@ -205,6 +319,22 @@ accept_dst(const struct dp_lcore *lc, uint16_t p, const uint8_t *dst, enum dp_dr
 	return false;
 }
 
+/*
+ * A frame that carries, or carried, a VLAN tag: 802.1Q (C-tag), 802.1ad (S-tag) or the
+ * old QinQ EtherType in the frame, or a tag the device stripped into the mbuf. Until a
+ * port has VLAN sub-ports every such frame belongs to a segment we are not on, priority
+ * tags (VLAN 0) included: answering or forwarding it would join two segments.
+ */
+static inline bool
+vlan_tagged(const struct rte_mbuf *m, const uint8_t *f)
+{
+	uint16_t type = carp_rd16(f + 12);
+
+	return type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ ||
+	       type == RTE_ETHER_TYPE_QINQ1 ||
+	       (m->ol_flags & (RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_QINQ));
+}
+
 /* Returns true when @p m joined the forwarding batch (destination in @p dst). */
 static bool
 handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst)
@@ -225,10 +355,18 @@ handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst)
 		drop(lc, m, why);
 		return false;
 	}
+	/* Nothing we answer may go back to a group address. */
+	if (f[6] & 1) {
+		drop(lc, m, DP_DROP_SRC_MAC_MULTICAST);
+		return false;
+	}
+	if (vlan_tagged(m, f)) {
+		drop(lc, m, DP_DROP_VLAN_TAGGED);
+		return false;
+	}
 	switch (carp_classify(f, len, &l3)) {
 	case CARP_CLASS_CARP:
-		lc->cnt.punted++;
-		punt(lc, m, lc->punt, lc->punt_fn, DP_DROP_PUNT_FULL);
+		punt(lc, m, &lc->carp, DP_DROP_CARP_PUNT_FULL);
 		return false;
 	case CARP_CLASS_ARP:
 		handle_arp(lc, p, m, f, len);
@@ -250,8 +388,9 @@ handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst)
 
 /*
  * The common case, decided with a few loads and compares: a single-segment untagged
- * IPv4 frame without options, sent to us at layer 2 (unicast), neither ICMP (a ping may
- * be for us) nor CARP. Everything else takes handle_one's full path.
+ * IPv4 frame without options, sent to us at layer 2 (unicast) from a unicast source,
+ * neither ICMP (a ping may be for us) nor CARP. Everything else takes handle_one's full
+ * path.
  */
 static inline bool
 plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mbuf *m,
@@ -261,7 +400,8 @@ plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mb
 
 	return m->nb_segs == 1 && rte_pktmbuf_data_len(m) >= 34 &&
 	       carp_rd16(f + 12) == RTE_ETHER_TYPE_IPV4 && f[14] == 0x45 &&
-	       f[23] != IPPROTO_ICMP && f[23] != CARP_IPPROTO && !(f[0] & 1) &&
+	       f[23] != IPPROTO_ICMP && f[23] != CARP_IPPROTO && !((f[0] | f[6]) & 1) &&
+	       !(m->ol_flags & (RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_QINQ)) &&
 	       accept_dst(lc, p, f, &unused);
 }
 

@@ -25,7 +25,8 @@
 	X(BAD_CSUM, "ip_bad_csum", "IPv4 header checksum is wrong") \
 	X(TTL_EXCEEDED, "ttl_exceeded", "TTL 0 or 1: would expire here") \
 	X(BAD_DST, "ip_bad_dst", "multicast, broadcast (also a connected subnet's), reserved or zero destination") \
-	X(BAD_SRC, "ip_bad_src", "multicast, broadcast or loopback source") \
+	X(BAD_SRC, "ip_bad_src", "multicast, broadcast, loopback, class E or 0.0.0.0/8 source") \
+	X(OWN_SRC, "ip_own_src", "source is one of this node's addresses or VIPs: spoofed") \
 	X(NO_ROUTE, "no_route", "no route to the destination") \
 	X(NO_NEIGHBOR, "no_neighbor", "next hop MAC not resolved (yet)") \
 	X(MTU_EXCEEDED, "mtu_exceeded", "larger than the egress port's MTU (no fragmentation, no ICMP yet)")
@@ -45,11 +46,15 @@ fwd_ipv4_bad_destination(uint32_t a)
 	       (a >> 24) == 0 || (a >> 24) == 127;
 }
 
-/* Sources a router never forwards from: multicast, broadcast, loopback, class E. */
+/*
+ * Sources a router never forwards from (RFC 1812 §5.3.7): multicast, broadcast, loopback,
+ * class E, and 0.0.0.0/8 ("this host on this network", only ever a source on the local
+ * wire, e.g. DHCP and ARP probes).
+ */
 static inline bool
 fwd_ipv4_bad_source(uint32_t a)
 {
-	return (a >> 28) == 0xe || a == 0xffffffffu || (a >> 24) == 127 || (a >> 28) == 0xf;
+	return (a >> 28) >= 0xe || (a >> 24) == 127 || (a >> 24) == 0;
 }
 
 /**

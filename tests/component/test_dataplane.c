@@ -28,7 +28,7 @@ static struct rte_ring *rx_ring[2], *tx_ring[2];
 static struct dp_shared *sh;
 static struct dp_lcore *lc;
 static struct rte_mbuf *punted[64], *resolved[64];
-static unsigned int n_punted, n_resolved;
+static unsigned int n_punted, n_resolved, n_carp, n_arp;
 
 static const uint8_t server_mac[6] = { 0x02, 0, 0, 0, 0x10, 0x09 };
 static const uint8_t gateway_mac[6] = { 0x02, 0, 0, 0, 0x10, 0xfe };
@@ -46,9 +46,18 @@ append(struct rte_mbuf *m, uint16_t len)
 }
 
 static void
-on_punt(struct dp_lcore *l, struct rte_mbuf *m)
+on_carp(struct dp_lcore *l, struct rte_mbuf *m)
 {
 	(void)l;
+	n_carp++;
+	punted[n_punted++ % 64] = m;
+}
+
+static void
+on_arp(struct dp_lcore *l, struct rte_mbuf *m)
+{
+	(void)l;
+	n_arp++;
 	punted[n_punted++ % 64] = m;
 }
 
@@ -143,10 +152,10 @@ setup(void **state)
 		dp->vhid_idx[vhid[p]] = (uint16_t)p; /* VHID index = port index here */
 		carp_vmac(vhid[p], sh->vmac[p].addr_bytes);
 		sh->port_of_id[dp->port_id] = (uint16_t)p;
+		dp->plen4[0] = 24;
 		assert_int_equal(carp_vip_table_add(&sh->vips, (uint16_t)p, addr[p] - 1, (uint16_t)p), 0);
-		assert_int_equal(carp_vip_table_add(&sh->local, 0, addr[p] - 1, (uint16_t)p), 0);
-		assert_int_equal(carp_vip_table_add(&sh->local, 0, addr[p],
-						    (uint16_t)(DP_LOCAL_PORT_ADDR | p)), 0);
+		assert_int_equal(dp_shared_add_local(sh, addr[p] - 1, (uint16_t)p), 0);
+		assert_int_equal(dp_shared_add_local(sh, addr[p], (uint16_t)(DP_LOCAL_PORT_ADDR | p)), 0);
 	}
 	sh->n_ports = 2;
 	sh->n_vhids = 2;
@@ -160,8 +169,9 @@ setup(void **state)
 	sh->nexthop[sh->n_nexthops - 1].local = true;
 
 	assert_int_equal(dp_lcore_init(lc, sh, 0, 16), 0);
-	lc->punt_fn = on_punt;
-	lc->resolve_fn = on_resolve;
+	lc->carp.fn = on_carp;
+	lc->arp.fn = on_arp;
+	lc->resolve.fn = on_resolve;
 	/* From here on the lcore learns only what the control lcore would tell it. */
 	set_neighbor(0x0a640009, server_mac);
 	set_neighbor(0x0a6400fe, gateway_mac);
@@ -237,6 +247,83 @@ assert_nothing_sent(void)
 {
 	assert_null(sent_on(LAN));
 	assert_null(sent_on(WAN));
+}
+
+
+/* An ARP request from @p sha / @p spa for @p tpa, broadcast, padded to 60 bytes. */
+static struct rte_mbuf *
+arp_request(const uint8_t sha[6], uint32_t spa, uint32_t tpa)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *f = append(m, 60);
+
+	memset(f, 0, 60);
+	carp_build_garp(f, 60, sha, spa);
+	f[14 + 24] = (uint8_t)(tpa >> 24);
+	f[14 + 25] = (uint8_t)(tpa >> 16);
+	f[14 + 26] = (uint8_t)(tpa >> 8);
+	f[14 + 27] = (uint8_t)tpa;
+	return m;
+}
+
+/* An ICMP echo request from @p src (Ethernet: the client) to @p dst at @p eth_dst. */
+static struct rte_mbuf *
+echo_request(const uint8_t eth_dst[6], uint32_t src, uint32_t dst)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *f = append(m, 60), *ip = f + 14, *icmp = f + 34;
+	uint16_t c;
+
+	memset(f, 0, 60);
+	memcpy(f, eth_dst, 6);
+	memcpy(f + 6, client_mac, 6);
+	f[12] = 0x08;
+	hex_to_bytes("45 00 00 20 00 01 00 00 40 01 00 00", ip, 12);
+	for (int i = 0; i < 4; i++) {
+		ip[12 + i] = (uint8_t)(src >> (24 - 8 * i));
+		ip[16 + i] = (uint8_t)(dst >> (24 - 8 * i));
+	}
+	c = carp_cksum(ip, 20);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+	hex_to_bytes("08 00 00 00 12 34 00 01 70 69 6e 67", icmp, 12);
+	c = carp_cksum(icmp, 12);
+	icmp[2] = (uint8_t)(c >> 8);
+	icmp[3] = (uint8_t)c;
+	return m;
+}
+
+/* Insert a VLAN tag (TPID @p tpid, VLAN @p vid) after the MACs, as a hostile host would. */
+static struct rte_mbuf *
+tagged(struct rte_mbuf *m, uint16_t tpid, uint16_t vid)
+{
+	uint8_t macs[12], *f;
+
+	memcpy(macs, data(m), sizeof(macs));
+	f = (uint8_t *)rte_pktmbuf_prepend(m, 4);
+	assert_non_null(f);
+	memcpy(f, macs, sizeof(macs));
+	f[12] = (uint8_t)(tpid >> 8);
+	f[13] = (uint8_t)tpid;
+	f[14] = (uint8_t)(vid >> 8);
+	f[15] = (uint8_t)vid;
+	return m;
+}
+
+/* Feed @p m on the LAN port; nothing may come out anywhere, and @p reason must rise by 1. */
+static void
+assert_dropped_as(struct rte_mbuf *m, int reason, const char *what)
+{
+	uint64_t before = lc->cnt.drop[reason], fwd = lc->cnt.forwarded;
+	unsigned int punts = n_punted, resolves = n_resolved;
+
+	print_message("# %s\n", what);
+	rx(m);
+	assert_nothing_sent();
+	assert_int_equal(n_punted, punts);
+	assert_int_equal(n_resolved, resolves);
+	assert_true(lc->cnt.forwarded == fwd);
+	assert_true(lc->cnt.drop[reason] == before + 1);
 }
 
 static void
@@ -546,9 +633,258 @@ test_carp_and_arp_replies_go_to_control(void **state)
 	carp_build_garp(f, 60, server_mac, 0x0a640009); /* an announcement teaches neighbours */
 	rx(m);
 	assert_int_equal(n_punted, before + 2);
+	assert_int_equal(n_carp, 1); /* each on its own path */
+	assert_int_equal(n_arp, 1);
 	for (unsigned int i = before; i < n_punted; i++)
 		rte_pktmbuf_free(punted[i % 64]);
 	assert_nothing_sent();
+}
+
+
+static void
+test_tagged_frames_are_dropped_never_answered_nor_forwarded(void **state)
+{
+	uint8_t carp[CARP_HDR_LEN] = { 0x21, 1 };
+	struct rte_mbuf *m;
+	uint8_t *f;
+
+	(void)state;
+	/* Until VLAN sub-ports exist every tag names a segment we are not on. */
+	assert_dropped_as(tagged(arp_request(client_mac, 0x0a630009, 0x0a630001), 0x8100, 5),
+			  DP_DROP_VLAN_TAGGED, "ARP for the VIP on VLAN 5");
+	assert_dropped_as(tagged(arp_request(client_mac, 0x0a630009, 0x0a630001), 0x8100, 0),
+			  DP_DROP_VLAN_TAGGED, "ARP for the VIP, priority-tagged (VLAN 0)");
+	assert_dropped_as(tagged(echo_request(sh->vmac[LAN].addr_bytes, 0x0a630009, 0x0a630001),
+				 0x8100, 5), DP_DROP_VLAN_TAGGED, "ping to the VIP on VLAN 5");
+	assert_dropped_as(tagged(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64), 0x8100, 7),
+			  DP_DROP_VLAN_TAGGED, "UDP to forward on VLAN 7");
+	assert_dropped_as(tagged(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64), 0x88a8, 7),
+			  DP_DROP_VLAN_TAGGED, "UDP to forward under an 802.1ad S-tag");
+	assert_dropped_as(tagged(tagged(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0ac80105, 64),
+					0x8100, 7), 0x88a8, 100),
+			  DP_DROP_VLAN_TAGGED, "QinQ: S-tag 100, C-tag 7");
+	m = rte_pktmbuf_alloc(mp);
+	f = append(m, CARP_ADVERT_V4_LEN);
+	carp_build_advert4(f, CARP_ADVERT_V4_LEN, sh->vmac[LAN].addr_bytes, 0x0a630003, 0x10, 1,
+			   carp);
+	assert_dropped_as(tagged(m, 0x8100, 5), DP_DROP_VLAN_TAGGED, "an advert on VLAN 5");
+	/* A device that stripped the tag into the mbuf: the frame looks untagged. */
+	m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
+	m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+	m->vlan_tci = 7;
+	assert_dropped_as(m, DP_DROP_VLAN_TAGGED, "UDP whose tag the device stripped");
+	m = arp_request(client_mac, 0x0a630009, 0x0a630001);
+	m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+	assert_dropped_as(m, DP_DROP_VLAN_TAGGED, "ARP whose tag the device stripped");
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+}
+
+static void
+test_arp_answered_only_for_the_ingress_ports_own_addresses(void **state)
+{
+	struct rte_mbuf *out;
+	struct carp_arp a;
+
+	(void)state;
+	/* The WAN VIP and the WAN address live on WAN: the LAN must not attract their traffic. */
+	assert_dropped_as(arp_request(client_mac, 0x0a630009, 0x0a640001), DP_DROP_ARP_OTHER_PORT,
+			  "LAN asks for the WAN VIP");
+	assert_dropped_as(arp_request(client_mac, 0x0a630009, 0x0a640002), DP_DROP_ARP_OTHER_PORT,
+			  "LAN asks for the WAN port address");
+	assert_dropped_as(arp_request(client_mac, 0x0a630009, 0x0a630077), DP_DROP_ARP_OTHER,
+			  "LAN asks for a host that is not us");
+	/* The LAN's own address is answered with the real MAC. */
+	rx(arp_request(client_mac, 0x0a630009, 0x0a630002));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_true(carp_arp_parse(data(out), 60, &a));
+	assert_int_equal(a.op, CARP_ARP_REPLY);
+	assert_int_equal(a.spa, 0x0a630002);
+	assert_memory_equal(a.sha, sh->port[LAN].mac.addr_bytes, 6);
+	assert_memory_equal(data(out), client_mac, 6);
+	rte_pktmbuf_free(out);
+	assert_nothing_sent();
+}
+
+static void
+test_nothing_is_answered_to_a_group_address(void **state)
+{
+	static const uint8_t mcast_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint32_t bad_src[] = { 0xffffffff, 0xe0000009, 0x0a6300ff, 0x00000000,
+					    0x7f000001, 0xf0000001 };
+	struct rte_mbuf *m, *out;
+
+	(void)state;
+	/* Ethernet source a group: no station sends from one, a reply would flood. */
+	m = arp_request(client_mac, 0x0a630009, 0x0a630001);
+	memcpy(data(m) + 6, mcast_mac, 6);
+	assert_dropped_as(m, DP_DROP_SRC_MAC_MULTICAST, "ARP from a multicast Ethernet source");
+	m = echo_request(sh->vmac[LAN].addr_bytes, 0x0a630009, 0x0a630001);
+	memcpy(data(m) + 6, bcast_mac, 6);
+	assert_dropped_as(m, DP_DROP_SRC_MAC_MULTICAST, "ping from the broadcast Ethernet source");
+	m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
+	memcpy(data(m) + 6, mcast_mac, 6);
+	assert_dropped_as(m, DP_DROP_SRC_MAC_MULTICAST, "UDP to forward from a multicast source");
+	/* ARP whose sender (where the reply goes) is not a unicast station. */
+	m = arp_request(mcast_mac, 0x0a630009, 0x0a630001);
+	memcpy(data(m) + 6, client_mac, 6);
+	assert_dropped_as(m, DP_DROP_ARP_BAD_SENDER, "ARP with a multicast sender MAC");
+	m = arp_request((const uint8_t[6]){ 0 }, 0x0a630009, 0x0a630001);
+	memcpy(data(m) + 6, client_mac, 6);
+	assert_dropped_as(m, DP_DROP_ARP_BAD_SENDER, "ARP with a zero sender MAC");
+	assert_dropped_as(arp_request(client_mac, 0xffffffff, 0x0a630001), DP_DROP_ARP_BAD_SENDER,
+			  "ARP with a broadcast sender IP");
+	/* Pings from a group address (a smurf's reflection): never answered. */
+	for (size_t i = 0; i < sizeof(bad_src) / sizeof(bad_src[0]); i++)
+		assert_dropped_as(echo_request(sh->vmac[LAN].addr_bytes, bad_src[i], 0x0a630001),
+				  DP_DROP_ECHO_BAD_SRC, "ping to the VIP from a non-unicast source");
+	/* A DAD probe (sender 0.0.0.0) for the VIP is answered: the owner defends it. */
+	rx(arp_request(client_mac, 0, 0x0a630001));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	rte_pktmbuf_free(out);
+	/* And a plain ping is. */
+	rx(echo_request(sh->vmac[LAN].addr_bytes, 0x0a630009, 0x0a630001));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out), client_mac, 6);
+	rte_pktmbuf_free(out);
+	assert_nothing_sent();
+}
+
+static void
+test_martian_and_own_sources_are_never_forwarded(void **state)
+{
+	static const uint32_t own[] = { 0x0a640001, 0x0a640002, 0x0a630001, 0x0a630002 };
+	uint32_t lookalike = 0;
+	struct rte_mbuf *m, *out;
+
+	(void)state;
+	m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
+	data(m)[26] = 0; /* source 0.99.0.9: "this network" */
+	reseal(m);
+	print_message("# source in 0.0.0.0/8\n");
+	rx(m);
+	assert_nothing_sent();
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		uint64_t before = lc->cnt.fwd_drop[FWD_DROP_OWN_SRC];
+
+		m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
+		for (int k = 0; k < 4; k++)
+			data(m)[26 + k] = (uint8_t)(own[i] >> (24 - 8 * k));
+		reseal(m);
+		rx(m);
+		assert_nothing_sent();
+		assert_true(lc->cnt.fwd_drop[FWD_DROP_OWN_SRC] == before + 1);
+	}
+	/* The slow path (IP options) checks the same. */
+	m = rte_pktmbuf_alloc(mp);
+	{
+		uint8_t *f = append(m, 64);
+		uint64_t before = lc->cnt.fwd_drop[FWD_DROP_OWN_SRC];
+
+		memset(f, 0, 64);
+		memcpy(f, sh->vmac[LAN].addr_bytes, 6);
+		memcpy(f + 6, client_mac, 6);
+		f[12] = 0x08;
+		hex_to_bytes("46 00 00 2e 12 34 00 00 40 11 00 00 0a 64 00 01 0a c8 01 05 01 01 01 00",
+			     f + 14, 24);
+		reseal(m);
+		rx(m);
+		assert_nothing_sent();
+		assert_true(lc->cnt.fwd_drop[FWD_DROP_OWN_SRC] == before + 1);
+	}
+	/* A foreign source that shares the filter's bit with our VIP still passes. */
+	for (uint32_t a = 0x0a630100; a < 0x0a63ff00 && !lookalike; a++)
+		if (dp_own_src_hash(a) == dp_own_src_hash(0x0a640001))
+			lookalike = a;
+	assert_true(lookalike != 0);
+	m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
+	for (int k = 0; k < 4; k++)
+		data(m)[26 + k] = (uint8_t)(lookalike >> (24 - 8 * k));
+	reseal(m);
+	rx(m);
+	out = sent_on(WAN);
+	assert_non_null(out);
+	rte_pktmbuf_free(out);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+}
+
+static void
+test_arp_to_control_is_rate_limited_per_port(void **state)
+{
+	uint64_t limited = lc->cnt.drop[DP_DROP_ARP_RATE_LIMITED];
+	unsigned int arps = n_arp, before = n_punted;
+
+	(void)state;
+	/* 1 a second on each port: the burst allowance of 8, then nothing for a second. */
+	dp_shared_set_arp_rate(sh, 1, 1);
+	for (int i = 0; i < 20; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+		uint8_t *f = append(m, 60);
+
+		memset(f, 0, 60);
+		carp_build_garp(f, 60, server_mac, 0x0a630050);
+		rx(m);
+	}
+	assert_int_equal(n_arp, arps + 8);
+	assert_true(lc->cnt.drop[DP_DROP_ARP_RATE_LIMITED] == limited + 12);
+	/* The WAN has its own allowance. */
+	{
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+		uint8_t *f = append(m, 60);
+
+		memset(f, 0, 60);
+		carp_build_garp(f, 60, server_mac, 0x0a640009);
+		dp_rx_burst(lc, WAN, &m, 1);
+	}
+	assert_int_equal(n_arp, arps + 9);
+	dp_shared_set_arp_rate(sh, 0, 1);
+	for (unsigned int i = before; i < n_punted; i++)
+		rte_pktmbuf_free(punted[i % 64]);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+}
+
+static void
+test_carp_keeps_its_own_ring_when_arp_fills_its_own(void **state)
+{
+	struct rte_ring *carp_ring = rte_ring_create("t_carp", 8, 0, RING_F_SC_DEQ);
+	struct rte_ring *arp_ring = rte_ring_create("t_arp", 8, 0, RING_F_SC_DEQ);
+	uint8_t carp[CARP_HDR_LEN] = { 0x21, 1 };
+	uint64_t full = lc->cnt.drop[DP_DROP_ARP_PUNT_FULL];
+	struct rte_mbuf *m;
+	uint8_t *f;
+
+	(void)state;
+	assert_non_null(carp_ring);
+	assert_non_null(arp_ring);
+	lc->carp = (struct dp_to_control){ .ring = carp_ring };
+	lc->arp = (struct dp_to_control){ .ring = arp_ring };
+	for (int i = 0; i < 50; i++) { /* an ARP flood a worker cannot hand on */
+		m = rte_pktmbuf_alloc(mp);
+		f = append(m, 60);
+		memset(f, 0, 60);
+		carp_build_garp(f, 60, server_mac, 0x0a630060);
+		rx(m);
+	}
+	assert_int_equal(rte_ring_count(arp_ring), 7);
+	assert_true(lc->cnt.drop[DP_DROP_ARP_PUNT_FULL] == full + 43);
+	m = rte_pktmbuf_alloc(mp);
+	f = append(m, CARP_ADVERT_V4_LEN);
+	carp_build_advert4(f, CARP_ADVERT_V4_LEN, sh->vmac[LAN].addr_bytes, 0x0a630003, 0x10, 1,
+			   carp);
+	rx(m);
+	assert_int_equal(rte_ring_count(carp_ring), 1); /* the advert got through */
+	while (rte_ring_dequeue(arp_ring, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	while (rte_ring_dequeue(carp_ring, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	lc->carp = (struct dp_to_control){ .fn = on_carp };
+	lc->arp = (struct dp_to_control){ .fn = on_arp };
+	rte_ring_free(carp_ring);
+	rte_ring_free(arp_ring);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
 }
 
 static void
@@ -584,6 +920,12 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fragment_is_forwarded_intact),
 		cmocka_unit_test(test_arp_for_vip_answered_by_master_only),
 		cmocka_unit_test(test_carp_and_arp_replies_go_to_control),
+		cmocka_unit_test(test_tagged_frames_are_dropped_never_answered_nor_forwarded),
+		cmocka_unit_test(test_arp_answered_only_for_the_ingress_ports_own_addresses),
+		cmocka_unit_test(test_nothing_is_answered_to_a_group_address),
+		cmocka_unit_test(test_martian_and_own_sources_are_never_forwarded),
+		cmocka_unit_test(test_arp_to_control_is_rate_limited_per_port),
+		cmocka_unit_test(test_carp_keeps_its_own_ring_when_arp_fills_its_own),
 		cmocka_unit_test(test_every_frame_is_accounted_for),
 	};
 	int rc;
