@@ -160,6 +160,8 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 	a->ctl.ctl_lc->punt_arg = &a->ctl;
 	a->ctl.workers = a->workers;
 	a->ctl.n_workers = a->n_workers;
+	if (ctl_pub_init(&a->ctl.pub, a->ctl.ctl_lc, a->workers, a->n_workers))
+		return fail("out of memory for the update queues%s%s", "", "");
 	return 0;
 }
 
@@ -265,6 +267,7 @@ app_node_stop(struct app_node *a)
 		ctl_fwd_free(&a->ctl);
 		ctl_node_free(&a->ctl);
 	}
+	ctl_pub_free(&a->ctl.pub);
 	for (unsigned int w = 0; a->workers && w < a->n_workers; w++)
 		if (a->workers[w])
 			rte_ring_free(a->workers[w]->msgs);

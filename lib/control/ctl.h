@@ -22,6 +22,7 @@
 #include "carp_engine.h"
 #include "carp_hmac.h"
 #include "carp_verify.h"
+#include "ctl_publish.h"
 #include "dp.h"
 #include "dp_port.h"
 #include "fwd_neigh.h"
@@ -106,6 +107,7 @@ struct ctl_node {
 	struct dp_lcore *ctl_lc;        /* the control lcore's own data-plane context */
 	struct dp_lcore **workers;
 	unsigned int n_workers;
+	struct ctl_pub pub;             /* the workers' views of MASTER flags and neighbours */
 	unsigned int demotion;          /* node demotion: ports with link down */
 	uint64_t next_link_poll;
 	struct fwd_neigh_table neigh;
@@ -160,8 +162,6 @@ void ctl_fwd_arp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m);
 /** Neighbour probes and aging, every 100 ms. */
 void ctl_fwd_tick(struct ctl_node *n, uint64_t now);
 
-/** Apply @p msg on the control lcore and send it to every worker. */
-void ctl_publish(struct ctl_node *n, const struct dp_msg *msg);
 
 /** Poll links, feed changes and the resulting demotion to the engine. */
 void ctl_link_poll(struct ctl_node *n, uint64_t now);

@@ -146,20 +146,6 @@ ctl_fwd_free(struct ctl_node *n)
 	n->sh->nexthop = NULL;
 }
 
-void
-ctl_publish(struct ctl_node *n, const struct dp_msg *msg)
-{
-	struct dp_msg copy = *msg; /* the ring API takes a mutable pointer */
-
-	dp_apply_msg(n->ctl_lc, msg);
-	for (unsigned int w = 0; w < n->n_workers; w++) {
-		/* Rings are sized for every VHID and neighbour; workers drain them each poll. A
-		 * full ring means a stuck worker, which must not stall the control lcore. */
-		if (rte_ring_enqueue_elem(n->workers[w]->msgs, &copy, sizeof(copy)) != 0)
-			CARP_LOG(ERR, "worker %u message ring full: update lost", w);
-	}
-}
-
 /* The port address to ask from: the first one whose subnet holds @p target. */
 static uint32_t
 source_for(const struct carp_config_port *cp, uint32_t target)
@@ -206,10 +192,8 @@ static void
 neigh_resolved(void *arg, const struct fwd_neigh *nb, void **held, unsigned int n_held)
 {
 	struct ctl_node *n = arg;
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = nb->ip, .port = nb->port };
 
-	memcpy(msg.mac, nb->mac, 6);
-	ctl_publish(n, &msg);
+	ctl_pub_neigh_set(&n->pub, nb->ip, nb->mac, nb->port);
 	for (unsigned int i = 0; i < n_held; i++) {
 		struct rte_mbuf *m = held[i];
 
@@ -224,9 +208,8 @@ static void
 neigh_removed(void *arg, uint32_t ip, void **held, unsigned int n_held)
 {
 	struct ctl_node *n = arg;
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_DEL, .ip = ip };
 
-	ctl_publish(n, &msg);
+	ctl_pub_neigh_del(&n->pub, ip);
 	for (unsigned int i = 0; i < n_held; i++)
 		rte_pktmbuf_free(held[i]);
 	n->fwd_st.unresolved_drops += n_held;

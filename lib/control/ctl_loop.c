@@ -137,6 +137,7 @@ handover(struct ctl_node *n)
 
 		if (poll_control_queues(n) == 0)
 			rte_delay_us_sleep(100);
+		ctl_pub_flush(&n->pub);
 		if (now >= next_bow) {
 			for (uint16_t i = 0; i < n->n_vhids; i++) {
 				if (!n->handover[i])
@@ -156,7 +157,8 @@ handover(struct ctl_node *n)
 			 n->n_handover, (unsigned long long)(wait / 1000000));
 	for (uint16_t i = 0; i < n->n_vhids; i++)
 		if (n->handover[i] || n->ctl_lc->master[i])
-			ctl_publish(n, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = i });
+			ctl_pub_master(&n->pub, i, false);
+	ctl_pub_flush(&n->pub);
 	dp_tx_flush(n->ctl_lc);
 }
 
@@ -169,6 +171,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 	for (uint16_t i = 0; i < n->n_vhids; i++)
 		carp_engine_start(&n->engine, i, n->port[n->vhid[i].port].link_up, now);
 	n->next_link_poll = now + LINK_POLL_NS;
+	ctl_pub_flush(&n->pub);
 	dp_tx_flush(n->ctl_lc);
 
 	while (!*quit) {
@@ -182,6 +185,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 		work = poll_control_queues(n);
 		ctl_fwd_tick(n, now);
 		work += carp_engine_run_timers(&n->engine, ctl_now_ns());
+		ctl_pub_flush(&n->pub);
 		dp_tx_flush(n->ctl_lc);
 		ctl_telemetry_snapshot(n, now, false);
 		if (!work && n->ctl_lc->adaptive_idle)

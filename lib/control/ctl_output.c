@@ -116,8 +116,7 @@ publish(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
 		n->n_handover++;
 		return;
 	}
-	ctl_publish(n, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = (uint16_t)idx,
-					 .flag = master });
+	ctl_pub_master(&n->pub, (uint16_t)idx, master);
 	n->snap_dirty = true;
 }
 

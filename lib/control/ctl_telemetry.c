@@ -172,7 +172,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 static void
-add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc)
+add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc,
+	  const struct ctl_pub_worker *pw, const struct ctl_pub *pub)
 {
 	struct rte_tel_data *v = rte_tel_data_alloc();
 
@@ -196,6 +197,17 @@ add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc)
 	for (int r = 1; r < FWD_DROP_COUNT; r++)
 		rte_tel_data_add_dict_u64(v, fwd_drop_name(r),
 					  __atomic_load_n(&lc->cnt.fwd_drop[r], __ATOMIC_RELAXED));
+	/* Updates from the control lcore: how many waited for room, how often the whole view
+	 * was sent again (a worker), how many neighbour updates were folded (the control). */
+	if (pw) {
+		rte_tel_data_add_dict_u64(v, "updates_delayed",
+					  __atomic_load_n(&pw->delayed, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(v, "resyncs",
+					  __atomic_load_n(&pw->resyncs, __ATOMIC_RELAXED));
+	}
+	if (pub)
+		rte_tel_data_add_dict_u64(v, "updates_coalesced",
+					  __atomic_load_n(&pub->coalesced, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_container(d, key, v, 0);
 }
 
@@ -208,10 +220,10 @@ cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	add_lcore(d, "control", n->ctl_lc);
+	add_lcore(d, "control", n->ctl_lc, NULL, &n->pub);
 	for (unsigned int w = 0; w < n->n_workers; w++) {
 		snprintf(key, sizeof(key), "worker%u", w);
-		add_lcore(d, key, n->workers[w]);
+		add_lcore(d, key, n->workers[w], &n->pub.w[w], NULL);
 	}
 	return 0;
 }

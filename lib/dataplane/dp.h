@@ -140,6 +140,7 @@ enum dp_msg_type {
 	DP_MSG_MASTER,    /* idx = VHID index, flag = 1 when MASTER here */
 	DP_MSG_NEIGH_SET, /* ip is at mac on port */
 	DP_MSG_NEIGH_DEL, /* forget ip */
+	DP_MSG_RESET,     /* forget every MASTER flag and neighbour: the whole view follows */
 };
 
 struct dp_msg {

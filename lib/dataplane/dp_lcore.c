@@ -146,6 +146,13 @@ dp_apply_msg(struct dp_lcore *lc, const struct dp_msg *msg)
 		fwd_cache_del(&lc->neigh, msg->ip);
 		set_gateway(lc, msg->ip, NULL);
 		break;
+	case DP_MSG_RESET:
+		fwd_cache_clear(&lc->neigh);
+		memset(lc->master, 0, sizeof(lc->master));
+		for (uint32_t i = 0; i < lc->sh->n_nexthops; i++)
+			lc->adj[i].mtu = 0;
+		dp_lcore_refresh(lc);
+		break;
 	default:
 		break;
 	}

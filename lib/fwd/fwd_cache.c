@@ -55,6 +55,13 @@ fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t p
 }
 
 void
+fwd_cache_clear(struct fwd_cache *c)
+{
+	memset(c->e, 0, (c->mask + 1) * sizeof(*c->e));
+	c->n = 0;
+}
+
+void
 fwd_cache_del(struct fwd_cache *c, uint32_t ip)
 {
 	uint32_t hole = home(c, ip), i;

@@ -33,6 +33,9 @@ void fwd_cache_free(struct fwd_cache *c);
 /** Insert or update. Returns 0, -EINVAL for ip 0, or -ENOSPC. */
 int fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t port);
 
+/** Remove every entry. */
+void fwd_cache_clear(struct fwd_cache *c);
+
 /** Remove @p ip if present. */
 void fwd_cache_del(struct fwd_cache *c, uint32_t ip);
 
