@@ -16,6 +16,8 @@ server sends a JSON info blob; each command string sent gets one JSON reply
 Exit status: 0 on success, 1 when the node answered but not with what was asked (unknown
 command, missing field), 2 when no node listens there (no socket, connection refused).
 
+Paged replies (/carp/status, /carp/stats, /carp/lcores) are followed to the last page and
+merged; "/carp/status,N" asks for the one page starting at entry N.
 Importable (stdlib only): query(prefix, cmd) -> dict returns VALUE; find_entry(reply,
 "1@lan") picks one VHID's entry. The file name has a dash, so load it by path:
 
@@ -101,9 +103,33 @@ def query_socket(path, cmd, timeout=TIMEOUT_S):
     return reply[key]
 
 
+MAX_PAGES = 10000  # a node has at most 32 x 255 VHIDs; bounds the loop all the same
+
+
+def query_all(path, cmd, timeout=TIMEOUT_S):
+    """@cmd's value, every page of it: /carp/status, /carp/stats and /carp/lcores answer
+    at most one telemetry buffer at a time, with "_next" naming the first entry of the
+    next page and "_total" counting them all; the pages are merged into one dict
+    (without those two keys). A command given with its own parameter is asked once."""
+    value = query_socket(path, cmd, timeout)
+    if "," in cmd or not isinstance(value, dict) or "_total" not in value:
+        return value
+    merged = {}
+    for _ in range(MAX_PAGES):
+        nxt = value.pop("_next", None)
+        value.pop("_total", None)
+        merged.update(value)
+        if nxt is None:
+            return merged
+        value = query_socket(path, f"{cmd},{nxt}", timeout)
+        if not isinstance(value, dict):
+            raise TelemetryError(f"page {nxt} of {cmd} is not a dict")
+    raise TelemetryError(f"{cmd}: more than {MAX_PAGES} pages")
+
+
 def query(prefix, cmd, timeout=TIMEOUT_S):
-    """The value of @cmd from the node started with --file-prefix=@prefix."""
-    return query_socket(socket_path(prefix), cmd, timeout)
+    """The value of @cmd (every page) from the node started with --file-prefix=@prefix."""
+    return query_all(socket_path(prefix), cmd, timeout)
 
 
 def find_entry(reply, key):
@@ -158,7 +184,7 @@ def main(argv=None):
 
     path = args.socket or socket_path(args.prefix)
     try:
-        value = query_socket(path, args.command, args.timeout)
+        value = query_all(path, args.command, args.timeout)
         if args.get:
             value = get_field(value, args.get)
     except NoNode as e:

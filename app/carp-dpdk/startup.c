@@ -200,6 +200,10 @@ setup_ports(struct app_node *a, const struct carp_config *cfg, uint16_t nb_queue
 		if (dp_port_setup(port_id, cp, nb_queues, a->mp, vmacs, n_vmacs,
 				  &a->ctl.port[p].caps, err, sizeof(err)))
 			return fail("%s%s", err, "");
+		if (a->ctl.port[p].caps.mtu_set_error[0])
+			CARP_LOG(WARNING, "port %s: the device refused MTU %u (%s); larger frames "
+				 "than its own MTU may not be received", cp->name, cp->mtu,
+				 a->ctl.port[p].caps.mtu_set_error);
 		a->ctl.port[p].cfg = cp;
 		a->ctl.port[p].port_id = port_id;
 		fill_port(&a->sh->port[p], cp, port_id);
@@ -259,6 +263,7 @@ app_node_launch(struct app_node *a)
 void
 app_node_stop(struct app_node *a)
 {
+	ctl_telemetry_detach(); /* DPDK's telemetry thread outlives the node */
 	dp_stop = true;
 	rte_eal_mp_wait_lcore();
 	for (uint16_t p = 0; p < a->ctl.n_ports; p++)

@@ -24,6 +24,9 @@
 #define CARP_CONFIG_NAME_MAX 15    /* port name length: fits IFNAMSIZ, logs and telemetry */
 #define CARP_CONFIG_PORTS_MAX 32   /* Debian's DPDK is built with RTE_MAX_ETHPORTS 32 */
 #define CARP_CONFIG_VIPS_MAX 64    /* per VHID, both families together */
+#define CARP_CONFIG_PORT_ADDR4_MAX 8 /* IPv4 addresses per port */
+#define CARP_CONFIG_STRINGIFY_(x) #x
+#define CARP_CONFIG_STRINGIFY(x) CARP_CONFIG_STRINGIFY_(x)
 #define CARP_CONFIG_FILE_MAX (1u << 20) /* bigger files are refused unread */
 #define CARP_CONFIG_ROUTES_MAX 65536    /* static routes: bounds the route table (LPM) */
 #define CARP_CONFIG_NEIGHBORS_MAX 65536 /* static neighbors, same bound */

@@ -82,6 +82,16 @@ check_port_addrs(struct cfg_ctx *ctx, unsigned int i)
 	}
 }
 
+/* Telemetry keys allow letters, digits, '_' and '/': a port's '-' is shown as '_'. */
+static bool
+same_telemetry_key(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') && (*b == '-' || *b == '_')))
+			return false;
+	return *a == *b;
+}
+
 static void
 check_ports(struct cfg_ctx *ctx)
 {
@@ -98,6 +108,13 @@ check_ports(struct cfg_ctx *ctx)
 				cfg_error(ctx, s->name, "name", "a name no other port uses",
 					  "port name '%s' is already used by the port at line %u",
 					  c->ports[i].name, o->at.line);
+			else if (s->name.line && o->name.line &&
+				 same_telemetry_key(c->ports[i].name, c->ports[j].name))
+				cfg_error(ctx, s->name, "name",
+					  "a name that differs from the others in more than '-' and '_'",
+					  "port name '%s' and '%s' (line %u) would be one key in "
+					  "telemetry, which spells '-' as '_'", c->ports[i].name,
+					  c->ports[j].name, o->at.line);
 			/* The EAL keys devices by name: a second probe of one would fail. */
 			if (s->device.line && o->device.line && strcmp(s->devname, o->devname) == 0)
 				cfg_error(ctx, s->device, "device", "a device no other port uses",

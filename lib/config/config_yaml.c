@@ -123,7 +123,7 @@ walk_addresses(struct cfg_ctx *ctx, yaml_node_t *seq, struct carp_config_port *p
 		return;
 	}
 	s->addrs_ok = true;
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0, n4 = 0; i < n; i++) {
 		yaml_node_t *a = cfg_node(ctx, it[i]);
 		const char *text, *why;
 		char show[64];
@@ -138,6 +138,15 @@ walk_addresses(struct cfg_ctx *ctx, yaml_node_t *seq, struct carp_config_port *p
 			cfg_error(ctx, cfg_mark_of(a), "addresses", "ADDRESS/LENGTH such as "
 				  "10.99.0.2/24 or 2001:db8::2/64", "'%s': %s",
 				  cfg_show(a, show, sizeof(show)), why);
+			s->addrs_ok = false;
+			continue;
+		}
+		if (p->addrs[p->n_addrs].family == 4 && ++n4 > CARP_CONFIG_PORT_ADDR4_MAX) {
+			/* The workers keep each port's IPv4 addresses in a fixed array. */
+			cfg_error(ctx, cfg_mark_of(a), "addresses", "at most "
+				  CARP_CONFIG_STRINGIFY(CARP_CONFIG_PORT_ADDR4_MAX) " IPv4 addresses "
+				  "per port", "'%s' is the port's IPv4 address number %u",
+				  cfg_show(a, show, sizeof(show)), n4);
 			s->addrs_ok = false;
 			continue;
 		}

@@ -16,6 +16,7 @@
 
 #include <rte_mempool.h>
 #include <rte_ring.h>
+#include <rte_telemetry.h>
 
 #include "carp_config.h"
 #include "carp_counter.h"
@@ -171,6 +172,25 @@ int ctl_run(struct ctl_node *n, volatile int *quit);
 
 /** Register the /carp/... telemetry commands for @p n. */
 int ctl_telemetry_register(struct ctl_node *n);
+
+/** Point the commands at @p n (ctl_telemetry_register does). */
+void ctl_telemetry_attach(struct ctl_node *n);
+
+/**
+ * Stop the commands from reading the node: call before anything they read is freed. DPDK's
+ * telemetry thread lives on; from here on it answers {"error": "the node is stopping"}.
+ */
+void ctl_telemetry_detach(void);
+
+/** Run telemetry command @p cmd as DPDK's telemetry thread does (tests use it). */
+int ctl_telemetry_call(const char *cmd, const char *params, struct rte_tel_data *d);
+
+/**
+ * A telemetry key for @p port (and @p vhid when >= 0): "lan/1". Telemetry keys allow only
+ * letters, digits, '_' and '/', so a '-' of a port name becomes '_' (the config refuses
+ * two port names that would then collide).
+ */
+void ctl_telemetry_name(char *out, size_t cap, const char *port, int vhid);
 
 /** Refresh the telemetry snapshot if due (never blocks). */
 void ctl_telemetry_snapshot(struct ctl_node *n, uint64_t now, bool force);

@@ -7,16 +7,37 @@
  * atomic loads (each counter has one writer).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_telemetry.h>
 
 #include "ctl.h"
 
 #define SNAP_PERIOD_NS (100 * 1000 * 1000ull)
 
+/*
+ * The node the commands read, under tel_lock: the telemetry thread is DPDK's and outlives
+ * the node, so every callback holds the lock while it reads, and ctl_telemetry_detach
+ * (before shutdown frees anything) takes it and clears the pointer. The control lcore
+ * never takes this lock; it only try-locks the snapshot.
+ */
+static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ctl_node *tel_node;
+
+/*
+ * Replies larger than the telemetry socket's buffer (16 KiB in DPDK 22.11) lose entries
+ * silently, and a dict holds at most RTE_TEL_MAX_DICT_ENTRIES. /carp/status and
+ * /carp/stats are therefore paged: "/carp/status,N" starts at entry N, each page stops
+ * before it would pass PAGE_BUDGET bytes (estimated from what each entry holds), and
+ * "_next" gives the first entry of the next page; "_total" counts them all.
+ * scripts/carp-status.py follows the pages.
+ */
+#define PAGE_BUDGET 12000
+#define PAGE_ENTRIES_MAX (RTE_TEL_MAX_DICT_ENTRIES - 4)
 
 void
 ctl_telemetry_snapshot(struct ctl_node *n, uint64_t now, bool force)
@@ -44,12 +65,8 @@ ctl_telemetry_snapshot(struct ctl_node *n, uint64_t now, bool force)
 	n->next_snap = now + SNAP_PERIOD_NS;
 }
 
-/*
- * Telemetry names may hold only letters, digits, '_' and '/': a VHID is "<port>/<vhid>"
- * (e.g. "lan/1"), and a '-' of a port name becomes '_'.
- */
-static void
-tel_name(char *out, size_t cap, const char *port, int vhid)
+void
+ctl_telemetry_name(char *out, size_t cap, const char *port, int vhid)
 {
 	if (vhid >= 0)
 		snprintf(out, cap, "%s/%d", port, vhid);
@@ -63,53 +80,96 @@ tel_name(char *out, size_t cap, const char *port, int vhid)
 static void
 vhid_key(const struct ctl_node *n, uint16_t i, char *key, size_t cap)
 {
-	tel_name(key, cap, n->port[n->vhid[i].port].cfg->name, n->vhid[i].cfg->vhid);
+	ctl_telemetry_name(key, cap, n->port[n->vhid[i].port].cfg->name, n->vhid[i].cfg->vhid);
 }
 
-static void
-vip_list(const struct carp_config_vhid *cv, char *out, size_t cap)
+/* Every VIP as a string array: no list is ever cut. */
+static struct rte_tel_data *
+vip_array(const struct carp_config_vhid *cv)
 {
-	size_t len = 0;
+	struct rte_tel_data *a = rte_tel_data_alloc();
 
-	out[0] = '\0';
-	for (unsigned int i = 0; i < cv->n_vip4 + cv->n_vip6 && len < cap; i++) {
-		char a[INET6_ADDRSTRLEN];
+	if (a == NULL)
+		return NULL;
+	rte_tel_data_start_array(a, RTE_TEL_STRING_VAL);
+	for (unsigned int i = 0; i < cv->n_vip4 + cv->n_vip6; i++) {
+		char s[INET6_ADDRSTRLEN];
 		uint32_t v4;
 
 		if (i < cv->n_vip4) {
 			v4 = htonl(cv->vip4[i]);
-			inet_ntop(AF_INET, &v4, a, sizeof(a));
+			inet_ntop(AF_INET, &v4, s, sizeof(s));
 		} else {
-			inet_ntop(AF_INET6, cv->vip6[i - cv->n_vip4].b, a, sizeof(a));
+			inet_ntop(AF_INET6, cv->vip6[i - cv->n_vip4].b, s, sizeof(s));
 		}
-		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "," : "", a);
+		rte_tel_data_add_array_string(a, s);
 	}
+	return a;
+}
+
+/* Bytes of JSON a status entry may take: its fixed fields and every VIP. */
+static size_t
+status_size(const struct carp_config_vhid *cv)
+{
+	return 480 + (size_t)cv->n_vip4 * 18 + (size_t)cv->n_vip6 * 42;
+}
+
+/* Where a page starts: the command's parameter, 0 when none; -1 when it is not a number. */
+static long
+page_start(const char *params)
+{
+	char *end;
+	long v;
+
+	if (params == NULL || *params == '\0')
+		return 0;
+	v = strtol(params, &end, 10);
+	return (*end != '\0' || v < 0) ? -1 : v;
+}
+
+/* The page's meta keys; @p next is the first entry not on this page. */
+static void
+page_end(struct rte_tel_data *d, uint32_t next, uint32_t total)
+{
+	rte_tel_data_add_dict_u64(d, "_total", total);
+	if (next < total)
+		rte_tel_data_add_dict_u64(d, "_next", next);
 }
 
 static int
-cmd_status(const char *cmd, const char *params, struct rte_tel_data *d)
+status_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
-	struct ctl_node *n = tel_node;
 	uint64_t now = ctl_now_ns();
+	long start = page_start(params);
+	size_t used = 0;
+	uint32_t i, shown = 0;
 
-	(void)cmd;
-	(void)params;
+	if (start < 0)
+		return -EINVAL;
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&n->snap_lock);
-	for (uint16_t i = 0; i < n->n_vhids && i < RTE_TEL_MAX_DICT_ENTRIES; i++) {
+	for (i = (uint32_t)start; i < n->n_vhids && shown < PAGE_ENTRIES_MAX; i++) {
 		const struct ctl_vhid_snap *s = &n->snap[i];
 		const struct carp_config_vhid *cv = n->vhid[i].cfg;
-		struct rte_tel_data *v = rte_tel_data_alloc();
-		char key[64], vips[RTE_TEL_MAX_STRING_LEN];
+		struct rte_tel_data *v, *vips;
+		char key[64];
 
-		if (v == NULL)
+		if (shown && used + status_size(cv) > PAGE_BUDGET)
 			break;
+		v = rte_tel_data_alloc();
+		vips = vip_array(cv);
+		if (v == NULL || vips == NULL) {
+			rte_tel_data_free(v);
+			rte_tel_data_free(vips);
+			break;
+		}
+		used += status_size(cv);
+		shown++;
 		rte_tel_data_start_dict(v);
 		rte_tel_data_add_dict_int(v, "vhid", cv->vhid);
 		rte_tel_data_add_dict_string(v, "port", n->port[n->vhid[i].port].cfg->name);
 		rte_tel_data_add_dict_string(v, "state", carp_state_name(s->state));
-		vip_list(cv, vips, sizeof(vips));
-		rte_tel_data_add_dict_string(v, "vips", vips);
+		rte_tel_data_add_dict_container(v, "vips", vips, 0);
 		rte_tel_data_add_dict_int(v, "advbase", cv->advbase);
 		rte_tel_data_add_dict_int(v, "advskew", cv->advskew);
 		rte_tel_data_add_dict_int(v, "advskew_effective", s->advskew_tx);
@@ -117,57 +177,75 @@ cmd_status(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(v, "profile", carp_profile_name(cv->profile));
 		rte_tel_data_add_dict_int(v, "preempt", cv->preempt);
 		rte_tel_data_add_dict_u64(v, "time_in_state_ms", (now - s->since_ns) / 1000000);
-		rte_tel_data_add_dict_int(v, "last_master_heard_ms",
-			s->master_heard ? (int)((now - s->master_heard_ns) / 1000000) : -1);
-		vhid_key(n, i, key, sizeof(key));
+		/* Milliseconds as u64 (an int ran out after 24.8 days); -1: never heard. */
+		if (s->master_heard)
+			rte_tel_data_add_dict_u64(v, "last_master_heard_ms",
+						  (now - s->master_heard_ns) / 1000000);
+		else
+			rte_tel_data_add_dict_int(v, "last_master_heard_ms", -1);
+		vhid_key(n, (uint16_t)i, key, sizeof(key));
 		rte_tel_data_add_dict_container(d, key, v, 0);
 	}
 	pthread_mutex_unlock(&n->snap_lock);
+	page_end(d, i, n->n_vhids);
 	return 0;
 }
 
-static int
-cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct ctl_node *n = tel_node;
+#define STATS_SIZE (64 + 30 * (6 + CARP_DROP_COUNT))
 
-	(void)cmd;
-	(void)params;
+static void
+add_drop_counters(struct rte_tel_data *v, const uint64_t *drop, bool atomic)
+{
+	for (int r = 1; r < CARP_DROP_COUNT; r++)
+		rte_tel_data_add_dict_u64(v, carp_drop_name(r),
+					  atomic ? __atomic_load_n(&drop[r], __ATOMIC_RELAXED) : drop[r]);
+}
+
+/*
+ * Stats entries: the VHIDs (index 0 .. n_vhids - 1), then the ports (their drops before
+ * a VHID was known, keyed by the port name alone).
+ */
+static int
+stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
+{
+	uint32_t total = (uint32_t)n->n_vhids + n->n_ports, i, shown = 0;
+	long start = page_start(params);
+
+	if (start < 0)
+		return -EINVAL;
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&n->snap_lock);
-	for (uint16_t i = 0; i < n->n_vhids && i < RTE_TEL_MAX_DICT_ENTRIES - DP_MAX_PORTS; i++) {
-		const struct ctl_vhid_stats *st = &n->snap[i].st;
-		struct rte_tel_data *v = rte_tel_data_alloc();
+	for (i = (uint32_t)start; i < total && shown < PAGE_ENTRIES_MAX; i++) {
+		struct rte_tel_data *v;
 		char key[64];
 
+		if ((shown + 1) * STATS_SIZE > PAGE_BUDGET)
+			break;
+		v = rte_tel_data_alloc();
 		if (v == NULL)
 			break;
+		shown++;
 		rte_tel_data_start_dict(v);
-		rte_tel_data_add_dict_u64(v, "adverts_sent", st->adverts_sent);
-		rte_tel_data_add_dict_u64(v, "adverts_received", st->adverts_received);
-		rte_tel_data_add_dict_u64(v, "garps_sent", st->garps_sent);
-		rte_tel_data_add_dict_u64(v, "transitions", st->transitions);
-		rte_tel_data_add_dict_u64(v, "send_errors", st->send_errors);
-		for (int r = 1; r < CARP_DROP_COUNT; r++)
-			rte_tel_data_add_dict_u64(v, carp_drop_name(r), st->drop[r]);
-		vhid_key(n, i, key, sizeof(key));
+		if (i < n->n_vhids) {
+			const struct ctl_vhid_stats *st = &n->snap[i].st;
+
+			rte_tel_data_add_dict_u64(v, "adverts_sent", st->adverts_sent);
+			rte_tel_data_add_dict_u64(v, "adverts_received", st->adverts_received);
+			rte_tel_data_add_dict_u64(v, "garps_sent", st->garps_sent);
+			rte_tel_data_add_dict_u64(v, "transitions", st->transitions);
+			rte_tel_data_add_dict_u64(v, "send_errors", st->send_errors);
+			add_drop_counters(v, st->drop, false);
+			vhid_key(n, (uint16_t)i, key, sizeof(key));
+		} else {
+			const struct ctl_port *cp = &n->port[i - n->n_vhids];
+
+			add_drop_counters(v, cp->drop, true);
+			ctl_telemetry_name(key, sizeof(key), cp->cfg->name, -1);
+		}
 		rte_tel_data_add_dict_container(d, key, v, 0);
 	}
 	pthread_mutex_unlock(&n->snap_lock);
-	/* Adverts dropped before a local VHID was known, keyed by the port name alone. */
-	for (uint16_t p = 0; p < n->n_ports; p++) {
-		struct rte_tel_data *v = rte_tel_data_alloc();
-		char key[64];
-
-		if (v == NULL)
-			break;
-		rte_tel_data_start_dict(v);
-		for (int r = 1; r < CARP_DROP_COUNT; r++)
-			rte_tel_data_add_dict_u64(v, carp_drop_name(r),
-				__atomic_load_n(&n->port[p].drop[r], __ATOMIC_RELAXED));
-		tel_name(key, sizeof(key), n->port[p].cfg->name, -1);
-		rte_tel_data_add_dict_container(d, key, v, 0);
-	}
+	page_end(d, i, total);
 	return 0;
 }
 
@@ -211,34 +289,42 @@ add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc,
 	rte_tel_data_add_dict_container(d, key, v, 0);
 }
 
+/* Bytes of JSON one lcore's counters may take. */
+#define LCORE_SIZE (64 + 36 * (12 + DP_DROP_COUNT + FWD_DROP_COUNT))
+
+/* Lcore entries: the control lcore (index 0), then worker 0 .. n_workers - 1. */
 static int
-cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+lcores_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
-	struct ctl_node *n = tel_node;
+	uint32_t total = n->n_workers + 1, i, shown = 0;
+	long start = page_start(params);
 	char key[32];
 
-	(void)cmd;
-	(void)params;
+	if (start < 0)
+		return -EINVAL;
 	rte_tel_data_start_dict(d);
-	add_lcore(d, "control", n->ctl_lc, NULL, &n->pub);
-	for (unsigned int w = 0; w < n->n_workers; w++) {
-		snprintf(key, sizeof(key), "worker%u", w);
-		add_lcore(d, key, n->workers[w], &n->pub.w[w], NULL);
+	for (i = (uint32_t)start; i < total && (shown + 1) * LCORE_SIZE <= PAGE_BUDGET;
+	     i++, shown++) {
+		if (i == 0) {
+			add_lcore(d, "control", n->ctl_lc, NULL, &n->pub);
+			continue;
+		}
+		snprintf(key, sizeof(key), "worker%u", i - 1);
+		add_lcore(d, key, n->workers[i - 1], &n->pub.w[i - 1], NULL);
 	}
+	page_end(d, i, total);
 	return 0;
 }
 
 static int
-cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+ports_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
-	struct ctl_node *n = tel_node;
-
-	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
 	for (uint16_t p = 0; p < n->n_ports; p++) {
 		const struct ctl_port *cp = &n->port[p];
 		struct rte_tel_data *v = rte_tel_data_alloc();
+		char key[64];
 
 		if (v == NULL)
 			break;
@@ -254,23 +340,21 @@ cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(v, "vmac_filter",
 					     cp->caps.mac_filter ? "mac_addr_add" : "promiscuous");
 		rte_tel_data_add_dict_int(v, "promiscuous", cp->caps.promiscuous);
+		rte_tel_data_add_dict_int(v, "mtu", cp->cfg->mtu);
+		rte_tel_data_add_dict_string(v, "mtu_set", cp->caps.mtu_set_error[0]
+					     ? cp->caps.mtu_set_error : "ok");
 		rte_tel_data_add_dict_string(v, "idle",
 					     n->ctl_lc->adaptive_idle ? "adaptive" : "poll");
 		rte_tel_data_add_dict_int(v, "demotion", (int)n->demotion);
-		char key[64];
-
-		tel_name(key, sizeof(key), cp->cfg->name, -1);
+		ctl_telemetry_name(key, sizeof(key), cp->cfg->name, -1);
 		rte_tel_data_add_dict_container(d, key, v, 0);
 	}
 	return 0;
 }
 
 static int
-cmd_forwarding(const char *cmd, const char *params, struct rte_tel_data *d)
+forwarding_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
-	struct ctl_node *n = tel_node;
-
-	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "routes", n->sh->n_nexthops);
@@ -294,23 +378,82 @@ cmd_forwarding(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+typedef int (*tel_show_fn)(struct ctl_node *n, const char *params, struct rte_tel_data *d);
+
+static const struct {
+	const char *cmd;
+	tel_show_fn fn;
+	const char *help;
+} commands[] = {
+	/* Help texts stay under RTE_TEL_MAX_STRING_LEN: DPDK refuses longer ones. */
+	{ "/carp/status", status_page,
+	  "Per VHID: state, VIPs, advbase, advskew, demotion, times. Paged: ,N from entry N" },
+	{ "/carp/stats", stats_page,
+	  "Per VHID: adverts, transitions, drops; per port: early drops. Paged: ,N" },
+	{ "/carp/lcores", lcores_page,
+	  "Per lcore: rx, tx, punted, replies, every drop reason, updates. Paged: ,N" },
+	{ "/carp/forwarding", forwarding_show,
+	  "Routes, neighbours, ARP requests, held packets, what became of every ARP" },
+	{ "/carp/ports", ports_show,
+	  "Per port: link and how it is read, steering, vMAC filter, MTU, idle method" },
+};
+
+static void
+error_reply(struct rte_tel_data *d, const char *why)
+{
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "error", why);
+}
+
+int
+ctl_telemetry_call(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	int rc = -ENOENT;
+
+	for (size_t i = 0; i < RTE_DIM(commands); i++) {
+		if (strcmp(cmd, commands[i].cmd) != 0)
+			continue;
+		pthread_mutex_lock(&tel_lock);
+		if (tel_node == NULL) {
+			error_reply(d, "the node is stopping");
+			rc = 0;
+		} else {
+			rc = commands[i].fn(tel_node, params, d);
+			if (rc == -EINVAL) {
+				error_reply(d, "the parameter must be an entry number (see _next)");
+				rc = 0;
+			}
+		}
+		pthread_mutex_unlock(&tel_lock);
+		break;
+	}
+	return rc;
+}
+
+void
+ctl_telemetry_attach(struct ctl_node *n)
+{
+	pthread_mutex_lock(&tel_lock);
+	tel_node = n;
+	pthread_mutex_unlock(&tel_lock);
+}
+
+void
+ctl_telemetry_detach(void)
+{
+	pthread_mutex_lock(&tel_lock);
+	tel_node = NULL; /* from here on no callback reads the node */
+	pthread_mutex_unlock(&tel_lock);
+}
+
 int
 ctl_telemetry_register(struct ctl_node *n)
 {
 	int rc = 0;
 
-	tel_node = n;
-	rc |= rte_telemetry_register_cmd("/carp/status", cmd_status,
-		"Per VHID: state, VIPs, advbase, advskew (configured and advertised), demotion, "
-		"time in state, last master heard");
-	rc |= rte_telemetry_register_cmd("/carp/stats", cmd_stats,
-		"Per VHID: adverts sent/received, transitions, every drop reason; per port: "
-		"drops before a VHID was known");
-	rc |= rte_telemetry_register_cmd("/carp/lcores", cmd_lcores,
-		"Per lcore: rx, tx, punted, replies, every data-plane drop reason");
-	rc |= rte_telemetry_register_cmd("/carp/forwarding", cmd_forwarding,
-		"Routes, neighbours, ARP requests sent, held packets released or dropped");
-	rc |= rte_telemetry_register_cmd("/carp/ports", cmd_ports,
-		"Per port: link and how it is read, CARP steering, vMAC filter, idle method");
+	ctl_telemetry_attach(n);
+	for (size_t i = 0; i < RTE_DIM(commands); i++)
+		rc |= rte_telemetry_register_cmd(commands[i].cmd, ctl_telemetry_call,
+						 commands[i].help);
 	return rc ? -1 : 0;
 }

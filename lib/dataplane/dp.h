@@ -78,7 +78,7 @@ struct dp_counters {
 	uint64_t fwd_drop[FWD_DROP_COUNT];
 } __rte_cache_aligned;
 
-#define DP_PORT_ADDR4_MAX 8
+#define DP_PORT_ADDR4_MAX CARP_CONFIG_PORT_ADDR4_MAX
 
 /** What every lcore reads about a port. */
 struct dp_port {

@@ -95,8 +95,14 @@ dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_q
 		return rc;
 	}
 	rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nb_rxd, &nb_txd);
-	if (cp->mtu != RTE_ETHER_MTU)
-		rte_eth_dev_set_mtu(port_id, cp->mtu); /* best effort; the frame size is checked */
+	/* Best effort (the egress check uses the configured MTU whatever the device says),
+	 * but never silent: the refusal is logged by the caller and shown in /carp/ports. */
+	if (cp->mtu != RTE_ETHER_MTU) {
+		rc = rte_eth_dev_set_mtu(port_id, cp->mtu);
+		if (rc)
+			snprintf(caps->mtu_set_error, sizeof(caps->mtu_set_error), "failed: %s",
+				 rte_strerror(-rc));
+	}
 	for (uint16_t q = 0; q < nb_queues; q++) {
 		rc = rte_eth_rx_queue_setup(port_id, q, nb_rxd, rte_eth_dev_socket_id(port_id),
 					    NULL, mp);

@@ -27,6 +27,7 @@ struct dp_port_caps {
 	bool promiscuous;     /* promiscuous mode on (fallback or configured) */
 	bool link_from_kernel;
 	char ifname[IF_NAMESIZE]; /* kernel interface behind the port, "" if none */
+	char mtu_set_error[48];   /* why the device refused the configured MTU, "" if it took it */
 };
 
 /**

@@ -5,6 +5,7 @@
  * byte (routes, TTL, checksum, MACs), and every drop counted under its reason.
  */
 #include "../unit/test_util.h"
+#include "eal_test.h"
 
 #include <stdlib.h>
 
@@ -937,6 +938,6 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rc = cmocka_run_group_tests_name("dataplane", tests, setup, NULL);
-	rte_eal_cleanup();
+	eal_test_cleanup();
 	return rc;
 }

@@ -6,6 +6,7 @@
  * pass are coalesced into one message each.
  */
 #include "../unit/test_util.h"
+#include "eal_test.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -195,6 +196,6 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rc = cmocka_run_group_tests_name("publish", tests, setup, NULL);
-	rte_eal_cleanup();
+	eal_test_cleanup();
 	return rc;
 }

@@ -1085,6 +1085,12 @@ main(void)
 		    "key 'neighbor_timeout': 5 is out of range; valid: an integer 10..86400"),
 		BAD("neighbor_queue_above_64", "neighbor_queue_range.yaml", "4:19",
 		    "key 'neighbor_queue': 65 is out of range; valid: an integer 0..64"),
+		BAD("port_names_one_telemetry_key", "port_names_collide_in_telemetry.yaml", "7:11",
+		    "key 'name': port name 'lan_1' and 'lan-1' (line 4) would be one key in "
+		    "telemetry, which spells '-' as '_'"),
+		BAD("port_with_9_ipv4_addresses", "port_too_many_ipv4.yaml", "7:56",
+		    "key 'addresses': '10.0.8.2/24' is the port's IPv4 address number 9; valid: at "
+		    "most 8 IPv4 addresses per port"),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
