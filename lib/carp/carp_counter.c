@@ -10,15 +10,50 @@ carp_counter_init(struct carp_counter *c, uint64_t random_start)
 	c->next = random_start;
 }
 
+void
+carp_counter_init_node(struct carp_counter *c, uint16_t node_id, uint64_t seq_start)
+{
+	memset(c, 0, sizeof(*c));
+	c->node_ids = true;
+	c->node_id = node_id;
+	c->next = (uint64_t)node_id << CARP_COUNTER_SEQ_BITS | (seq_start & CARP_COUNTER_SEQ_MASK);
+}
+
+/*
+ * Counters only grow (modulo 2^64), so an era's range is "hi - lo forward from lo" and
+ * grows at its hi end. The era to give up when a ninth pair is sent is the one last used
+ * longest ago: the one whose hi lies furthest behind next.
+ */
+static struct carp_counter_era *
+era_for(struct carp_counter *c, uint8_t advbase, uint8_t advskew, uint64_t v)
+{
+	struct carp_counter_era *oldest = &c->era[0];
+
+	for (unsigned int i = 0; i < c->n_eras; i++) {
+		struct carp_counter_era *e = &c->era[i];
+
+		if (e->advbase == advbase && e->advskew == advskew)
+			return e;
+		if (v - e->hi > v - oldest->hi)
+			oldest = e;
+	}
+	if (c->n_eras < CARP_COUNTER_ERAS)
+		oldest = &c->era[c->n_eras++];
+	*oldest = (struct carp_counter_era){ .lo = v, .hi = v, .advbase = advbase,
+					     .advskew = advskew };
+	return oldest;
+}
+
 uint64_t
 carp_counter_take(struct carp_counter *c, uint8_t advbase, uint8_t advskew)
 {
-	uint64_t v = c->next++; /* wraps 2^64-1 -> 0 like ucarp */
+	uint64_t v = c->next;
 
-	c->sent[c->pos] = (struct carp_counter_sent){ v, advbase, advskew };
-	c->pos = (c->pos + 1) % CARP_COUNTER_HISTORY;
-	if (c->n_sent < CARP_COUNTER_HISTORY)
-		c->n_sent++;
+	if (c->node_ids) /* the sequence wraps within the node's id, never into another's */
+		c->next = (c->next & ~CARP_COUNTER_SEQ_MASK) | ((c->next + 1) & CARP_COUNTER_SEQ_MASK);
+	else
+		c->next++; /* wraps 2^64-1 -> 0 like ucarp */
+	era_for(c, advbase, advskew, v)->hi = v;
 	return v;
 }
 
@@ -26,9 +61,14 @@ bool
 carp_counter_is_own(const struct carp_counter *c, uint64_t received, uint8_t advbase,
 		    uint8_t advskew)
 {
-	for (unsigned int i = 0; i < c->n_sent; i++)
-		if (c->sent[i].counter == received && c->sent[i].advbase == advbase &&
-		    c->sent[i].advskew == advskew)
+	if (c->node_ids)
+		return carp_counter_node(received) == c->node_id;
+	for (unsigned int i = 0; i < c->n_eras; i++) {
+		const struct carp_counter_era *e = &c->era[i];
+
+		if (e->advbase == advbase && e->advskew == advskew &&
+		    received - e->lo <= e->hi - e->lo)
 			return true;
+	}
 	return false;
 }

@@ -31,6 +31,7 @@
 	X(BADVHID, "badvhid", "no VHID with this number and address family on this port") \
 	X(BADAUTH, "badauth", "HMAC-SHA1 does not match: check passphrase, vhid and VIP list") \
 	X(LOOP, "loop", "our own advert came back (own counter or own source address)") \
+	X(REPLAY, "replay", "replay_protection: counter not newer than the sender's last (replayed or rewritten advert)") \
 	X(INACTIVE, "inactive", "VHID is in INIT (link down or not started): advert ignored")
 
 /* Why a state machine changed state. X(enum suffix, log string) */

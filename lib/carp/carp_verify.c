@@ -65,5 +65,8 @@ carp_advert_verify(const struct carp_rx_frame *f, carp_vhid_lookup_fn lookup, vo
 	if ((a->counter && carp_counter_is_own(a->counter, h->counter, h->advbase, h->advskew)) ||
 	    from_own_address(f, a))
 		return CARP_DROP_LOOP;
+	/* Last, so that only an authentic advert of another node moves its high-water mark. */
+	if (a->replay && !carp_replay_accept(a->replay, h->counter))
+		return CARP_DROP_REPLAY;
 	return CARP_DROP_NONE;
 }

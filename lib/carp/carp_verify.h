@@ -6,12 +6,14 @@
  * @file
  * The receiver's checks on a CARP payload, in a straight line, each failure with its own
  * named reason (spec §3.4, §9b): VRRP look-alike, length, checksum, version, TTL,
- * VHID, HMAC, loop. The caller counts the returned reason.
+ * VHID, HMAC, loop, and with replay protection the sender's last counter. The caller
+ * counts the returned reason.
  */
 
 #include "carp_counter.h"
 #include "carp_frame.h"
 #include "carp_hmac.h"
+#include "carp_replay.h"
 #include "carp_wire.h"
 
 /** What the receiver knows about one local VHID. */
@@ -20,6 +22,8 @@ struct carp_vhid_auth {
 	const struct carp_counter *counter;  /* NULL: no loop detection by counter */
 	uint32_t own_src4;                   /* our IPv4 advert source (host order), or 0 */
 	const struct carp_in6 *own_src6;     /* our IPv6 advert source, or NULL */
+	struct carp_replay *replay;          /* replay_protection: the senders' highest
+					      * counters (updated on acceptance), or NULL */
 };
 
 /**

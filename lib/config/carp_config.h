@@ -25,6 +25,7 @@
 #define CARP_CONFIG_PORTS_MAX 32   /* Debian's DPDK is built with RTE_MAX_ETHPORTS 32 */
 #define CARP_CONFIG_VIPS_MAX 64    /* per VHID, both families together */
 #define CARP_CONFIG_PORT_ADDR4_MAX 8 /* IPv4 addresses per port */
+#define CARP_CONFIG_COUNTER_FILE "/var/lib/carp-dpdk/replay-counter"
 #define CARP_CONFIG_STRINGIFY_(x) #x
 #define CARP_CONFIG_STRINGIFY(x) CARP_CONFIG_STRINGIFY_(x)
 #define CARP_CONFIG_FILE_MAX (1u << 20) /* bigger files are refused unread */
@@ -79,6 +80,8 @@ struct carp_config_global {
 	uint32_t neighbor_hold_max;           /* held in all, 0..65536, default 256 */
 	uint32_t neighbor_resolve_rate;       /* new resolutions per second, default 100 */
 	uint32_t arp_punt_rate;               /* ARP to the control lcore per port/s, def. 1000 */
+	uint16_t node_id;                     /* replay protection's id; 0: from the address */
+	char replay_counter_file[256];        /* where the counter's reserve is kept */
 };
 
 /** An address with its prefix length; a VIP only uses family and address. */
@@ -111,6 +114,7 @@ struct carp_config_vhid {
 	uint8_t advskew;                /* default 0 */
 	bool preempt;                   /* default global.preempt */
 	enum carp_profile profile;      /* default global.profile */
+	bool replay_protection;         /* default false: counters with node ids, replays dropped */
 	bool has_key;                   /* false: passphrase "" (all-zero key, no authentication) */
 	struct carp_key key;            /* passphrase bytes, zero padded to 20 */
 	uint32_t *vip4;                 /* host order, as configured */

@@ -44,6 +44,7 @@ struct cfg_vhid_src {
 	struct cfg_mark passfile_at;
 	struct cfg_mark pass_key;    /* the keys, whenever written: "both given" */
 	struct cfg_mark passfile_key;
+	struct cfg_mark replay;      /* replay_protection, when given as a boolean */
 	bool advskew_bad;            /* advskew given but unusable: skip the advbase check */
 	bool profile_bad;            /* profile given but unknown: skip the ucarp limits */
 	bool port_ok;                /* carp_config_vhid.port names a port */

@@ -8,7 +8,7 @@
 
 #include "config_internal.h"
 
-#define KEYS_MAX 12 /* keys of the largest mapping of the schema (vhids: 9), and room */
+#define KEYS_MAX 16 /* keys of the largest mapping of the schema (global: 13), and room */
 
 struct cfg_mark
 cfg_mark_of(const yaml_node_t *n)

@@ -301,6 +301,34 @@ check_vips(struct cfg_ctx *ctx, unsigned int vi)
 			  v->n_vip4, v->n_vip6);
 }
 
+/*
+ * Replay protection keys each sender's history by a 16-bit node id that must differ
+ * between the nodes of the VHID. Unless node_id is set, it is the low 16 bits of the
+ * advert source (the port's first IPv4 address), which differ between hosts of a subnet
+ * of /16 or narrower; a wider subnet could give two nodes one id.
+ */
+static void
+check_replay(struct cfg_ctx *ctx, const struct carp_config_vhid *v, const struct cfg_vhid_src *s)
+{
+	const struct carp_config_port *p = &ctx->cfg->ports[v->port];
+	char net[ADDR_STR];
+
+	if (ctx->cfg->global.node_id)
+		return;
+	for (unsigned int i = 0; i < p->n_addrs; i++) {
+		if (p->addrs[i].family != 4)
+			continue;
+		if (p->addrs[i].prefixlen < 16)
+			cfg_error(ctx, s->replay, "replay_protection",
+				  "global node_id set, or a first IPv4 subnet of /16 or narrower",
+				  "the node id would be the low 16 bits of %s, which may repeat in "
+				  "%s: set global node_id, different on each node",
+				  cfg_addr_str(&p->addrs[i], net, sizeof(net)),
+				  cfg_subnet_str(&p->addrs[i], (char[ADDR_STR]){ 0 }, ADDR_STR));
+		return;
+	}
+}
+
 static void
 check_vhid(struct cfg_ctx *ctx, unsigned int vi)
 {
@@ -328,6 +356,8 @@ check_vhid(struct cfg_ctx *ctx, unsigned int vi)
 			  "(the interval is advskew/256 s)");
 	if (s->vips_ok)
 		check_vips(ctx, vi);
+	if (v->replay_protection && s->port_ok)
+		check_replay(ctx, v, s);
 	cfg_vhid_key(ctx, v, s);
 }
 

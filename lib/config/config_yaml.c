@@ -12,10 +12,11 @@
 #include "config_internal.h"
 
 enum { G_LOG_LEVEL, G_IDLE, G_PREEMPT, G_PROFILE, G_MBUFS, G_TELEMETRY, G_NEIGH_TIMEOUT,
-       G_NEIGH_QUEUE, G_NEIGH_HOLD, G_NEIGH_RATE, G_ARP_RATE, G_N };
+       G_NEIGH_QUEUE, G_NEIGH_HOLD, G_NEIGH_RATE, G_ARP_RATE, G_NODE_ID, G_COUNTER_FILE, G_N };
 static const char *const global_keys[G_N] = {
 	"log_level", "idle", "preempt", "profile", "mbufs", "telemetry", "neighbor_timeout",
 	"neighbor_queue", "neighbor_hold_max", "neighbor_resolve_rate", "arp_punt_rate",
+	"node_id", "replay_counter_file",
 };
 
 enum { P_NAME, P_DEVICE, P_ADDRESSES, P_MTU, P_RX_DESC, P_TX_DESC, P_PROMISC, P_SOURCE_MAC,
@@ -25,10 +26,10 @@ static const char *const port_keys[P_N] = {
 };
 
 enum { V_VHID, V_PORT, V_ADVBASE, V_ADVSKEW, V_PREEMPT, V_PROFILE, V_PASS, V_PASSFILE,
-       V_VIPS, V_N };
+       V_VIPS, V_REPLAY, V_N };
 static const char *const vhid_keys[V_N] = {
 	"vhid", "port", "advbase", "advskew", "preempt", "profile", "passphrase",
-	"passphrase_file", "vips",
+	"passphrase_file", "vips", "replay_protection",
 };
 
 enum { R_PREFIX, R_VIA, R_N };
@@ -87,6 +88,23 @@ walk_global(struct cfg_ctx *ctx, yaml_node_t *map)
 		g->neighbor_resolve_rate = (uint32_t)u;
 	if (v[G_ARP_RATE] && cfg_get_uint(ctx, v[G_ARP_RATE], "arp_punt_rate", 10, 1000000, &u))
 		g->arp_punt_rate = (uint32_t)u;
+	/* 0 is not an id: it would make the first node's counters look like anyone's. */
+	if (v[G_NODE_ID] && cfg_get_uint(ctx, v[G_NODE_ID], "node_id", 1, 65535, &u))
+		g->node_id = (uint16_t)u;
+	if (v[G_COUNTER_FILE]) {
+		const char *path;
+		size_t len;
+
+		if (cfg_get_str(ctx, v[G_COUNTER_FILE], "replay_counter_file", &path, &len)) {
+			if (len == 0 || len >= sizeof(g->replay_counter_file) || path[0] != '/' ||
+			    memchr(path, '\0', len))
+				cfg_error(ctx, cfg_mark_of(v[G_COUNTER_FILE]), "replay_counter_file",
+					  "an absolute path of at most 255 bytes",
+					  "not an absolute path of at most 255 bytes");
+			else
+				memcpy(g->replay_counter_file, path, len + 1);
+		}
+	}
 }
 
 static bool
@@ -306,6 +324,9 @@ walk_vhid(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_vhid *v,
 	}
 	if (n[V_PREEMPT])
 		cfg_get_bool(ctx, n[V_PREEMPT], "preempt", &v->preempt);
+	if (n[V_REPLAY] && cfg_get_bool(ctx, n[V_REPLAY], "replay_protection",
+					&v->replay_protection))
+		s->replay = cfg_mark_of(n[V_REPLAY]);
 	if (n[V_PROFILE] && !cfg_get_profile(ctx, n[V_PROFILE], "profile", &v->profile))
 		s->profile_bad = true;
 	/* Null is refused: "no authentication" must be written as passphrase: "". */
@@ -533,6 +554,8 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 	g->neighbor_hold_max = 256;
 	g->neighbor_resolve_rate = 100;
 	g->arp_punt_rate = 1000;
+	snprintf(g->replay_counter_file, sizeof(g->replay_counter_file), "%s",
+		 CARP_CONFIG_COUNTER_FILE);
 
 	cfg_join(keys, sizeof(keys), top_keys, T_N);
 	snprintf(valid, sizeof(valid), "a mapping with keys %s", keys);

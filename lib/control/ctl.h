@@ -60,6 +60,7 @@ struct ctl_vhid {
 	struct carp_in6 src6;          /* the port's first IPv6 address, if any */
 	struct carp_hmac hmac;
 	struct carp_counter counter;
+	struct carp_replay replay;     /* replay_protection: the senders' last counters */
 	struct carp_vhid_auth auth;
 	struct ctl_vhid_stats st;
 };
@@ -115,6 +116,10 @@ struct ctl_node {
 	struct fwd_neigh_ops neigh_ops;
 	uint64_t next_neigh_tick;
 	struct ctl_fwd_stats fwd_st;
+	/* replay protection: counters start above replay_seq_start, and the counter file
+	 * holds replay_reserved, which no advert has reached yet */
+	uint64_t replay_seq_start;
+	uint64_t replay_reserved;
 	/* graceful stop: VHIDs that bowed out keep working until a peer has taken over */
 	bool draining;
 	uint8_t *handover;       /* per VHID: 1 while waiting for the peer's first advert */
@@ -138,6 +143,9 @@ int ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_s
 
 /** Free what ctl_node_init allocated. */
 void ctl_node_free(struct ctl_node *n);
+
+/** Reserve the replay counters from sequence @p from on in the counter file. */
+void ctl_replay_reserve(struct ctl_node *n, uint64_t from);
 
 /** Check and feed one CARP frame received on port index @p p; frees @p m. */
 void ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m);

@@ -10,6 +10,7 @@
 
 #include "carp_frame.h"
 #include "ctl.h"
+#include "ctl_counter_file.h"
 
 RTE_LOG_REGISTER(carp_logtype, carp, INFO);
 
@@ -31,6 +32,54 @@ random_u64(void)
 	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
 		v = ctl_now_ns() * 0x9e3779b97f4a7c15ull;
 	return v;
+}
+
+static bool
+any_replay_protection(const struct carp_config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->n_vhids; i++)
+		if (cfg->vhids[i].replay_protection)
+			return true;
+	return false;
+}
+
+/*
+ * Where replay-protection counters start: above the wall clock (ms) and above what the
+ * counter file reserved last time, so they grow across restarts even when the clock went
+ * back. Then the file reserves the next stretch. Neither failure stops the node: without
+ * the file the clock alone orders restarts (logged).
+ */
+static void
+replay_start(struct ctl_node *n)
+{
+	const char *path = n->cfg->global.replay_counter_file;
+	struct timespec ts;
+	uint64_t saved = 0;
+	int rc;
+
+	if (!any_replay_protection(n->cfg))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rc = ctl_counter_file_load(path, &saved);
+	if (rc)
+		CARP_LOG(WARNING, "replay counter file %s unreadable (%s): starting from the clock",
+			 path, strerror(-rc));
+	n->replay_seq_start = carp_replay_seq_start(
+		(uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000, saved);
+	ctl_replay_reserve(n, n->replay_seq_start);
+}
+
+void
+ctl_replay_reserve(struct ctl_node *n, uint64_t from)
+{
+	const char *path = n->cfg->global.replay_counter_file;
+	int rc;
+
+	n->replay_reserved = from + CTL_COUNTER_RESERVE;
+	rc = ctl_counter_file_store(path, n->replay_reserved);
+	if (rc)
+		CARP_LOG(WARNING, "replay counter file %s not written (%s): a restart after the "
+			 "wall clock went back would reuse counters", path, strerror(-rc));
 }
 
 static const struct carp_vhid_auth *
@@ -82,11 +131,21 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 	rc = carp_hmac_prepare(&v->hmac, &cv->key, &in);
 	if (rc)
 		return rc;
-	carp_counter_init(&v->counter, random_u64());
 	v->auth.hmac = &v->hmac;
 	v->auth.counter = &v->counter;
 	v->auth.own_src4 = v->src4;
 	v->auth.own_src6 = NULL;
+	if (cv->replay_protection) {
+		/* The id is ours alone in the group (config_validate.c sees to it). */
+		uint16_t id = n->cfg->global.node_id ? n->cfg->global.node_id
+						     : (uint16_t)(v->src4 & 0xffff);
+
+		carp_counter_init_node(&v->counter, id, n->replay_seq_start);
+		carp_replay_init(&v->replay);
+		v->auth.replay = &v->replay;
+	} else {
+		carp_counter_init(&v->counter, random_u64());
+	}
 
 	*fc = (struct carp_fsm_config){
 		.vhid = cv->vhid, .advbase = cv->advbase, .advskew = cv->advskew,
@@ -116,6 +175,7 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 	n->cfg = cfg;
 	n->sh = sh;
 	n->mp = mp;
+	replay_start(n);
 	n->n_vhids = (uint16_t)cfg->n_vhids;
 	sh->n_vhids = n->n_vhids;
 	for (unsigned int i = 0; i < cfg->n_vhids; i++)

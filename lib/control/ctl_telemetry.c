@@ -176,6 +176,7 @@ status_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_int(v, "demotion", s->demote);
 		rte_tel_data_add_dict_string(v, "profile", carp_profile_name(cv->profile));
 		rte_tel_data_add_dict_int(v, "preempt", cv->preempt);
+		rte_tel_data_add_dict_int(v, "replay_protection", cv->replay_protection);
 		rte_tel_data_add_dict_u64(v, "time_in_state_ms", (now - s->since_ns) / 1000000);
 		/* Milliseconds as u64 (an int ran out after 24.8 days); -1: never heard. */
 		if (s->master_heard)

@@ -844,11 +844,35 @@ test_bad_config(void **state)
 
 #define SCRATCH(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
 
+static void
+test_replay_protection_is_off_by_default_and_per_vhid(void **state)
+{
+	struct carp_config *c;
+
+	(void)state;
+	c = load_ok(MINIMAL_PORT "vhids:\n"
+		    "  - {vhid: 1, port: lan, passphrase: s, vips: [10.0.0.1]}\n"
+		    "  - {vhid: 2, port: lan, passphrase: s, vips: [10.0.0.3], "
+		    "replay_protection: true}\n");
+	assert_false(c->vhids[0].replay_protection);
+	assert_true(c->vhids[1].replay_protection);
+	assert_int_equal(c->global.node_id, 0);
+	assert_string_equal(c->global.replay_counter_file, "/var/lib/carp-dpdk/replay-counter");
+	carp_config_free(c);
+	c = load_ok("global: {node_id: 7, replay_counter_file: /run/c}\n" MINIMAL_PORT
+		    "vhids:\n  - {vhid: 1, port: lan, passphrase: s, vips: [10.0.0.1], "
+		    "replay_protection: true}\n");
+	assert_int_equal(c->global.node_id, 7);
+	assert_string_equal(c->global.replay_counter_file, "/run/c");
+	carp_config_free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_config_yields_expected_values),
+		cmocka_unit_test(test_replay_protection_is_off_by_default_and_per_vhid),
 		cmocka_unit_test(test_shipped_forwarding_example_loads_when_uncommented),
 		cmocka_unit_test(test_shipped_peer_config_backs_up_the_same_vhid),
 		cmocka_unit_test(test_defaults_apply_when_keys_are_left_out),
@@ -1085,6 +1109,13 @@ main(void)
 		    "key 'neighbor_timeout': 5 is out of range; valid: an integer 10..86400"),
 		BAD("neighbor_queue_above_64", "neighbor_queue_range.yaml", "4:19",
 		    "key 'neighbor_queue': 65 is out of range; valid: an integer 0..64"),
+		BAD("replay_protection_id_from_a_wide_subnet", "replay_wide_subnet.yaml", "12:24",
+		    "key 'replay_protection': the node id would be the low 16 bits of 10.0.0.2, "
+		    "which may repeat in 10.0.0.0/8: set global node_id, different on each node"),
+		BAD("node_id_zero", "node_id_zero.yaml", "4:12",
+		    "key 'node_id': 0 is out of range; valid: an integer 1..65535"),
+		BAD("replay_counter_file_relative", "replay_counter_file_relative.yaml", "4:24",
+		    "key 'replay_counter_file': not an absolute path of at most 255 bytes"),
 		BAD("port_names_one_telemetry_key", "port_names_collide_in_telemetry.yaml", "7:11",
 		    "key 'name': port name 'lan_1' and 'lan-1' (line 4) would be one key in "
 		    "telemetry, which spells '-' as '_'"),

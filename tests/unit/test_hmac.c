@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* HMAC-SHA1 exactly as spec §3, against test vectors TV1-TV7 (spec §12), and the counter. */
+/* HMAC-SHA1 exactly as spec §3, against test vectors TV1-TV7 (spec §12). */
 #include "test_util.h"
 
-#include "carp_counter.h"
 #include "carp_hmac.h"
 
 #define TV_COUNTER 0x0102030405060708ull
@@ -197,37 +196,6 @@ test_wrong_key_or_vip_or_vhid_fails_verify(void **state)
 	carp_hmac_release(&h); /* releasing twice is safe */
 }
 
-static void
-test_counter_increments_and_wraps(void **state)
-{
-	struct carp_counter c;
-
-	(void)state;
-	carp_counter_init(&c, UINT64_MAX - 1);
-	assert_true(carp_counter_take(&c, 1, 0) == UINT64_MAX - 1);
-	assert_true(carp_counter_take(&c, 1, 0) == UINT64_MAX);
-	assert_true(carp_counter_take(&c, 1, 0) == 0);
-}
-
-static void
-test_counter_recognises_recent_own_values_only(void **state)
-{
-	struct carp_counter c;
-
-	(void)state;
-	carp_counter_init(&c, 100);
-	assert_false(carp_counter_is_own(&c, 100, 1, 0)); /* nothing sent yet */
-	for (int i = 0; i < CARP_COUNTER_HISTORY + 2; i++)
-		carp_counter_take(&c, 1, 0);
-	assert_true(carp_counter_is_own(&c, 100 + CARP_COUNTER_HISTORY + 1, 1, 0));
-	assert_true(carp_counter_is_own(&c, 102, 1, 0));
-	assert_false(carp_counter_is_own(&c, 101, 1, 0)); /* fell out of the history */
-	assert_false(carp_counter_is_own(&c, 100 + CARP_COUNTER_HISTORY + 2, 1, 0));
-	/* A peer continuing our sequence (FreeBSD, ucarp adopt it) with its own priority. */
-	assert_false(carp_counter_is_own(&c, 102, 1, 100));
-	assert_false(carp_counter_is_own(&c, 102, 0, 0));
-}
-
 int
 main(void)
 {
@@ -243,8 +211,6 @@ main(void)
 		cmocka_unit_test(test_tv6_openbsd_custom_lladdr),
 		cmocka_unit_test(test_tv7_long_passphrase_truncated_to_19),
 		cmocka_unit_test(test_wrong_key_or_vip_or_vhid_fails_verify),
-		cmocka_unit_test(test_counter_increments_and_wraps),
-		cmocka_unit_test(test_counter_recognises_recent_own_values_only),
 	};
 
 	return cmocka_run_group_tests_name("hmac", tests, NULL, NULL);

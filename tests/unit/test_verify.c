@@ -289,6 +289,58 @@ test_peer_continuing_our_counter_is_not_a_loop(void **state)
 }
 
 static void
+test_own_advert_replayed_long_after_is_a_loop(void **state)
+{
+	/* Before, only the last 8 counters sent were known: an advert of ours replayed
+	 * later from another address looked like a peer's (with profile ucarp and a lower
+	 * address, an equal peer that makes a master yield). */
+	struct fixture *fx = *state;
+	uint8_t f[128];
+	struct carp_hdr h;
+	uint64_t first = carp_counter_take(&fx->counter, 1, 100);
+	size_t len;
+
+	for (int i = 0; i < 1000; i++)
+		carp_counter_take(&fx->counter, 1, 100);
+	len = peer_advert(fx, first, SRC_PEER, f);
+	assert_int_equal(verify(fx, f, len, &h), CARP_DROP_LOOP);
+}
+
+static void
+test_replay_protection_drops_replayed_and_rewritten_adverts(void **state)
+{
+	struct fixture *fx = *state;
+	struct carp_replay r;
+	const uint64_t peer = 3ull << 48;
+	uint8_t f[128], g[128];
+	struct carp_hdr h;
+	size_t len;
+
+	carp_replay_init(&r);
+	fx->auth.replay = &r;
+	len = peer_advert(fx, peer | 100, SRC_PEER, f);
+	memcpy(g, f, len);
+	assert_int_equal(verify(fx, f, len, &h), CARP_DROP_NONE);
+	assert_int_equal(verify(fx, f, len, &h), CARP_DROP_REPLAY); /* replayed as it was */
+	/* Rewritten as a bow-out: the HMAC does not cover advbase/advskew, the counter does. */
+	g[34 + 2] = 255;
+	g[34 + 5] = 255;
+	refresh_cksum(g + 34);
+	assert_int_equal(verify(fx, g, len, &h), CARP_DROP_REPLAY);
+	/* A forgery with a huge counter fails the HMAC and moves nothing. */
+	len = peer_advert(fx, peer | 999999, SRC_PEER, f);
+	f[34 + 20] ^= 1;
+	refresh_cksum(f + 34);
+	assert_int_equal(verify(fx, f, len, &h), CARP_DROP_BADAUTH);
+	len = peer_advert(fx, peer | 101, SRC_PEER, f);
+	assert_int_equal(verify(fx, f, len, &h), CARP_DROP_NONE);
+	/* Replayed from another source address: the same node id, still old. */
+	len = peer_advert(fx, peer | 100, ip4(10, 0, 0, 77), f);
+	assert_int_equal(verify(fx, f, len, &h), CARP_DROP_REPLAY);
+	fx->auth.replay = NULL;
+}
+
+static void
 test_reject_loop_own_source_address(void **state)
 {
 	struct fixture *fx = *state;
@@ -477,6 +529,8 @@ main(void)
 		T(test_advskew_and_advbase_are_not_authenticated),
 		T(test_reject_loop_own_counter),
 		T(test_peer_continuing_our_counter_is_not_a_loop),
+		T(test_own_advert_replayed_long_after_is_a_loop),
+		T(test_replay_protection_drops_replayed_and_rewritten_adverts),
 		T(test_reject_loop_own_source_address),
 		T(test_constant_counter_accepted_repeatedly),
 		cmocka_unit_test(test_ucarp_capture_every_advert_verifies),
