@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* SHA1_* are deprecated since OpenSSL 3.0; why they are used is said below. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #define SHA1_BLOCK 64
 #define SHA1_LEN 20
@@ -103,42 +105,47 @@ carp_hmac_message(const struct carp_hmac_input *in, bool with_v6_ll, uint8_t *ou
 	return len;
 }
 
-static EVP_MD_CTX *
-ctx_with_pad(const struct carp_key *key, uint8_t xor_byte)
+/*
+ * SHA-1 through OpenSSL's SHA1_* functions, not EVP. Since OpenSSL 3.0 EVP_MD_CTX_copy_ex
+ * duplicates the provider's context with a malloc on every call (and the reset frees it),
+ * so an EVP verify allocated twice per advert (four times with link-local VIPs), forged
+ * adverts included, on the control lcore, and cost twice the time (docs/BENCHMARKS.md).
+ * The SHA_CTX of the low-level API is a plain struct: a midstate is copied by assignment. Those functions are deprecated in 3.0 in favour of EVP, but present and
+ * tested in every 3.x; the digests are checked against the spec's vectors
+ * (tests/unit/test_hmac.c) and the absence of allocations is a test of its own
+ * (tests/unit/test_hmac_alloc.c). EVP remains the fallback should a later OpenSSL drop
+ * them: the change is local to this file.
+ */
+struct carp_hmac_state {
+	SHA_CTX inner_tx; /* after ipad || M without IPv6 link-locals */
+	SHA_CTX inner_ll; /* same with link-locals, when has_ll */
+	SHA_CTX outer;    /* after opad */
+	bool has_ll;
+};
+
+static bool
+ctx_with_pad(SHA_CTX *ctx, const struct carp_key *key, uint8_t xor_byte)
 {
 	uint8_t pad[SHA1_BLOCK];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	bool ok;
 
-	if (ctx == NULL)
-		return NULL;
 	memset(pad, 0, sizeof(pad));
 	memcpy(pad, key->bytes, CARP_KEY_LEN);
 	for (size_t i = 0; i < sizeof(pad); i++)
 		pad[i] ^= xor_byte;
-	if (!EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) ||
-	    !EVP_DigestUpdate(ctx, pad, sizeof(pad))) {
-		EVP_MD_CTX_free(ctx);
-		ctx = NULL;
-	}
+	ok = SHA1_Init(ctx) && SHA1_Update(ctx, pad, sizeof(pad));
 	OPENSSL_cleanse(pad, sizeof(pad));
-	return ctx;
+	return ok;
 }
 
-static EVP_MD_CTX *
-inner_ctx(const struct carp_key *key, const struct carp_hmac_input *in, bool with_ll)
+static bool
+inner_ctx(SHA_CTX *ctx, const struct carp_key *key, const struct carp_hmac_input *in,
+	  bool with_ll)
 {
 	uint8_t msg[CARP_HMAC_MSG_MAX]; /* ~5 KiB: control plane and tools only */
 	size_t len = carp_hmac_message(in, with_ll, msg, sizeof(msg));
-	EVP_MD_CTX *ctx;
 
-	if (len == 0)
-		return NULL;
-	ctx = ctx_with_pad(key, 0x36);
-	if (ctx && !EVP_DigestUpdate(ctx, msg, len)) {
-		EVP_MD_CTX_free(ctx);
-		return NULL;
-	}
-	return ctx;
+	return len != 0 && ctx_with_pad(ctx, key, 0x36) && SHA1_Update(ctx, msg, len);
 }
 
 static bool
@@ -154,53 +161,58 @@ int
 carp_hmac_prepare(struct carp_hmac *h, const struct carp_key *key,
 		  const struct carp_hmac_input *in)
 {
+	struct carp_hmac_state *st;
+
 	memset(h, 0, sizeof(*h));
 	if (in->n4 > 256 || in->n6 > 256)
 		return -E2BIG;
-	h->inner_tx = inner_ctx(key, in, false);
-	h->outer = ctx_with_pad(key, 0x5c);
-	h->scratch = EVP_MD_CTX_new();
-	if (has_scope_embedded(in))
-		h->inner_ll = inner_ctx(key, in, true);
-	if (!h->inner_tx || !h->outer || !h->scratch || (has_scope_embedded(in) && !h->inner_ll)) {
-		carp_hmac_release(h);
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return -ENOMEM;
+	st->has_ll = has_scope_embedded(in);
+	if (!inner_ctx(&st->inner_tx, key, in, false) || !ctx_with_pad(&st->outer, key, 0x5c) ||
+	    (st->has_ll && !inner_ctx(&st->inner_ll, key, in, true))) {
+		OPENSSL_cleanse(st, sizeof(*st));
+		free(st);
 		return -ENOMEM;
 	}
+	h->st = st;
 	return 0;
 }
 
 void
 carp_hmac_release(struct carp_hmac *h)
 {
-	EVP_MD_CTX_free(h->inner_tx);
-	EVP_MD_CTX_free(h->inner_ll);
-	EVP_MD_CTX_free(h->outer);
-	EVP_MD_CTX_free(h->scratch);
+	if (h->st) {
+		OPENSSL_cleanse(h->st, sizeof(*h->st)); /* the midstates stand in for the key */
+		free(h->st);
+	}
 	memset(h, 0, sizeof(*h));
 }
 
-/* Finish HMAC from a prepared inner context: md = SHA1(opad || SHA1(ipad || M || ctr)). */
+/* Finish HMAC from a prepared inner midstate: md = SHA1(opad || SHA1(ipad || M || ctr)). */
 static int
-finish(struct carp_hmac *h, void *inner, uint64_t counter, uint8_t md[CARP_MD_LEN])
+finish(const struct carp_hmac_state *st, const SHA_CTX *inner, uint64_t counter,
+       uint8_t md[CARP_MD_LEN])
 {
 	uint8_t ctr[CARP_COUNTER_LEN], digest[SHA1_LEN];
-	unsigned int dlen = 0;
+	SHA_CTX c = *inner;
+	int ok;
 
 	carp_counter_to_wire(counter, ctr);
-	if (!EVP_MD_CTX_copy_ex(h->scratch, inner) ||
-	    !EVP_DigestUpdate(h->scratch, ctr, sizeof(ctr)) ||
-	    !EVP_DigestFinal_ex(h->scratch, digest, &dlen) ||
-	    !EVP_MD_CTX_copy_ex(h->scratch, h->outer) ||
-	    !EVP_DigestUpdate(h->scratch, digest, sizeof(digest)) ||
-	    !EVP_DigestFinal_ex(h->scratch, md, &dlen))
-		return -EIO;
-	return 0;
+	ok = SHA1_Update(&c, ctr, sizeof(ctr)) && SHA1_Final(digest, &c);
+	c = st->outer;
+	ok = ok && SHA1_Update(&c, digest, sizeof(digest)) && SHA1_Final(md, &c);
+	OPENSSL_cleanse(&c, sizeof(c));
+	return ok ? 0 : -EIO;
 }
 
 int
 carp_hmac_sign(struct carp_hmac *h, uint64_t counter, uint8_t md[CARP_MD_LEN])
 {
-	return finish(h, h->inner_tx, counter, md);
+	if (h->st == NULL)
+		return -EINVAL;
+	return finish(h->st, &h->st->inner_tx, counter, md);
 }
 
 bool
@@ -209,9 +221,11 @@ carp_hmac_verify(struct carp_hmac *h, uint64_t counter, const uint8_t md[CARP_MD
 	uint8_t want[CARP_MD_LEN];
 	bool ok = false;
 
-	if (finish(h, h->inner_tx, counter, want) == 0)
+	if (h->st == NULL)
+		return false;
+	if (finish(h->st, &h->st->inner_tx, counter, want) == 0)
 		ok = CRYPTO_memcmp(want, md, CARP_MD_LEN) == 0;
-	if (h->inner_ll && finish(h, h->inner_ll, counter, want) == 0)
+	if (h->st->has_ll && finish(h->st, &h->st->inner_ll, counter, want) == 0)
 		ok |= CRYPTO_memcmp(want, md, CARP_MD_LEN) == 0;
 	return ok;
 }

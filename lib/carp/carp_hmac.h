@@ -58,12 +58,14 @@ struct carp_hmac_input {
 size_t carp_hmac_message(const struct carp_hmac_input *in, bool with_v6_ll, uint8_t *out,
 			 size_t cap);
 
-/** Prepared per-VHID HMAC state. Opaque; use the functions below. */
+/**
+ * Prepared per-VHID HMAC state: SHA-1 midstates after ipad || M (with and without IPv6
+ * link-locals) and after opad, allocated once by carp_hmac_prepare. Signing and verifying
+ * copy a midstate by assignment and finish it: no allocation per advert, forged ones
+ * included. Opaque; use the functions below.
+ */
 struct carp_hmac {
-	void *inner_tx; /* EVP_MD_CTX after ipad || M without IPv6 link-locals */
-	void *inner_ll; /* same with link-locals; NULL when the VHID has none */
-	void *outer;    /* EVP_MD_CTX after opad */
-	void *scratch;
+	struct carp_hmac_state *st;
 };
 
 /** Prepare @p h. Returns 0, -E2BIG for more than 256 VIPs of a family, or -ENOMEM. */
