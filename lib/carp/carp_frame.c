@@ -35,7 +35,8 @@ parse_ipv4(const uint8_t *ip, size_t avail, struct carp_rx_frame *out)
 	if (carp_cksum(ip, ihl) != 0)
 		return CARP_DROP_BADIP;
 	if (carp_rd16(ip + 6) & 0x3fff) /* MF set or non-zero offset: adverts are never fragmented */
-		return CARP_DROP_BADIP;
+		return CARP_DROP_FRAGMENT;
+	out->df = (carp_rd16(ip + 6) & 0x4000) != 0;
 	out->family = 4;
 	out->tos = ip[1];
 	out->ttl = ip[8];
@@ -74,7 +75,7 @@ parse_ipv6(const uint8_t *ip, size_t avail, struct carp_rx_frame *out)
 		size_t ext;
 
 		if (nh == IPV6_NH_FRAGMENT)
-			return CARP_DROP_BADIP;
+			return CARP_DROP_FRAGMENT;
 		if (nh != IPV6_NH_HOPOPTS && nh != IPV6_NH_ROUTING && nh != IPV6_NH_DSTOPTS)
 			return CARP_DROP_NOTCARP;
 		if (i == IPV6_MAX_EXT_HDRS || off + 8 > 40 + plen)

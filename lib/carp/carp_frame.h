@@ -9,6 +9,7 @@
  * The data plane calls the same functions on mbuf data.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,7 @@ struct carp_rx_frame {
 	uint16_t vlan; /* VLAN id, or 0 when untagged */
 	int family;    /* 4 or 6 */
 	uint8_t ttl;   /* TTL or hop limit */
+	bool df;       /* IPv4: don't-fragment set (every CARP sets it) */
 	uint8_t tos;   /* TOS or traffic class */
 	uint32_t src4, dst4; /* host order (IPv4) */
 	struct carp_in6 src6, dst6;
@@ -49,8 +51,9 @@ struct carp_rx_frame {
  * Walk Ethernet (one optional 802.1Q tag), IPv4 or IPv6 (extension headers skipped) to a
  * protocol-112 payload.
  * @return CARP_DROP_NONE with @p out filled, CARP_DROP_NOTCARP for any other traffic,
- *   CARP_DROP_BADLEN when the frame is truncated, CARP_DROP_BADIP for a malformed or
- *   fragmented IP header.
+ *   CARP_DROP_BADLEN when the frame is truncated, CARP_DROP_BADIP for a malformed IP
+ *   header, CARP_DROP_FRAGMENT for an IPv4 fragment (MF or an offset) or an IPv6 one (a
+ *   fragment header): adverts are 56-byte datagrams that no CARP fragments.
  */
 enum carp_drop carp_frame_parse(const uint8_t *frame, size_t len, struct carp_rx_frame *out);
 

@@ -23,7 +23,8 @@
 #define CARP_DROP_LIST(X) \
 	X(NOTCARP, "notcarp", "not an IPv4/IPv6 packet with protocol 112") \
 	X(BADLEN, "badlen", "frame too short for Ethernet + IP + 36-byte CARP header") \
-	X(BADIP, "badip", "malformed IP header (version, IHL, length, checksum or fragment)") \
+	X(BADIP, "badip", "malformed IP header (version, IHL, length or checksum)") \
+	X(FRAGMENT, "fragment", "IP fragment, or IPv4 without DF as reassembly leaves it: CARP sends whole datagrams with DF") \
 	X(BADSUM, "badsum", "CARP checksum over the 36-byte header does not match") \
 	X(BADTTL, "badttl", "TTL / hop limit is not 255 (advert crossed a router)") \
 	X(BADVER, "badver", "CARP version is not 2") \

@@ -26,7 +26,15 @@ carp_advert_check(const struct carp_rx_frame *f, struct carp_hdr *h)
 {
 	memset(h, 0, sizeof(*h));
 	if (looks_like_vrrp(f->carp, f->carp_len))
-		return CARP_DROP_VRRP;
+		return CARP_DROP_VRRP; /* keepalived sends VRRP without DF: name it first */
+	/*
+	 * Every CARP sends IPv4 adverts with DF (spec §1.2). A datagram without it is one we
+	 * must not take: a kernel that reassembles fragments before handing them over
+	 * (af_packet's fanout does) clears DF, so this is how a fragmented advert is refused
+	 * on every kind of port alike, as fragments themselves are by carp_frame_parse.
+	 */
+	if (f->family == 4 && !f->df)
+		return CARP_DROP_FRAGMENT;
 	if (f->carp_len < CARP_HDR_LEN)
 		return CARP_DROP_BADLEN;
 	/* Longer payloads are accepted and the tail ignored, as on both BSDs. */

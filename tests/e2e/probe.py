@@ -316,13 +316,18 @@ INJECT_KINDS = {
                 "badvhid"),
     "badauth": ("a well-formed advert for the node's VHID with a random HMAC", "badauth"),
     "vrrp": ("a VRRPv3 advert (keepalived) on protocol 112", "vrrp"),
+    "fragment": ("a well-formed advert in two IPv4 fragments (af_packet hands the node "
+                 "the datagram reassembled, without DF)", "fragment"),
+    "nodf": ("a well-formed advert whole but without DF, as reassembly leaves it",
+             "fragment"),
 }
 
 
 def build_inject(kind, src_mac, src_ip, vhid):
     Ether, _, IP, Raw = scapy_layers()
     eth = Ether(dst=CARP_MCAST_MAC, src=src_mac)
-    ip_args = dict(src=src_ip, dst=CARP_MCAST, proto=IPPROTO_CARP, ttl=255)
+    # DF, as every CARP sends it: only the kinds about fragments clear it.
+    ip_args = dict(src=src_ip, dst=CARP_MCAST, proto=IPPROTO_CARP, ttl=255, flags="DF")
     if kind == "garbage":
         raw = bytearray(bytes(eth / IP(**ip_args) / Raw(os.urandom(36))))
         raw[24] ^= 0xFF  # IP header checksum (Ethernet 14 + offset 10)
@@ -344,6 +349,16 @@ def build_inject(kind, src_mac, src_ip, vhid):
         return bytes(eth / IP(**ip_args) / Raw(carp_header(vhid)))
     if kind == "vrrp":
         return bytes(eth / IP(**ip_args) / Raw(vrrp3_packet(vhid)))
+    if kind == "nodf":
+        ip_args["flags"] = 0
+        return bytes(eth / IP(**ip_args) / Raw(carp_header(vhid)))
+    if kind == "fragment":
+        del ip_args["flags"]
+        payload = carp_header(vhid)
+        ident = random.getrandbits(16)
+        first = IP(id=ident, flags="MF", frag=0, **ip_args) / Raw(payload[:16])
+        rest = IP(id=ident, frag=2, **ip_args) / Raw(payload[16:])
+        return [bytes(eth / first), bytes(eth / rest)]
     die(f"unknown kind {kind}")
     return b""
 
@@ -563,7 +578,9 @@ def cmd_inject(a):
     ep = Endpoint(a.iface)
     src_ip = a.src or iface_ipv4(a.iface)
     for i in range(count):
-        ep.send(build_inject(a.kind, mac_str(ep.mac), src_ip, a.vhid))
+        frames = build_inject(a.kind, mac_str(ep.mac), src_ip, a.vhid)
+        for f in frames if isinstance(frames, list) else [frames]:
+            ep.send(f)
         if a.interval and i + 1 < count:
             time.sleep(a.interval)
     what, reason = INJECT_KINDS[a.kind]

@@ -4,6 +4,7 @@
 
 #include "carp_cksum.h"
 #include "carp_frame.h"
+#include "carp_verify.h"
 
 static const uint8_t vmac1[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
 
@@ -128,7 +129,7 @@ test_parse_ipv6_walks_extension_headers(void **state)
 	assert_memory_equal(rx.carp, carp, CARP_HDR_LEN);
 	assert_int_equal(rx.carp_len, CARP_HDR_LEN);
 	f[54] = 44; /* a fragment header next: adverts are never fragmented */
-	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V6_LEN + 8, &rx), CARP_DROP_BADIP);
+	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V6_LEN + 8, &rx), CARP_DROP_FRAGMENT);
 	f[54] = 17; /* UDP after the options: not CARP */
 	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V6_LEN + 8, &rx), CARP_DROP_NOTCARP);
 }
@@ -152,9 +153,44 @@ test_parse_rejects_malformed_ipv4(void **state)
 	ip[10] ^= 0xff;
 	ip[0] = 0x44; /* IHL 4 */
 	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V4_LEN, &rx), CARP_DROP_BADIP);
-	ip[0] = 0x45;
-	ip[6] = 0x20; /* more fragments */
-	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V4_LEN, &rx), CARP_DROP_BADIP);
+}
+
+/* Set IPv4 flags/offset to @p v and fix the header checksum. */
+static void
+set_frag(uint8_t *ip, uint16_t v)
+{
+	uint16_t c;
+
+	ip[6] = (uint8_t)(v >> 8);
+	ip[7] = (uint8_t)v;
+	ip[10] = ip[11] = 0;
+	c = carp_cksum(ip, 20);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+}
+
+static void
+test_fragments_are_refused(void **state)
+{
+	uint8_t carp[CARP_HDR_LEN], f[128];
+	struct carp_rx_frame rx;
+	struct carp_hdr h;
+	uint8_t *ip = f + 14;
+
+	(void)state;
+	tv1_carp(carp);
+	carp_build_advert4(f, sizeof(f), vmac1, ip4(10, 0, 0, 2), 0x10, 0, carp);
+	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V4_LEN, &rx), CARP_DROP_NONE);
+	assert_true(rx.df);
+	set_frag(ip, 0x2000); /* first fragment: more fragments, offset 0 */
+	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V4_LEN, &rx), CARP_DROP_FRAGMENT);
+	set_frag(ip, 0x0003); /* a later fragment */
+	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V4_LEN, &rx), CARP_DROP_FRAGMENT);
+	/* Whole, but without DF: what a kernel's reassembly hands over (af_packet). */
+	set_frag(ip, 0x0000);
+	assert_int_equal(carp_frame_parse(f, CARP_ADVERT_V4_LEN, &rx), CARP_DROP_NONE);
+	assert_false(rx.df);
+	assert_int_equal(carp_advert_check(&rx, &h), CARP_DROP_FRAGMENT);
 }
 
 static void
@@ -208,6 +244,7 @@ main(void)
 		cmocka_unit_test(test_parse_vlan_tagged_advert),
 		cmocka_unit_test(test_parse_ipv6_walks_extension_headers),
 		cmocka_unit_test(test_parse_rejects_malformed_ipv4),
+		cmocka_unit_test(test_fragments_are_refused),
 		cmocka_unit_test(test_parse_other_traffic_is_notcarp),
 		cmocka_unit_test(test_vmac_is_00005e0001_vhid),
 		cmocka_unit_test(test_garp_is_broadcast_request_from_vmac),
