@@ -8,6 +8,7 @@ packages=(
 	libdpdk-dev libssl-dev libyaml-dev      # DPDK 22.11, OpenSSL 3 (HMAC), libyaml (config)
 	dpdk-dev                                # dpdk-testpmd (benchmark), dpdk-telemetry.py
 	libcmocka-dev python3                   # unit tests, test result tally
+	clang libclang-rt-14-dev                # fuzz harnesses (libFuzzer, ASan, UBSan)
 	iproute2 iputils-ping python3-scapy     # end-to-end tests and the demo: namespaces,
 	tcpdump procps ethtool                  # probes, captures, host offloads off
 	ucarp keepalived                        # interop tests and the failover benchmark

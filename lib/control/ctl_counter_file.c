@@ -12,27 +12,43 @@
 #include <unistd.h>
 
 int
+ctl_counter_file_parse(const char *buf, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	*out = 0;
+	/* Decimal digits, then an optional newline, then nothing: what store writes. */
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - (uint64_t)(buf[i] - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(buf[i] - '0');
+	}
+	if (i == 0 || i > 20)
+		return -EINVAL;
+	if (i < len && buf[i] == '\n')
+		i++;
+	if (i != len)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int
 ctl_counter_file_load(const char *path, uint64_t *out)
 {
-	char buf[32], *end;
+	char buf[32];
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	*out = 0;
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, sizeof(buf));
 	close(fd);
-	if (n <= 0)
-		return n < 0 ? -EIO : -EINVAL;
-	buf[n] = '\0';
-	errno = 0;
-	*out = strtoull(buf, &end, 10);
-	if (errno || end == buf || (*end != '\n' && *end != '\0')) {
-		*out = 0;
-		return -EINVAL;
-	}
-	return 0;
+	if (n < 0)
+		return -EIO;
+	return ctl_counter_file_parse(buf, (size_t)n, out);
 }
 
 /* The directory part of @p path, created (one level) when missing. */

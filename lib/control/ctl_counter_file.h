@@ -12,6 +12,7 @@
  * fsync'ed and renamed over the old one: a crash leaves the old or the new, never half.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define CTL_COUNTER_RESERVE (1ull << 22) /* 4 M adverts: hours at the fastest setting */
@@ -21,6 +22,12 @@
  * Returns 0, or a negative errno when it exists but cannot be read or holds no number.
  */
 int ctl_counter_file_load(const char *path, uint64_t *out);
+
+/**
+ * Parse the file's text (@p len bytes at @p buf): decimal digits and an optional newline.
+ * Returns 0, -EINVAL or -ERANGE (with *out 0).
+ */
+int ctl_counter_file_parse(const char *buf, size_t len, uint64_t *out);
 
 /** Store @p value in @p path (its directory is created if missing). 0 or -errno. */
 int ctl_counter_file_store(const char *path, uint64_t value);

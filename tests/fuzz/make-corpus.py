@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Write the fuzz harnesses' seed corpora (tests/fuzz/corpus/<harness>/): real captures,
+the shipped configs and frames of every kind the node handles. The checked-in corpus is
+this script's output; run it again (from the top of the tree) after changing it.
+Needs /usr/bin/python3 with scapy."""
+import glob
+import hashlib
+import os
+import shutil
+import struct
+import sys
+
+from scapy.layers.inet import IP, ICMP, UDP
+from scapy.layers.inet6 import IPv6, ICMPv6ND_NS
+from scapy.layers.l2 import ARP, Dot1Q, Ether
+from scapy.packet import Raw
+from scapy.utils import rdpcap
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+VMAC1 = "00:00:5e:00:01:01"
+CLIENT = "02:00:00:00:63:09"
+
+
+def carp_hdr(vhid=1, advskew=0, advbase=1, counter=0x0102030405060708):
+    hdr = struct.pack("!BBBBBBHQ", 0x21, vhid, advskew, 7, 0, advbase, 0, counter) + bytes(20)
+    s = sum(struct.unpack("!18H", hdr))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return hdr[:6] + struct.pack("!H", ~s & 0xFFFF) + hdr[8:]
+
+
+def advert(**kw):
+    return bytes(Ether(dst="01:00:5e:00:00:12", src=VMAC1) /
+                 IP(src="10.99.0.3", dst="224.0.0.18", proto=112, ttl=255, flags="DF") /
+                 Raw(carp_hdr(**kw)))
+
+
+def frames():
+    out = {
+        "advert": advert(),
+        "advert_bowout": advert(advbase=255, advskew=255),
+        "advert_v6": bytes(Ether(dst="33:33:00:00:00:12", src=VMAC1) /
+                           IPv6(src="fe80::3", dst="ff02::12", nh=112, hlim=255) /
+                           Raw(carp_hdr())),
+        "advert_tagged": bytes(Ether(dst="01:00:5e:00:00:12", src=VMAC1) / Dot1Q(vlan=5) /
+                               IP(src="10.99.0.3", dst="224.0.0.18", proto=112, ttl=255,
+                                  flags="DF") / Raw(carp_hdr())),
+        "advert_fragment": bytes(Ether(dst="01:00:5e:00:00:12", src=VMAC1) /
+                                 IP(src="10.99.0.3", dst="224.0.0.18", proto=112, ttl=255,
+                                    flags="MF") / Raw(carp_hdr()[:16])),
+        "arp_request_vip": bytes(Ether(dst="ff:ff:ff:ff:ff:ff", src=CLIENT) /
+                                 ARP(op=1, hwsrc=CLIENT, psrc="10.99.0.9", pdst="10.99.0.1")),
+        "arp_request_wan_vip": bytes(Ether(dst="ff:ff:ff:ff:ff:ff", src=CLIENT) /
+                                     ARP(op=1, hwsrc=CLIENT, psrc="10.99.0.9",
+                                         pdst="10.100.0.1")),
+        "garp": bytes(Ether(dst="ff:ff:ff:ff:ff:ff", src=CLIENT) /
+                      ARP(op=1, hwsrc=CLIENT, psrc="10.99.0.9", pdst="10.99.0.9")),
+        "arp_reply": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                           ARP(op=2, hwsrc=CLIENT, psrc="10.99.0.9", pdst="10.99.0.2")),
+        "echo_vip": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                          IP(src="10.99.0.9", dst="10.99.0.1") / ICMP() / Raw(b"ping")),
+        "echo_bcast_src": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                                IP(src="10.99.0.255", dst="10.99.0.1") / ICMP()),
+        "udp_forward": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                             IP(src="10.99.0.9", dst="10.100.0.9") / UDP(dport=53) /
+                             Raw(b"hello")),
+        "udp_gateway": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                             IP(src="10.99.0.9", dst="10.200.1.5", options=b"\x01\x01\x01\x00") /
+                             UDP(dport=53)),
+        "udp_tagged": bytes(Ether(dst=VMAC1, src=CLIENT) / Dot1Q(vlan=7) /
+                            IP(src="10.99.0.9", dst="10.100.0.9") / UDP()),
+        "udp_own_src": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                             IP(src="10.100.0.1", dst="10.100.0.9") / UDP()),
+        "nd_solicit": bytes(Ether(dst="33:33:ff:00:00:01", src=CLIENT) /
+                            IPv6(src="fe80::9", dst="ff02::1:ff00:1", hlim=255) /
+                            ICMPv6ND_NS(tgt="2001:db8::1")),
+    }
+    for f in ("ucarp-advert.pcap", "keepalived-v2-advert.pcap", "keepalived-v3-advert.pcap"):
+        for i, p in enumerate(rdpcap(os.path.join(ROOT, "..", "captures", f))[:2]):
+            out[f"{f[:-5]}-{i}"] = bytes(p)
+    return out
+
+
+def write(harness, name, data):
+    d = os.path.join(ROOT, "corpus", harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as fh:
+        fh.write(data)
+
+
+def main():
+    shutil.rmtree(os.path.join(ROOT, "corpus"), ignore_errors=True)
+    for name, f in frames().items():
+        for mode in (0, 1, 3):  # advert: with HMAC, without, with replay protection
+            write("fuzz_advert", f"{name}-{mode}", bytes([mode]) + f)
+        for mode in (3, 0, 7):  # dataplane: both MASTER, both BACKUP, a stripped tag
+            write("fuzz_dataplane", f"{name}-{mode}", bytes([mode]) + f)
+    top = os.path.join(ROOT, "..", "..")
+    for f in glob.glob(os.path.join(top, "config", "*.yaml")) + \
+            sorted(glob.glob(os.path.join(top, "tests", "config", "bad", "*.yaml")))[:30]:
+        with open(f, "rb") as fh:
+            write("fuzz_config", os.path.basename(f), fh.read())
+    for f in glob.glob(os.path.join(ROOT, "..", "captures", "*.pcap")):
+        with open(f, "rb") as fh:
+            write("fuzz_pcap", os.path.basename(f), fh.read())
+    for i in range(8):
+        write("fuzz_neigh", f"program-{i}", hashlib.sha256(bytes([i])).digest() * 8)
+    for i, t in enumerate([b"0\n", b"1764000000000\n", b"18446744073709551615", b"12x\n", b""]):
+        write("fuzz_counter_file", f"value-{i}", t)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
