@@ -13,10 +13,6 @@ and captures are probe.py's.
   spoof IFACE --claim IP --count N
         claim IP for this host's MAC: gratuitous ARP and replies addressed to the node,
         alternately (the classic way to black-hole another segment's gateway).
-  flood IFACE --kind garp|request|mixed --duration S [--pps R]
-        broadcast ARP as fast as this host can (or at R a second): announcements from
-        changing senders (handed to the control lcore), requests for addresses that are
-        not the node's (dropped by the workers), or both. Reports what was sent.
   replay IFACE --vhid N --from IP --listen S --mode M [--count K] [--delay D]
         capture the adverts of VHID N sent from IP for S seconds, then (after D s) send
         the oldest one K times: verbatim, rewritten as a bow-out (advbase 255, advskew
@@ -25,7 +21,6 @@ and captures are probe.py's.
 import argparse
 import json
 import os
-import random
 import socket
 import struct
 import sys
@@ -134,6 +129,23 @@ def cmd_ask(a):
                 answers.append(d)
     print(json.dumps({"kind": a.kind, "what": ASK_KINDS[a.kind], "sent": count,
                       "answers": len(answers), "detail": answers[:10]}))
+    return 0
+
+
+def cmd_spoof(a):
+    """Claim @a.claim for this host's MAC, as announcements and as replies to the node."""
+    count = probe.bounded(a.count, 1, 10000, "count")
+    ep = probe.Endpoint(a.iface)
+    mac = probe.mac_str(ep.mac)
+    for i in range(count):
+        if i % 2:
+            f = arp_frame(2, mac, probe.BROADCAST_MAC, mac, a.claim,
+                          NODE_LAN_ADDRS[i // 2 % 2])
+        else:
+            f = arp_frame(1, mac, probe.BROADCAST_MAC, mac, a.claim, a.claim)
+        ep.send(f)
+        time.sleep(0.005)
+    print(json.dumps({"claimed": a.claim, "mac": mac, "sent": count}))
     return 0
 
 
