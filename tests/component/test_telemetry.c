@@ -201,6 +201,22 @@ test_every_vip_is_listed(void **state)
 }
 
 static void
+test_last_master_heard_does_not_overflow_after_25_days(void **state)
+{
+	static char reply[1 << 17];
+	const uint64_t days30 = 30ull * 86400 * 1000000000;
+	size_t max_len;
+
+	(void)state;
+	/* As an int of milliseconds, 30 days (2 592 000 000 ms) came out negative. */
+	node->snap[0].master_heard = true;
+	node->snap[0].master_heard_ns = ctl_now_ns() - days30;
+	ask("/carp/status,0", reply, sizeof(reply), &max_len);
+	assert_non_null(strstr(reply, "\"last_master_heard_ms\":2592000"));
+	node->snap[0].master_heard = false;
+}
+
+static void
 test_a_bad_page_number_is_an_error_not_a_crash(void **state)
 {
 	static char reply[4096];
@@ -250,6 +266,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_status_shows_every_vhid_over_pages),
 		cmocka_unit_test(test_stats_shows_every_vhid_and_port_over_pages),
 		cmocka_unit_test(test_every_vip_is_listed),
+		cmocka_unit_test(test_last_master_heard_does_not_overflow_after_25_days),
 		cmocka_unit_test(test_a_bad_page_number_is_an_error_not_a_crash),
 		cmocka_unit_test(test_no_command_reads_the_node_after_detach),
 	};
