@@ -236,7 +236,7 @@ app_node_start(struct app_node *a, const struct carp_config *cfg)
 	if (a->sh == NULL)
 		return fail("out of memory for the shared tables%s%s", "", "");
 	a->sh->n_vhids = (uint16_t)cfg->n_vhids;
-	dp_shared_set_arp_rate(a->sh, cfg->global.arp_punt_rate, n_lcores);
+	dp_shared_set_arp_rate(a->sh, cfg->global.arp_punt_rate);
 	a->mp = create_pool(cfg, nb_queues, n_lcores);
 	if (a->mp == NULL || setup_ports(a, cfg, nb_queues))
 		return -1;

@@ -17,6 +17,16 @@ carp_counter_init_node(struct carp_counter *c, uint16_t node_id, uint64_t seq_st
 	c->node_ids = true;
 	c->node_id = node_id;
 	c->next = (uint64_t)node_id << CARP_COUNTER_SEQ_BITS | (seq_start & CARP_COUNTER_SEQ_MASK);
+	c->first = c->next;
+}
+
+/* With node ids: sent in this run, [first, next) of the sequence, modulo its 48 bits. */
+static bool
+sent_this_run(const struct carp_counter *c, uint64_t received)
+{
+	uint64_t off = (received - c->first) & CARP_COUNTER_SEQ_MASK;
+
+	return off < ((c->next - c->first) & CARP_COUNTER_SEQ_MASK);
 }
 
 /*
@@ -62,7 +72,7 @@ carp_counter_is_own(const struct carp_counter *c, uint64_t received, uint8_t adv
 		    uint8_t advskew)
 {
 	if (c->node_ids)
-		return carp_counter_node(received) == c->node_id;
+		return carp_counter_node(received) == c->node_id && sent_this_run(c, received);
 	for (unsigned int i = 0; i < c->n_eras; i++) {
 		const struct carp_counter_era *e = &c->era[i];
 
@@ -71,4 +81,11 @@ carp_counter_is_own(const struct carp_counter *c, uint64_t received, uint8_t adv
 			return true;
 	}
 	return false;
+}
+
+bool
+carp_counter_id_clash(const struct carp_counter *c, uint64_t received)
+{
+	return c->node_ids && carp_counter_node(received) == c->node_id &&
+	       !sent_this_run(c, received);
 }

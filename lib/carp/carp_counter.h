@@ -24,8 +24,10 @@
  * id and the low 48 a sequence that starts above every value the node sent before (the
  * wall clock in ms, or a value saved across restarts, whichever is higher) and grows by one
  * per advert. The HMAC covers the counter, so the id is authenticated: a receiver can keep
- * the highest counter seen per sender and refuse anything older, and any counter carrying
- * our own id is ours.
+ * the highest counter seen per sender and refuse anything older, and a counter with our id
+ * and a sequence we sent is ours. Every node's sequence grows slower than the clock in ms
+ * it started from (at most 2 adverts per 3.9 ms), so two nodes' runs never overlap, even
+ * when a mistake gave them one id.
  */
 
 #include <stdbool.h>
@@ -46,6 +48,7 @@ struct carp_counter {
 	uint64_t next;
 	bool node_ids;    /* replay-protection layout: node id << 48 | sequence */
 	uint16_t node_id;
+	uint64_t first;   /* replay-protection layout: the first value of this run */
 	struct carp_counter_era era[CARP_COUNTER_ERAS];
 	unsigned int n_eras;
 };
@@ -62,9 +65,16 @@ void carp_counter_init_node(struct carp_counter *c, uint16_t node_id, uint64_t s
 /** The value for the next advert, which carries @p advbase / @p advskew: remembered. */
 uint64_t carp_counter_take(struct carp_counter *c, uint8_t advbase, uint8_t advskew);
 
-/** True when an advert with these values is one this node sent (a loop or a replay). */
+/**
+ * True when an advert with these values is one this node sent (a loop or a replay). With
+ * node ids: our id and a sequence this run has sent (so a second node that was given our
+ * id by mistake is not taken for us: carp_counter_id_clash tells).
+ */
 bool carp_counter_is_own(const struct carp_counter *c, uint64_t received, uint8_t advbase,
 			 uint8_t advskew);
+
+/** True when @p received carries our node id but is not one we sent: two nodes, one id. */
+bool carp_counter_id_clash(const struct carp_counter *c, uint64_t received);
 
 /** The sequence part of a replay-protection counter. */
 static inline uint64_t

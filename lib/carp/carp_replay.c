@@ -12,7 +12,7 @@ carp_replay_init(struct carp_replay *r)
 }
 
 bool
-carp_replay_accept(struct carp_replay *r, uint64_t counter)
+carp_replay_accept(struct carp_replay *r, uint64_t counter, int family)
 {
 	uint16_t id = carp_counter_node(counter);
 	struct carp_replay_peer *free_slot = NULL;
@@ -25,7 +25,7 @@ carp_replay_accept(struct carp_replay *r, uint64_t counter)
 				free_slot = p;
 			continue;
 		}
-		if (p->node_id == id) {
+		if (p->node_id == id && p->family == family) {
 			/* One node's counters share the id: compare the sequences. */
 			if (carp_counter_seq(counter) <= carp_counter_seq(p->highest))
 				return false;
@@ -37,7 +37,8 @@ carp_replay_accept(struct carp_replay *r, uint64_t counter)
 	 * be accepted again. A ninth node is refused instead. */
 	if (free_slot == NULL)
 		return false;
-	*free_slot = (struct carp_replay_peer){ .highest = counter, .node_id = id, .valid = true };
+	*free_slot = (struct carp_replay_peer){ .highest = counter, .node_id = id,
+						.family = (uint8_t)family, .valid = true };
 	return true;
 }
 

@@ -27,11 +27,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CARP_REPLAY_PEERS 8 /* node ids remembered per VHID: a group of up to 8 others */
+#define CARP_REPLAY_PEERS 16 /* (node id, family) pairs per VHID: 8 others, dual-stack */
 
+/*
+ * A dual-stack VHID sends an IPv4 and an IPv6 advert per interval from one sequence, and a
+ * receiver may take them in either order (they reach the control lcore by different
+ * paths), so the high-water mark is kept per node and address family: each family's
+ * counters from one node only grow.
+ */
 struct carp_replay_peer {
-	uint64_t highest;  /* the highest counter accepted from this node */
+	uint64_t highest;  /* the highest counter accepted from this node in this family */
 	uint16_t node_id;
+	uint8_t family;    /* 4 or 6 */
 	bool valid;
 };
 
@@ -42,12 +49,13 @@ struct carp_replay {
 void carp_replay_init(struct carp_replay *r);
 
 /**
- * An authenticated advert with @p counter (replay-protection layout) arrived: true when it
- * is newer than everything seen from its node (and remembered as the newest), false for a
- * replay. A node not seen before is accepted while fewer than CARP_REPLAY_PEERS are known;
- * a known node is never forgotten (its old adverts would pass again), so a ninth is not.
+ * An authenticated advert of address family @p family (4 or 6) with @p counter
+ * (replay-protection layout) arrived: true when it is newer than everything seen from its
+ * node in that family (and remembered as the newest), false for a replay. A node not seen
+ * before is accepted while there is room (CARP_REPLAY_PEERS: 8 dual-stack nodes); a known
+ * node is never forgotten (its old adverts would pass again), so one more is not.
  */
-bool carp_replay_accept(struct carp_replay *r, uint64_t counter);
+bool carp_replay_accept(struct carp_replay *r, uint64_t counter, int family);
 
 /**
  * The first sequence number for a node that starts at wall-clock @p now_ms and saved

@@ -74,7 +74,7 @@ carp_advert_verify(const struct carp_rx_frame *f, carp_vhid_lookup_fn lookup, vo
 	    from_own_address(f, a))
 		return CARP_DROP_LOOP;
 	/* Last, so that only an authentic advert of another node moves its high-water mark. */
-	if (a->replay && !carp_replay_accept(a->replay, h->counter))
+	if (a->replay && !carp_replay_accept(a->replay, h->counter, f->family))
 		return CARP_DROP_REPLAY;
 	return CARP_DROP_NONE;
 }

@@ -313,6 +313,12 @@ check_replay(struct cfg_ctx *ctx, const struct carp_config_vhid *v, const struct
 	const struct carp_config_port *p = &ctx->cfg->ports[v->port];
 	char net[ADDR_STR];
 
+	/* Without a key anyone could forge the peer's id with the highest sequence, and the
+	 * real peer's adverts would then be refused as old until the receiver restarts. */
+	if (s->pass_at.line && s->pass_len == 0)
+		cfg_error(ctx, s->replay, "replay_protection", "a VHID with a passphrase",
+			  "replay protection without a passphrase would let anyone block the "
+			  "peer's adverts with one forged counter");
 	if (ctx->cfg->global.node_id)
 		return;
 	for (unsigned int i = 0; i < p->n_addrs; i++) {
@@ -356,9 +362,9 @@ check_vhid(struct cfg_ctx *ctx, unsigned int vi)
 			  "(the interval is advskew/256 s)");
 	if (s->vips_ok)
 		check_vips(ctx, vi);
+	cfg_vhid_key(ctx, v, s);
 	if (v->replay_protection && s->port_ok)
 		check_replay(ctx, v, s);
-	cfg_vhid_key(ctx, v, s);
 }
 
 /* Is @p addr a VIP of any VHID? Reports it at @p at. */

@@ -49,6 +49,7 @@ struct ctl_vhid_stats {
 	uint64_t garps_sent;
 	uint64_t transitions;
 	uint64_t send_errors;
+	uint64_t id_clashes; /* replay protection: adverts of another node with our node id */
 	uint64_t drop[CARP_DROP_COUNT];
 };
 
@@ -61,6 +62,7 @@ struct ctl_vhid {
 	struct carp_hmac hmac;
 	struct carp_counter counter;
 	struct carp_replay replay;     /* replay_protection: the senders' last counters */
+	uint64_t clash_logged_ns;      /* when an id clash was last logged */
 	struct carp_vhid_auth auth;
 	struct ctl_vhid_stats st;
 };
@@ -119,7 +121,11 @@ struct ctl_node {
 	/* replay protection: counters start above replay_seq_start, and the counter file
 	 * holds replay_reserved, which no advert has reached yet */
 	uint64_t replay_seq_start;
-	uint64_t replay_reserved;
+	uint64_t replay_reserved;      /* written by the helper thread (atomics) */
+	uint64_t replay_next_reserve;
+	bool replay_writing;           /* a helper thread writes the file (atomics) */
+	bool replay_thread_started;
+	pthread_t replay_thread;
 	/* graceful stop: VHIDs that bowed out keep working until a peer has taken over */
 	bool draining;
 	uint8_t *handover;       /* per VHID: 1 while waiting for the peer's first advert */
@@ -144,8 +150,11 @@ int ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_s
 /** Free what ctl_node_init allocated. */
 void ctl_node_free(struct ctl_node *n);
 
-/** Reserve the replay counters from sequence @p from on in the counter file. */
-void ctl_replay_reserve(struct ctl_node *n, uint64_t from);
+/**
+ * An advert with replay sequence @p seq was sent: once half the reservation in the counter
+ * file is used, the next one is written by a helper thread.
+ */
+void ctl_replay_reserve_ahead(struct ctl_node *n, uint64_t seq);
 
 /** Check and feed one CARP frame received on port index @p p; frees @p m. */
 void ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m);

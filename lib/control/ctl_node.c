@@ -43,6 +43,17 @@ any_replay_protection(const struct carp_config *cfg)
 	return false;
 }
 
+/* Write the reservation @p value; on failure say so (the counters go on regardless). */
+static void
+store_reserve(const char *path, uint64_t value)
+{
+	int rc = ctl_counter_file_store(path, value);
+
+	if (rc)
+		CARP_LOG(WARNING, "replay counter file %s not written (%s): a restart after the "
+			 "wall clock went back would reuse counters", path, strerror(-rc));
+}
+
 /*
  * Where replay-protection counters start: above the wall clock (ms) and above what the
  * counter file reserved last time, so they grow across restarts even when the clock went
@@ -66,20 +77,40 @@ replay_start(struct ctl_node *n)
 			 path, strerror(-rc));
 	n->replay_seq_start = carp_replay_seq_start(
 		(uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000, saved);
-	ctl_replay_reserve(n, n->replay_seq_start);
+	n->replay_reserved = n->replay_seq_start + CTL_COUNTER_RESERVE;
+	store_reserve(path, n->replay_reserved); /* at start: nothing is on time yet */
+}
+
+static void *
+reserve_thread(void *arg)
+{
+	struct ctl_node *n = arg;
+	uint64_t value = n->replay_next_reserve;
+
+	store_reserve(n->cfg->global.replay_counter_file, value);
+	__atomic_store_n(&n->replay_reserved, value, __ATOMIC_RELEASE);
+	__atomic_store_n(&n->replay_writing, false, __ATOMIC_RELEASE);
+	return NULL;
 }
 
 void
-ctl_replay_reserve(struct ctl_node *n, uint64_t from)
+ctl_replay_reserve_ahead(struct ctl_node *n, uint64_t seq)
 {
-	const char *path = n->cfg->global.replay_counter_file;
-	int rc;
-
-	n->replay_reserved = from + CTL_COUNTER_RESERVE;
-	rc = ctl_counter_file_store(path, n->replay_reserved);
-	if (rc)
-		CARP_LOG(WARNING, "replay counter file %s not written (%s): a restart after the "
-			 "wall clock went back would reuse counters", path, strerror(-rc));
+	/*
+	 * Half-way through the reservation the next one is written, off the control lcore:
+	 * fsync can take longer than a sub-second master-down interval on a busy disk. Half
+	 * a reservation (2 M adverts, hours) is far more than the write ever takes.
+	 */
+	if (__atomic_load_n(&n->replay_writing, __ATOMIC_ACQUIRE) ||
+	    seq + CTL_COUNTER_RESERVE / 2 < __atomic_load_n(&n->replay_reserved, __ATOMIC_ACQUIRE))
+		return;
+	if (n->replay_thread_started)
+		pthread_join(n->replay_thread, NULL); /* the last one has finished */
+	n->replay_next_reserve = seq + CTL_COUNTER_RESERVE;
+	n->replay_writing = true;
+	n->replay_thread_started = pthread_create(&n->replay_thread, NULL, reserve_thread, n) == 0;
+	if (!n->replay_thread_started)
+		reserve_thread(n); /* no thread: write here, once */
 }
 
 static const struct carp_vhid_auth *
@@ -141,6 +172,8 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 						     : (uint16_t)(v->src4 & 0xffff);
 
 		carp_counter_init_node(&v->counter, id, n->replay_seq_start);
+		CARP_LOG(INFO, "vhid %u@%s: replay protection, node id %u", cv->vhid,
+			 n->cfg->ports[cv->port].name, id);
 		carp_replay_init(&v->replay);
 		v->auth.replay = &v->replay;
 	} else {
@@ -210,6 +243,9 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 void
 ctl_node_free(struct ctl_node *n)
 {
+	if (n->replay_thread_started) /* a reservation being written is finished first */
+		pthread_join(n->replay_thread, NULL);
+	n->replay_thread_started = false;
 	for (uint16_t i = 0; n->vhid && i < n->n_vhids; i++)
 		carp_hmac_release(&n->vhid[i].hmac);
 	carp_engine_free(&n->engine);
@@ -222,6 +258,28 @@ ctl_node_free(struct ctl_node *n)
 	n->vhid = NULL;
 	n->snap = NULL;
 	pthread_mutex_destroy(&n->snap_lock);
+}
+
+/*
+ * Two nodes given one node id by mistake still tell each other apart (each knows the
+ * sequence it sent), but the operator must hear of it: say so every 10 s at most.
+ */
+static void
+check_id_clash(struct ctl_node *n, uint16_t idx, uint64_t counter)
+{
+	struct ctl_vhid *v = &n->vhid[idx];
+	uint64_t now;
+
+	if (!carp_counter_id_clash(&v->counter, counter))
+		return;
+	v->st.id_clashes++;
+	now = ctl_now_ns();
+	if (v->clash_logged_ns && now - v->clash_logged_ns < 10000000000ull)
+		return;
+	v->clash_logged_ns = now;
+	CARP_LOG(WARNING, "vhid %u@%s: another node advertises with our node id %u: give each "
+		 "node its own global node_id", v->cfg->vhid, n->port[v->port].cfg->name,
+		 v->counter.node_id);
 }
 
 void
@@ -264,6 +322,8 @@ ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 		};
 
 		n->vhid[idx].st.adverts_received++;
+		if (n->vhid[idx].cfg->replay_protection)
+			check_id_clash(n, idx, h.counter);
 		carp_engine_advert(&n->engine, idx, &ad, ctl_now_ns());
 		n->snap_dirty = true;
 	}

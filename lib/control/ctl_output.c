@@ -50,11 +50,8 @@ send_advert(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
 		if ((family == 4 && !v->cfg->n_vip4) || (family == 6 && !v->cfg->n_vip6))
 			continue;
 		h.counter = carp_counter_take(&v->counter, h.advbase, h.advskew);
-		/* Reached the file's reservation: move it on before a crash could reuse it. */
-		if (v->cfg->replay_protection &&
-		    carp_counter_seq(h.counter) - n->replay_seq_start >=
-			    n->replay_reserved - n->replay_seq_start)
-			ctl_replay_reserve(n, carp_counter_seq(h.counter));
+		if (v->cfg->replay_protection)
+			ctl_replay_reserve_ahead(n, carp_counter_seq(h.counter));
 		if (carp_hmac_sign(&v->hmac, h.counter, h.md) != 0) {
 			v->st.send_errors++;
 			continue;

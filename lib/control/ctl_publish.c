@@ -20,7 +20,9 @@ ctl_pub_init(struct ctl_pub *p, struct dp_lcore *self, struct dp_lcore **workers
 	p->pending = calloc(PENDING_MAX, sizeof(*p->pending));
 	p->seen = calloc(2 * PENDING_MAX, sizeof(*p->seen));
 	p->seen_mask = 2 * PENDING_MAX - 1;
-	if (!p->w || !p->pending || !p->seen) {
+	p->view_cap = 1 + self->sh->n_vhids + self->neigh.max;
+	p->view = calloc(p->view_cap, sizeof(*p->view));
+	if (!p->w || !p->pending || !p->seen || !p->view) {
 		ctl_pub_free(p);
 		return -ENOMEM;
 	}
@@ -33,8 +35,10 @@ ctl_pub_free(struct ctl_pub *p)
 	free(p->w);
 	free(p->pending);
 	free(p->seen);
+	free(p->view);
 	p->w = NULL;
 	p->pending = p->seen = NULL;
+	p->view = NULL;
 }
 
 /* Send @p msg to worker @p i, or mark it for a resync (which will carry the update). */
@@ -132,32 +136,30 @@ ctl_pub_neigh_del(struct ctl_pub *p, uint32_t ip)
 }
 
 /*
- * Worker @p i gets RESET and then the whole view, in one go, or (no room yet) nothing:
- * half a view would leave it wrong with nobody knowing.
+ * Worker @p i gets RESET and then the whole view, all in one bulk enqueue (all or nothing,
+ * visible at once), or nothing yet: half a view would leave it wrong with nobody knowing.
  */
 static void
 resync(struct ctl_pub *p, unsigned int i)
 {
 	const struct dp_lcore *self = p->self;
 	const struct fwd_cache *c = &self->neigh;
-	struct rte_ring *r = p->workers[i]->msgs;
-	struct dp_msg msg = { .type = DP_MSG_RESET };
+	uint32_t n = 0;
 
-	if (rte_ring_free_count(r) < 1u + self->sh->n_vhids + c->n)
-		return;
-	rte_ring_enqueue_elem(r, &msg, sizeof(msg));
-	for (uint16_t v = 0; v < self->sh->n_vhids; v++) {
-		msg = (struct dp_msg){ .type = DP_MSG_MASTER, .idx = v, .flag = self->master[v] };
-		rte_ring_enqueue_elem(r, &msg, sizeof(msg));
-	}
-	for (uint32_t k = 0; k <= c->mask; k++) {
+	p->view[n++] = (struct dp_msg){ .type = DP_MSG_RESET };
+	for (uint16_t v = 0; v < self->sh->n_vhids; v++)
+		p->view[n++] = (struct dp_msg){ .type = DP_MSG_MASTER, .idx = v,
+						.flag = self->master[v] };
+	for (uint32_t k = 0; k <= c->mask && n < p->view_cap; k++) {
 		if (c->e[k].ip == 0)
 			continue;
-		msg = (struct dp_msg){ .type = DP_MSG_NEIGH_SET, .ip = c->e[k].ip,
-				       .port = c->e[k].port };
-		memcpy(msg.mac, c->e[k].mac, 6);
-		rte_ring_enqueue_elem(r, &msg, sizeof(msg));
+		p->view[n] = (struct dp_msg){ .type = DP_MSG_NEIGH_SET, .ip = c->e[k].ip,
+					      .port = c->e[k].port };
+		memcpy(p->view[n++].mac, c->e[k].mac, 6);
 	}
+	if (rte_ring_enqueue_bulk_elem(p->workers[i]->msgs, p->view, sizeof(p->view[0]), n,
+				       NULL) != n)
+		return; /* no room yet: the next flush tries again */
 	p->w[i].resync = false;
 	p->w[i].resyncs++;
 }

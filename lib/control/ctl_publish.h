@@ -12,7 +12,9 @@
  *   times is sent once, with its state at the end of the pass;
  * - when a worker's ring is full (a stalled worker), the update is not dropped: the worker
  *   is marked for a resync, and once its ring has room for everything, it gets a RESET
- *   and the whole current view (every MASTER flag, every neighbour), after which its view
+ *   and the whole current view (every MASTER flag, every neighbour) in one bulk enqueue,
+ *   which becomes visible to the worker at once (one tail update): a worker drains its
+ *   ring before it polls again, so it never acts on half a view. After that its view
  *   equals the control lcore's again. Every update that waited is counted.
  *
  * The control lcore is the only writer of all of this.
@@ -39,6 +41,8 @@ struct ctl_pub {
 	uint32_t *seen;            /* open-addressing set over pending (0: free slot) */
 	uint32_t seen_mask;
 	uint64_t coalesced;        /* neighbour updates folded into a later one of the pass */
+	struct dp_msg *view;       /* room for a whole view: RESET, every flag, every neighbour */
+	uint32_t view_cap;
 };
 
 /** Set up for @p n workers; @p self is the control lcore's view. Returns 0 or -ENOMEM. */

@@ -192,7 +192,7 @@ status_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-#define STATS_SIZE (64 + 30 * (6 + CARP_DROP_COUNT))
+#define STATS_SIZE (64 + 30 * (7 + CARP_DROP_COUNT))
 
 static void
 add_drop_counters(struct rte_tel_data *v, const uint64_t *drop, bool atomic)
@@ -235,6 +235,7 @@ stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_dict_u64(v, "garps_sent", st->garps_sent);
 			rte_tel_data_add_dict_u64(v, "transitions", st->transitions);
 			rte_tel_data_add_dict_u64(v, "send_errors", st->send_errors);
+			rte_tel_data_add_dict_u64(v, "id_clashes", st->id_clashes);
 			add_drop_counters(v, st->drop, false);
 			vhid_key(n, (uint16_t)i, key, sizeof(key));
 		} else {
@@ -250,14 +251,15 @@ stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-static void
+/* One lcore's counters into @p d; false when out of memory (the page ends there). */
+static bool
 add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc,
 	  const struct ctl_pub_worker *pw, const struct ctl_pub *pub)
 {
 	struct rte_tel_data *v = rte_tel_data_alloc();
 
 	if (v == NULL)
-		return;
+		return false;
 	rte_tel_data_start_dict(v);
 	rte_tel_data_add_dict_u64(v, "rx", __atomic_load_n(&lc->cnt.rx, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(v, "tx", __atomic_load_n(&lc->cnt.tx, __ATOMIC_RELAXED));
@@ -288,6 +290,7 @@ add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc,
 		rte_tel_data_add_dict_u64(v, "updates_coalesced",
 					  __atomic_load_n(&pub->coalesced, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_container(d, key, v, 0);
+	return true;
 }
 
 /* Bytes of JSON one lcore's counters may take. */
@@ -306,12 +309,16 @@ lcores_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	for (i = (uint32_t)start; i < total && (shown + 1) * LCORE_SIZE <= PAGE_BUDGET;
 	     i++, shown++) {
+		bool ok;
+
 		if (i == 0) {
-			add_lcore(d, "control", n->ctl_lc, NULL, &n->pub);
-			continue;
+			ok = add_lcore(d, "control", n->ctl_lc, NULL, &n->pub);
+		} else {
+			snprintf(key, sizeof(key), "worker%u", i - 1);
+			ok = add_lcore(d, key, n->workers[i - 1], &n->pub.w[i - 1], NULL);
 		}
-		snprintf(key, sizeof(key), "worker%u", i - 1);
-		add_lcore(d, key, n->workers[i - 1], &n->pub.w[i - 1], NULL);
+		if (!ok)
+			break; /* _next points at the lcore not shown */
 	}
 	page_end(d, i, total);
 	return 0;

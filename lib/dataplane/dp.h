@@ -196,7 +196,10 @@ struct dp_lcore {
 	void *punt_arg;
 	bool adaptive_idle;
 	struct dp_counters cnt;
-	uint64_t arp_tat[DP_MAX_PORTS]; /* ARP to control: theoretical arrival time per port */
+	/* ARP to control: theoretical arrival times per port, for announcements and other
+	 * ARP [0] and for replies addressed to one of our port addresses [1], so that a flood
+	 * of announcements never starves the answers to our own requests. */
+	uint64_t arp_tat[2][DP_MAX_PORTS];
 	uint8_t master[DP_MAX_VHIDS];
 	struct rte_ether_addr src_mac[DP_MAX_PORTS]; /* source of forwarded frames per port */
 	uint64_t port_key[DP_MAX_PORTS];             /* each port's MAC as dp_mac_key reads it */
@@ -235,11 +238,10 @@ int dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queu
 int dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value);
 
 /**
- * Limit ARP handed to the control lcore to @p per_port_per_s frames per port and second,
- * shared by @p n_lcores lcores (0: no limit).
+ * Limit ARP each lcore hands to the control lcore to @p per_port_per_s frames per port
+ * and second (0: no limit), announcements and replies to us apart.
  */
-void dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s,
-			    unsigned int n_lcores);
+void dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s);
 
 /** Free what dp_lcore_init allocated. */
 void dp_lcore_free(struct dp_lcore *lc);

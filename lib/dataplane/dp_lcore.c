@@ -26,20 +26,20 @@ dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value)
 }
 
 void
-dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s, unsigned int n_lcores)
+dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s)
 {
-	/* Each lcore gets its share of the port's rate: together they hand the control lcore
-	 * at most per_port_per_s ARP frames of a port per second (plus the bursts). */
-	uint64_t share = per_port_per_s / (n_lcores ? n_lcores : 1), burst;
+	/*
+	 * The full rate on every lcore, not a share: ARP carries no flow hash, so RSS and
+	 * fanout put all of a port's ARP on one queue, and a share would cut the port's
+	 * limit by the number of lcores. The control lcore takes at most lcores x rate.
+	 */
+	uint64_t burst = per_port_per_s / 10 > 8 ? per_port_per_s / 10 : 8; /* 100 ms' worth */
 
 	if (per_port_per_s == 0) {
 		sh->arp_interval = sh->arp_tolerance = 0;
 		return;
 	}
-	if (share == 0)
-		share = 1;
-	burst = share / 10 > 8 ? share / 10 : 8; /* a tenth of a second's worth */
-	sh->arp_interval = rte_get_tsc_hz() / share;
+	sh->arp_interval = rte_get_tsc_hz() / per_port_per_s;
 	if (sh->arp_interval == 0)
 		sh->arp_interval = 1;
 	sh->arp_tolerance = (burst - 1) * sh->arp_interval;

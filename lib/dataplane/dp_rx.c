@@ -87,7 +87,7 @@ mac_unicast(const uint8_t *mac)
  * lcore a bounded share of its time whatever the attacker's rate.
  */
 static inline bool
-arp_punt_allowed(struct dp_lcore *lc, uint16_t p)
+arp_punt_allowed(struct dp_lcore *lc, unsigned int bucket, uint16_t p)
 {
 	const struct dp_shared *sh = lc->sh;
 	uint64_t now, tat;
@@ -95,11 +95,20 @@ arp_punt_allowed(struct dp_lcore *lc, uint16_t p)
 	if (sh->arp_interval == 0)
 		return true;
 	now = rte_rdtsc();
-	tat = lc->arp_tat[p] > now ? lc->arp_tat[p] : now;
+	tat = lc->arp_tat[bucket][p] > now ? lc->arp_tat[bucket][p] : now;
 	if (tat - now > sh->arp_tolerance)
 		return false;
-	lc->arp_tat[p] = tat + sh->arp_interval;
+	lc->arp_tat[bucket][p] = tat + sh->arp_interval;
 	return true;
+}
+
+static bool
+is_port_address(const struct dp_port *port, uint32_t a)
+{
+	for (unsigned int i = 0; i < port->n_addr4; i++)
+		if (port->addr4[i] == a)
+			return true;
+	return false;
 }
 
 void
@@ -167,9 +176,8 @@ arp_owner_mac(const struct dp_lcore *lc, uint16_t p, uint32_t a, enum dp_drop *w
 		*why = DP_DROP_ARP_BACKUP;
 		return NULL;
 	}
-	for (unsigned int i = 0; i < port->n_addr4; i++)
-		if (port->addr4[i] == a)
-			return &port->mac;
+	if (is_port_address(port, a))
+		return &port->mac;
 	*why = carp_vip_table_lookup(&lc->sh->local, 0, a) != CARP_VIP_NONE
 		       ? DP_DROP_ARP_OTHER_PORT
 		       : DP_DROP_ARP_OTHER;
@@ -195,7 +203,10 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
 	}
 	if (a.op == CARP_ARP_REPLY || carp_arp_is_gratuitous(&a)) {
 		/* Replies and announcements teach the control lcore where next hops are. */
-		if (!arp_punt_allowed(lc, p)) {
+		unsigned int bucket = a.op == CARP_ARP_REPLY &&
+				      is_port_address(&lc->sh->port[p], a.tpa);
+
+		if (!arp_punt_allowed(lc, bucket, p)) {
 			drop(lc, m, DP_DROP_ARP_RATE_LIMITED);
 			return;
 		}
@@ -216,16 +227,22 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
 	dp_queue_tx(lc, p, m);
 }
 
-/* A source address of this node's own (a port address or a VIP): spoofed, for no packet
- * from us comes back in from the wire. One load per packet; a filter hit is confirmed. */
+/*
+ * A source address of this node's own: a port address, or a VIP while we are MASTER of it.
+ * Spoofed, for no packet from us comes back in from the wire. (A VIP we are BACKUP of
+ * lives on the peer, which may send from it.) One load per packet; a filter hit is
+ * confirmed in the local table.
+ */
 static inline bool
-own_source(const struct dp_shared *sh, uint32_t src)
+own_source(const struct dp_lcore *lc, uint32_t src)
 {
 	uint32_t h = dp_own_src_hash(src);
+	uint16_t v;
 
-	if (likely(!(sh->own_src_bits[h / 64] >> (h % 64) & 1)))
+	if (likely(!(lc->sh->own_src_bits[h / 64] >> (h % 64) & 1)))
 		return false;
-	return carp_vip_table_lookup(&sh->local, 0, src) != CARP_VIP_NONE;
+	v = carp_vip_table_lookup(&lc->sh->local, 0, src);
+	return v != CARP_VIP_NONE && ((v & DP_LOCAL_PORT_ADDR) || lc->master[v]);
 }
 
 /*
@@ -240,7 +257,7 @@ take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, s
 					  (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 						  RTE_MBUF_F_RX_IP_CKSUM_GOOD);
 
-	if (likely(fd == FWD_OK) && unlikely(own_source(lc->sh, carp_rd32(f + l3 + 12))))
+	if (likely(fd == FWD_OK) && unlikely(own_source(lc, carp_rd32(f + l3 + 12))))
 		fd = FWD_DROP_OWN_SRC;
 	if (unlikely(fd != FWD_OK)) {
 		lc->cnt.fwd_drop[fd]++;

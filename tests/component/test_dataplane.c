@@ -796,6 +796,17 @@ test_martian_and_own_sources_are_never_forwarded(void **state)
 		assert_nothing_sent();
 		assert_true(lc->cnt.fwd_drop[FWD_DROP_OWN_SRC] == before + 1);
 	}
+	/* A VIP we are BACKUP of lives on the peer, which may send from it: forwarded. */
+	set_master(WAN, 0);
+	m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
+	for (int k = 0; k < 4; k++)
+		data(m)[26 + k] = (uint8_t)(0x0a640001 >> (24 - 8 * k));
+	reseal(m);
+	rx(m);
+	set_master(WAN, 1);
+	out = sent_on(WAN);
+	assert_non_null(out);
+	rte_pktmbuf_free(out);
 	/* A foreign source that shares the filter's bit with our VIP still passes. */
 	for (uint32_t a = 0x0a630100; a < 0x0a63ff00 && !lookalike; a++)
 		if (dp_own_src_hash(a) == dp_own_src_hash(0x0a640001))
@@ -820,7 +831,7 @@ test_arp_to_control_is_rate_limited_per_port(void **state)
 
 	(void)state;
 	/* 1 a second on each port: the burst allowance of 8, then nothing for a second. */
-	dp_shared_set_arp_rate(sh, 1, 1);
+	dp_shared_set_arp_rate(sh, 1);
 	for (int i = 0; i < 20; i++) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
 		uint8_t *f = append(m, 60);
@@ -831,6 +842,15 @@ test_arp_to_control_is_rate_limited_per_port(void **state)
 	}
 	assert_int_equal(n_arp, arps + 8);
 	assert_true(lc->cnt.drop[DP_DROP_ARP_RATE_LIMITED] == limited + 12);
+	/* The flood of announcements leaves the answers to our own requests their allowance:
+	 * a reply addressed to the LAN port's address still goes through. */
+	{
+		struct rte_mbuf *m = arp_request(server_mac, 0x0a630050, 0x0a630002);
+
+		data(m)[14 + 7] = CARP_ARP_REPLY;
+		rx(m);
+	}
+	assert_int_equal(n_arp, arps + 9);
 	/* The WAN has its own allowance. */
 	{
 		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
@@ -840,8 +860,8 @@ test_arp_to_control_is_rate_limited_per_port(void **state)
 		carp_build_garp(f, 60, server_mac, 0x0a640009);
 		dp_rx_burst(lc, WAN, &m, 1);
 	}
-	assert_int_equal(n_arp, arps + 9);
-	dp_shared_set_arp_rate(sh, 0, 1);
+	assert_int_equal(n_arp, arps + 10);
+	dp_shared_set_arp_rate(sh, 0);
 	for (unsigned int i = before; i < n_punted; i++)
 		rte_pktmbuf_free(punted[i % 64]);
 	assert_int_equal(rte_mempool_in_use_count(mp), 0);

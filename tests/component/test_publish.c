@@ -123,6 +123,27 @@ test_a_stalled_worker_loses_no_update(void **state)
 }
 
 static void
+test_a_resync_arrives_whole(void **state)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0x99, 0 };
+
+	(void)state;
+	converge();
+	for (uint32_t i = 0; i < 50; i++)
+		ctl_pub_neigh_set(&pub, host(700 + i), mac, 1);
+	ctl_pub_flush(&pub);
+	while (!pub.w[0].resync) /* stall worker 0 */
+		ctl_pub_master(&pub, 9, pub.w[0].delayed % 2);
+	rte_ring_reset(workers[0]->msgs); /* as if it drained everything at last */
+	ctl_pub_flush(&pub);
+	/* RESET, every flag and every neighbour, visible in one go. */
+	assert_false(pub.w[0].resync);
+	assert_int_equal(rte_ring_count(workers[0]->msgs), 1 + N_VHIDS + self->neigh.n);
+	converge();
+	assert_same_view(workers[0]);
+}
+
+static void
 test_neighbour_updates_coalesce_within_a_pass(void **state)
 {
 	uint8_t mac[6] = { 2, 0, 0, 0, 0x77, 0 };
@@ -184,6 +205,7 @@ main(int argc, char **argv)
 			"--log-level", "error", prefix, NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_stalled_worker_loses_no_update),
+		cmocka_unit_test(test_a_resync_arrives_whole),
 		cmocka_unit_test(test_neighbour_updates_coalesce_within_a_pass),
 		cmocka_unit_test(test_resync_forgets_what_the_control_lcore_forgot),
 	};

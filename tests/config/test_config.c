@@ -1112,6 +1112,9 @@ main(void)
 		BAD("replay_protection_id_from_a_wide_subnet", "replay_wide_subnet.yaml", "12:24",
 		    "key 'replay_protection': the node id would be the low 16 bits of 10.0.0.2, "
 		    "which may repeat in 10.0.0.0/8: set global node_id, different on each node"),
+		BAD("replay_protection_without_a_passphrase", "replay_without_passphrase.yaml",
+		    "12:24", "key 'replay_protection': replay protection without a passphrase would "
+		    "let anyone block the peer's adverts with one forged counter"),
 		BAD("node_id_zero", "node_id_zero.yaml", "4:12",
 		    "key 'node_id': 0 is out of range; valid: an integer 1..65535"),
 		BAD("replay_counter_file_relative", "replay_counter_file_relative.yaml", "4:24",

@@ -18,7 +18,8 @@ HOSTILE=$E2E_SRC/tests/e2e/hostile.py
 N=3
 hostile() { ip netns exec "$NS_CLIENT" "$E2E_PY" "$HOSTILE" "$@"; }
 
-tap_plan pair_settles counters_carry_the_node_id verbatim_replay_dropped \
+tap_plan pair_settles counters_carry_the_node_id counter_file_reserves_ahead \
+	verbatim_replay_dropped \
 	rewritten_bowout_dropped replay_from_other_source_dropped own_replayed_advert_is_a_loop \
 	protected_vhid_never_moved old_own_advert_is_a_loop_without_protection \
 	rewritten_bowout_takes_over_without_protection
@@ -88,14 +89,23 @@ dropped_as() {
 		{ E2E_ERR="$E2E_ERR: $2 of $1 vhid 1: $3 -> $(counter "$1" "$2" 1@lan)"; return 1; }
 }
 
+A_COUNTER=
 id_ok() {
-	local c
-	c=$(jget <(hostile replay eth0 --vhid 1 --from 10.99.0.2 --listen 1.2 --mode verbatim \
-		--count 1 --delay 0 2>/dev/null) 'd["counter"]') || return 1
-	tap_diag "a's vhid 1 counter: $c (node id 1 in the top 16 bits)"
-	check_eq "node id in a's counter" "${c:0:6}" "0x0001"
+	A_COUNTER=$(jget <(hostile replay eth0 --vhid 1 --from 10.99.0.2 --listen 1.2 \
+		--mode verbatim --count 1 --delay 0 2>/dev/null) 'd["counter"]') || return 1
+	tap_diag "a's vhid 1 counter: $A_COUNTER (node id 1 in the top 16 bits)"
+	check_eq "node id in a's counter" "${A_COUNTER:0:6}" "0x0001"
+}
+# The file holds a sequence above everything a sent: a restart starts above it.
+reserves_ahead() {
+	local saved seq
+	saved=$(cat "$E2E_TMP/1.counter" 2>/dev/null) || { E2E_ERR="no counter file"; return 1; }
+	seq=$((A_COUNTER & 0xffffffffffff))
+	tap_diag "counter file $saved, a's sequence $seq"
+	check_ge "reservation - sequence sent" "$((saved - seq))" 1000000
 }
 tap_check counters_carry_the_node_id id_ok
+tap_check counter_file_reserves_ahead reserves_ahead
 
 replay0=$(counter b replay 1@lan)
 replayed verbatim

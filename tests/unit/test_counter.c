@@ -112,9 +112,11 @@ test_node_layout_carries_the_id_and_wraps_within_it(void **state)
 	carp_counter_take(&c, 1, 0);
 	v = carp_counter_take(&c, 1, 0);
 	assert_true(v == 0x0203ull << 48); /* the sequence wrapped, the id stayed */
-	/* Any counter with our id is ours, whatever it carries. */
-	assert_true(carp_counter_is_own(&c, 0x0203ull << 48 | 12345, 255, 255));
-	assert_false(carp_counter_is_own(&c, 0x0204ull << 48 | 12345, 1, 0));
+	/* A counter with our id that this run sent is ours, whatever it carries. */
+	assert_true(carp_counter_is_own(&c, 0x0203ull << 48 | (CARP_COUNTER_SEQ_MASK - 1), 255, 255));
+	assert_true(carp_counter_is_own(&c, 0x0203ull << 48 | 0, 1, 0));
+	assert_false(carp_counter_is_own(&c, 0x0203ull << 48 | 1, 1, 0)); /* not sent yet */
+	assert_false(carp_counter_is_own(&c, 0x0204ull << 48 | 0, 1, 0));
 }
 
 static void
@@ -125,15 +127,15 @@ test_replay_refuses_what_is_not_newer(void **state)
 
 	(void)state;
 	carp_replay_init(&r);
-	assert_true(carp_replay_accept(&r, a | 1000));
-	assert_true(carp_replay_accept(&r, a | 1001));
-	assert_false(carp_replay_accept(&r, a | 1001)); /* the same advert again */
-	assert_false(carp_replay_accept(&r, a | 500));  /* an old one */
+	assert_true(carp_replay_accept(&r, a | 1000, 4));
+	assert_true(carp_replay_accept(&r, a | 1001, 4));
+	assert_false(carp_replay_accept(&r, a | 1001, 4)); /* the same advert again */
+	assert_false(carp_replay_accept(&r, a | 500, 4));  /* an old one */
 	/* Another node has its own history, whatever its numbers. */
-	assert_true(carp_replay_accept(&r, b | 7));
-	assert_true(carp_replay_accept(&r, b | 8));
-	assert_false(carp_replay_accept(&r, b | 7));
-	assert_true(carp_replay_accept(&r, a | 1002));
+	assert_true(carp_replay_accept(&r, b | 7, 4));
+	assert_true(carp_replay_accept(&r, b | 8, 4));
+	assert_false(carp_replay_accept(&r, b | 7, 4));
+	assert_true(carp_replay_accept(&r, a | 1002, 4));
 }
 
 static void
@@ -143,12 +145,51 @@ test_replay_never_forgets_a_known_node(void **state)
 
 	(void)state;
 	carp_replay_init(&r);
-	for (uint64_t id = 1; id <= CARP_REPLAY_PEERS; id++)
-		assert_true(carp_replay_accept(&r, id << 48 | 100));
+	for (uint64_t id = 1; id <= CARP_REPLAY_PEERS / 2; id++) {
+		assert_true(carp_replay_accept(&r, id << 48 | 100, 4));
+		assert_true(carp_replay_accept(&r, id << 48 | 101, 6));
+	}
 	/* A ninth node would push one out, and that one's old adverts would pass again. */
-	assert_false(carp_replay_accept(&r, 99ull << 48 | 100));
-	assert_false(carp_replay_accept(&r, 1ull << 48 | 100));
-	assert_true(carp_replay_accept(&r, 1ull << 48 | 101));
+	assert_false(carp_replay_accept(&r, 99ull << 48 | 100, 4));
+	assert_false(carp_replay_accept(&r, 1ull << 48 | 100, 4));
+	assert_true(carp_replay_accept(&r, 1ull << 48 | 102, 4));
+}
+
+static void
+test_replay_takes_a_dual_stack_pair_in_either_order(void **state)
+{
+	struct carp_replay r;
+	const uint64_t a = 0x0003ull << 48;
+
+	(void)state;
+	carp_replay_init(&r);
+	/* One interval's IPv4 (N) and IPv6 (N + 1) adverts, the IPv6 one handled first. */
+	assert_true(carp_replay_accept(&r, a | 1001, 6));
+	assert_true(carp_replay_accept(&r, a | 1000, 4));
+	assert_true(carp_replay_accept(&r, a | 1003, 6));
+	assert_true(carp_replay_accept(&r, a | 1002, 4));
+	assert_false(carp_replay_accept(&r, a | 1001, 6)); /* each family still only grows */
+	assert_false(carp_replay_accept(&r, a | 1002, 4));
+}
+
+static void
+test_two_nodes_given_one_id_are_told_apart(void **state)
+{
+	struct carp_counter mine, theirs;
+	uint64_t v;
+
+	(void)state;
+	/* Both started from the clock, ours 2 s before theirs, with one id by mistake. */
+	carp_counter_init_node(&mine, 7, 1764000000000ull);
+	carp_counter_init_node(&theirs, 7, 1764000002000ull);
+	for (int i = 0; i < 500; i++)
+		carp_counter_take(&mine, 0, 1);
+	v = carp_counter_take(&theirs, 0, 2);
+	assert_false(carp_counter_is_own(&mine, v, 0, 2)); /* not a loop: a peer */
+	assert_true(carp_counter_id_clash(&mine, v));     /* and worth saying */
+	assert_true(carp_counter_is_own(&mine, 7ull << 48 | 1764000000123ull, 0, 1));
+	assert_false(carp_counter_id_clash(&mine, 7ull << 48 | 1764000000123ull));
+	assert_false(carp_counter_id_clash(&mine, 8ull << 48 | 1764000000123ull));
 }
 
 static void
@@ -175,6 +216,8 @@ main(void)
 		cmocka_unit_test(test_replay_refuses_what_is_not_newer),
 		cmocka_unit_test(test_replay_never_forgets_a_known_node),
 		cmocka_unit_test(test_sequence_start_never_goes_back),
+		cmocka_unit_test(test_replay_takes_a_dual_stack_pair_in_either_order),
+		cmocka_unit_test(test_two_nodes_given_one_id_are_told_apart),
 	};
 
 	return cmocka_run_group_tests_name("counter", tests, NULL, NULL);
