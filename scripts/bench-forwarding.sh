@@ -302,7 +302,9 @@ while out_port is None:
 if kind == "carp":  # frames go to the vMAC: forwarded only while MASTER
     while True:
         st = q("/carp/status")[0] or {}
-        if st and all(v.get("state") == "MASTER" for v in st.values()):
+        # The page's entries are dicts; "_total" and "_next" are numbers.
+        vhids = [v for v in st.values() if isinstance(v, dict)]
+        if vhids and all(v.get("state") == "MASTER" for v in vhids):
             break
         if time.monotonic() > end or not alive():
             fail("VHID never became MASTER")
@@ -330,7 +332,8 @@ def worker():
     lc, _ = q("/carp/lcores")
     w = lc["worker0"]
     drops = sum(v for k, v in w.items() if k not in
-                ("rx", "tx", "punted", "arp_replies", "echo_replies", "forwarded", "to_resolve"))
+                ("rx", "tx", "punted", "arp_replies", "echo_replies", "forwarded", "to_resolve",
+                 "updates_delayed", "resyncs"))
     return w["forwarded"], drops, w["rx"]
 
 

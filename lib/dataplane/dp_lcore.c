@@ -19,7 +19,9 @@
 int
 dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value)
 {
-	uint32_t h = dp_own_src_hash(addr);
+	uint8_t wire[4] = { (uint8_t)(addr >> 24), (uint8_t)(addr >> 16), (uint8_t)(addr >> 8),
+			    (uint8_t)addr };
+	uint32_t h = dp_own_src_bit(wire);
 
 	sh->own_src_bits[h / 64] |= 1ull << (h % 64);
 	return carp_vip_table_add(&sh->local, 0, addr, value);

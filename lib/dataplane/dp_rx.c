@@ -234,22 +234,23 @@ handle_arp(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size
  * confirmed in the local table.
  */
 static inline bool
-own_source(const struct dp_lcore *lc, uint32_t src)
+own_source(const struct dp_lcore *lc, const uint8_t *src)
 {
-	uint32_t h = dp_own_src_hash(src);
+	uint32_t h = dp_own_src_bit(src);
 	uint16_t v;
 
 	if (likely(!(lc->sh->own_src_bits[h / 64] >> (h % 64) & 1)))
 		return false;
-	v = carp_vip_table_lookup(&lc->sh->local, 0, src);
+	v = carp_vip_table_lookup(&lc->sh->local, 0, carp_rd32(src));
 	return v != CARP_VIP_NONE && ((v & DP_LOCAL_PORT_ADDR) || lc->master[v]);
 }
 
 /*
  * The router's checks on an IPv4 packet at offset @p l3 of frame @p f: true when @p m
- * may be forwarded (destination in @p dst), else it is counted and freed.
+ * may be forwarded (destination in @p dst), else it is counted and freed. Always inlined:
+ * as a call its prologue and epilogue cost more than the own-source check in it.
  */
-static inline bool
+static __rte_always_inline bool
 take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, size_t len,
 		    size_t l3, uint32_t *dst)
 {
@@ -257,7 +258,7 @@ take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, s
 					  (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 						  RTE_MBUF_F_RX_IP_CKSUM_GOOD);
 
-	if (likely(fd == FWD_OK) && unlikely(own_source(lc, carp_rd32(f + l3 + 12))))
+	if (likely(fd == FWD_OK) && unlikely(own_source(lc, f + l3 + 12)))
 		fd = FWD_DROP_OWN_SRC;
 	if (unlikely(fd != FWD_OK)) {
 		lc->cnt.fwd_drop[fd]++;
