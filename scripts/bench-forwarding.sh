@@ -17,6 +17,13 @@
 #                     ceiling on these devices
 #     testpmd-5tswap  dpdk-testpmd --forward-mode=5tswap: swaps MACs, IPs and ports, i.e.
 #                     touches every header like a router does
+#     l3fwd-lpm       DPDK's examples/l3fwd in LPM mode (the source of Debian's dpdk-doc,
+#                     built here with `make shared`), one forwarding lcore, its built-in
+#                     route 198.18.1.0/24 -> port 1 (the traffic goes there for everyone),
+#                     --parse-ptype (net_pcap reports no packet types: l3fwd then parses
+#                     them in software, an rx callback, as it must on such devices);
+#                     the one change made to it: no rx checksum offload, which net_pcap
+#                     does not have (sed on its main.c, printed with the commands)
 #   rate:     the egress port's opackets from the DPDK telemetry socket (/ethdev/stats of
 #             net_null0, the same counter for all three), sampled every second for
 #             --seconds after --warmup; a run's rate is the median of those per-second
@@ -34,8 +41,9 @@
 #   --flows N       distinct flows in the pcap (default 256)
 #   --no-huge       do not try hugepages
 #   --profile       afterwards, perf-record the forwarding lcore of each contender at 64 B
-#   --candidate BIN also run another carp-dpdk binary (e.g. an optimised build) as a fourth
+#   --candidate BIN also run another carp-dpdk binary (e.g. an optimised build) as one more
 #                   contender, interleaved with the others, to A/B a change on a noisy host
+#   --no-l3fwd      leave l3fwd out (it is built from dpdk-doc, installed when missing)
 #   --doc FILE      write the results into FILE between the bench-forwarding markers
 #   --budget S      hard limit for the whole script, waits included (default 590)
 #   --keep          keep the work directory (pcaps, configs, logs)
@@ -44,7 +52,7 @@
 # starting and before each run, and repeats once a run during which one appeared.
 # Processes are stopped by PID (SIGTERM, SIGKILL after 10 s); hugepages it reserved and the
 # hugetlbfs mount it made are given back. The last line of its output is exactly
-#   ratio carp-dpdk/testpmd-io=R1 carp-dpdk/testpmd-5tswap=R2
+#   ratio carp-dpdk/testpmd-io=R1 carp-dpdk/testpmd-5tswap=R2 carp-dpdk/l3fwd-lpm=R3
 # (medians at the first frame size). Exit status 0, 1 on a failed run, 2 on usage or a
 # machine that stayed busy.
 
@@ -68,6 +76,7 @@ DOC=
 BUDGET=590
 KEEP=0
 CAND=
+L3FWD_ON=1
 MEM_MB=512
 CMDLINE="scripts/bench-forwarding.sh${*:+ $(printf '%q ' "$@")}"
 CMDLINE=${CMDLINE% }
@@ -86,6 +95,7 @@ while [ $# -gt 0 ]; do
 	--budget) BUDGET=${2:?}; shift ;;
 	--keep) KEEP=1 ;;
 	--candidate) CAND=${2:?}; shift ;;
+	--no-l3fwd) L3FWD_ON=0 ;;
 	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
@@ -116,6 +126,28 @@ CAND=${CAND:+$(realpath "$CAND")}
 START=$(date +%s)
 DEADLINE=$((START + BUDGET))
 WORK=$(mktemp -d /tmp/carp-bench.XXXXXX)
+
+# DPDK's own router, examples/l3fwd, from the dpdk-doc package's sources, with the one
+# change net_pcap needs (no rx checksum offload). Built in the work directory.
+L3FWD_PATCH='s/\.offloads = RTE_ETH_RX_OFFLOAD_CHECKSUM,/.offloads = 0, \/* net_pcap: no rx checksum offload *\//'
+L3FWD=
+if [ "$L3FWD_ON" = 1 ]; then
+	if [ ! -d /usr/share/dpdk/examples/l3fwd ] && [ "$(id -u)" -eq 0 ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dpdk-doc \
+			>/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				dpdk-doc >/dev/null 2>&1; }
+	fi
+	[ -d /usr/share/dpdk/examples/l3fwd ] || die "no /usr/share/dpdk/examples/l3fwd: apt-get install dpdk-doc (or --no-l3fwd)"
+	mkdir -p "$WORK/examples"
+	cp -r /usr/share/dpdk/examples/l3fwd /usr/share/dpdk/examples/common "$WORK/examples/"
+	sed -i "$L3FWD_PATCH" "$WORK/examples/l3fwd/main.c"
+	grep -q 'net_pcap: no rx checksum offload' "$WORK/examples/l3fwd/main.c" ||
+		die "l3fwd's port configuration did not take the patch: its source changed"
+	make -C "$WORK/examples/l3fwd" shared >"$WORK/l3fwd-build.log" 2>&1 ||
+		{ tail -n 20 "$WORK/l3fwd-build.log" >&2; die "building l3fwd failed"; }
+	L3FWD=$WORK/examples/l3fwd/build/l3fwd-shared
+fi
 TAG="cbench$$"
 CUR_PID=
 CUR_PREFIX=
@@ -380,6 +412,8 @@ CPU_MODEL=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 NPROC=$(nproc)
 VMAC=00:00:5e:00:01:01
 WAN_DEV="net_null0,no-rx=1"
+# l3fwd's built-in LPM table sends 198.18.1.0/24 to port 1: every contender gets that.
+DST_NET=198.18.1.0/24
 
 # The pcap port gets two rx queues: queue 0 (the forwarding lcore's) replays the traffic,
 # queue 1 an empty pcap. carp-dpdk's control lcore owns queue 1 of every port (testpmd,
@@ -429,6 +463,9 @@ cmd_for() { # CONFIG SIZE PREFIX -> the command line
 		echo "$TESTPMD $(eal_args "$prefix") --vdev $(lan_dev "$size") --vdev $WAN_DEV --" \
 			"--forward-mode=$cfg --nb-cores=1 --rxq=1 --txq=1 --rxd=1024 --txd=1024" \
 			"--burst=32 --mbcache=256 --total-num-mbufs=16383 --stats-period 1" ;;
+	l3fwd) # lcore 1 forwards port 0 queue 0 and port 1 queue 0; routes built in (LPM)
+		echo "$L3FWD $(eal_args "$prefix") --vdev $(lan_dev "$size") --vdev $WAN_DEV --" \
+			"-p 0x3 -P --lookup=lpm --parse-ptype --config=(0,0,1),(1,0,1)" ;;
 	esac
 }
 
@@ -457,6 +494,7 @@ run_one() {
 	CUR_PREFIX=$prefix
 	kind=testpmd
 	[ "$cfg" = carp ] || [ "$cfg" = cand ] && kind=carp
+	[ "$cfg" = l3fwd ] && kind=l3fwd
 	out=$("$PY" "$WORK/sample.py" "/var/run/dpdk/$prefix/dpdk_telemetry.v2" "$kind" \
 		"$WARMUP" "$MEAS" "$pid" 30)
 	rc=$?
@@ -538,7 +576,7 @@ profile_one() {
 # Main
 
 N_SIZES=$(echo "$SIZES" | wc -w)
-CONTENDERS="carp io 5tswap${CAND:+ cand}"
+CONTENDERS="carp io 5tswap${L3FWD:+ l3fwd}${CAND:+ cand}"
 N_CONT=$(echo "$CONTENDERS" | wc -w)
 N_RUNS=$((RUNS * N_CONT * N_SIZES))
 EST=$((N_RUNS * (WARMUP + MEAS + 3) + (PROFILE ? 3 * 14 : 0) + 10))
@@ -560,7 +598,8 @@ else
 fi
 
 for s in $SIZES; do
-	"$PY" "$GEN" --size "$s" --flows "$FLOWS" --dst-mac "$VMAC" -o "$WORK/bench-$s.pcap" ||
+	"$PY" "$GEN" --size "$s" --flows "$FLOWS" --dst-mac "$VMAC" --dst-net "$DST_NET" \
+		-o "$WORK/bench-$s.pcap" ||
 		die "pcap generator failed"
 	write_config "$s" >/dev/null
 done
@@ -628,33 +667,46 @@ for line in open(tsv):
     size, cfg, rnd, kv = line.rstrip("\n").split("\t")
     d = dict(x.split("=") for x in kv.split())
     rows.setdefault((size, cfg), []).append(float(d["pps"]))
-names = {"carp": "carp-dpdk", "io": "testpmd-io", "5tswap": "testpmd-5tswap", "cand": "candidate"}
+names = {"carp": "carp-dpdk", "io": "testpmd-io", "5tswap": "testpmd-5tswap",
+         "l3fwd": "l3fwd-lpm", "cand": "candidate"}
 med = {k: statistics.median(v) for k, v in rows.items()}
 out, table = [], []
-hdr = "| frame | contender | runs | Mpps (median) | min..max Mpps | cycles/packet | vs testpmd-io | vs testpmd-5tswap |"
-table += [hdr, "|---|---|---|---|---|---|---|---|"]
-out.append("%-6s %-15s %4s %9s %17s %9s %7s %9s" % ("frame", "contender", "runs", "Mpps", "min..max",
-                                                   "cyc/pkt", "vs io", "vs 5tswap"))
+hdr = ("| frame | contender | runs | Mpps (median) | min..max Mpps | cycles/packet | vs testpmd-io"
+       " | vs testpmd-5tswap | vs l3fwd-lpm |")
+table += [hdr, "|---|---|---|---|---|---|---|---|---|"]
+out.append("%-6s %-15s %4s %9s %17s %9s %7s %9s %8s" % ("frame", "contender", "runs", "Mpps",
+                                                        "min..max", "cyc/pkt", "vs io",
+                                                        "vs 5tswap", "vs l3fwd"))
+
+
+def rel(m, s, c):
+    return "%.2f" % (m / med[(s, c)]) if (s, c) in med and med[(s, c)] else "-"
+
+
 for s in sizes:
-    for c in ("carp", "io", "5tswap", "cand"):
+    for c in ("carp", "io", "5tswap", "l3fwd", "cand"):
         if (s, c) not in med:
             continue
         m, v = med[(s, c)], rows[(s, c)]
         cyc = mhz * 1e6 / m if m else float("nan")
-        r_io = "%.2f" % (m / med[(s, "io")]) if (s, "io") in med else "-"
-        r_sw = "%.2f" % (m / med[(s, "5tswap")]) if (s, "5tswap") in med else "-"
+        r_io, r_sw, r_l3 = rel(m, s, "io"), rel(m, s, "5tswap"), rel(m, s, "l3fwd")
         rng = "%.2f..%.2f" % (min(v) / 1e6, max(v) / 1e6)
-        out.append("%-6s %-15s %4d %9.3f %17s %9.0f %7s %9s" % (s + "B", names[c], len(v), m / 1e6,
-                                                               rng, cyc, r_io, r_sw))
-        table.append("| %s B | %s | %d | %.3f | %s | %.0f | %s | %s |" % (s, names[c], len(v), m / 1e6,
-                                                                       rng, cyc, r_io, r_sw))
+        out.append("%-6s %-15s %4d %9.3f %17s %9.0f %7s %9s %8s" % (
+            s + "B", names[c], len(v), m / 1e6, rng, cyc, r_io, r_sw, r_l3))
+        table.append("| %s B | %s | %d | %.3f | %s | %.0f | %s | %s | %s |" % (
+            s, names[c], len(v), m / 1e6, rng, cyc, r_io, r_sw, r_l3))
 s0 = sizes[0]
-try:
-    r1 = med[(s0, "carp")] / med[(s0, "io")]
-    r2 = med[(s0, "carp")] / med[(s0, "5tswap")]
-    ratio = "ratio carp-dpdk/testpmd-io=%.2f carp-dpdk/testpmd-5tswap=%.2f" % (r1, r2)
-except (KeyError, ZeroDivisionError):
-    ratio = "ratio carp-dpdk/testpmd-io=nan carp-dpdk/testpmd-5tswap=nan"
+
+
+def ratio_of(c):
+    try:
+        return "%.2f" % (med[(s0, "carp")] / med[(s0, c)])
+    except (KeyError, ZeroDivisionError):
+        return "nan"
+
+
+ratio = "ratio carp-dpdk/testpmd-io=%s carp-dpdk/testpmd-5tswap=%s carp-dpdk/l3fwd-lpm=%s" % (
+    ratio_of("io"), ratio_of("5tswap"), ratio_of("l3fwd"))
 print("\n".join(out))
 print(ratio)
 open(md, "w").write("\n".join(table) + "\n\n    " + ratio + "\n")
@@ -684,11 +736,17 @@ if [ -n "$DOC" ]; then
 		echo "Commands (first frame size; \$W is the script's work directory, \$P a per-run --file-prefix):"
 		echo
 		echo '```'
-		echo "scripts/gen-bench-pcap.py --size ${SIZES%% *} --flows $FLOWS --dst-mac $VMAC -o \$W/bench-${SIZES%% *}.pcap"
+		echo "scripts/gen-bench-pcap.py --size ${SIZES%% *} --flows $FLOWS --dst-mac $VMAC --dst-net $DST_NET -o \$W/bench-${SIZES%% *}.pcap"
 		awk -v s="${SIZES%% *}" '$2 == s {$1 = ""; $2 = ""; sub(/^  /, ""); print}' "$WORK/commands.txt" |
 			sed -e "s#$WORK#\$W#g" -e "s#--file-prefix=${TAG}_[0-9]*#--file-prefix=\$P#g" \
 				-e "s#$ROOT/##g" -e 's# -- # \\\n    -- #' -e 's# --vdev # \\\n    --vdev #g'
 		echo '```'
+		if [ -n "$L3FWD" ]; then
+			echo
+			echo "l3fwd: \`cp -r /usr/share/dpdk/examples/{l3fwd,common} \$W/examples/\`, then"
+			echo "\`sed -i '$L3FWD_PATCH' \$W/examples/l3fwd/main.c\` (the one change: no rx checksum"
+			echo "offload, which net_pcap lacks) and \`make -C \$W/examples/l3fwd shared\`."
+		fi
 		echo
 		echo "The config \$W/carp-${SIZES%% *}.yaml:"
 		echo
