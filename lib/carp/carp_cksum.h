@@ -59,4 +59,25 @@ carp_cksum_hdr_ok(const uint8_t *hdr, size_t len)
 	return acc == 0xffff;
 }
 
+/**
+ * carp_cksum_hdr_ok for a 20-byte IPv4 header (no options): five loads, a sum and a fixed
+ * fold, no loop. The forwarding path's common case.
+ */
+static inline bool
+carp_cksum_hdr20_ok(const uint8_t *hdr)
+{
+	uint32_t w[5];
+	uint64_t acc;
+
+	memcpy(w, hdr, sizeof(w));
+	acc = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	/*
+	 * Folding end-around carries keeps the sum's value modulo 0xffff (2^16 = 1 there),
+	 * so the folded 16-bit sum is 0xffff, all ones, exactly when the plain sum is a
+	 * non-zero multiple of 0xffff. A modulo by a constant is a multiply and a shift:
+	 * cheaper than four folds.
+	 */
+	return acc != 0 && acc % 0xffff == 0;
+}
+
 #endif

@@ -229,9 +229,11 @@ void dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16
 
 /**
  * Forward @p n IPv4 packets (checked by fwd_ipv4_check) to destinations @p dst (host
- * order): LPM in bulk, next-hop MAC from the cache, TTL, MACs, tx queue of the egress port.
+ * order), their IPv4 headers at offsets @p l3: LPM four at a time, next-hop MAC from the
+ * cache, TTL, MACs, tx queue of the egress port.
  */
-void dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, uint16_t n);
+void dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst,
+		  const uint8_t *l3, uint16_t n);
 
 /** Rewrite a packet for the next hop: TTL - 1, Ethernet dst @p mac, src for @p port. */
 void dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],

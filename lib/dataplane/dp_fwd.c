@@ -23,14 +23,40 @@ dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[
 	memcpy(f + RTE_ETHER_ADDR_LEN, lc->src_mac[port].addr_bytes, RTE_ETHER_ADDR_LEN);
 }
 
+/* What rte_lpm_lookupx4 reports for a miss: no next hop index (24 bits) is ever this. */
+#define LPM_MISS UINT32_MAX
+
+/*
+ * Next hops of @p n destinations, as rte_lpm_lookup_bulk reports them (the index with
+ * RTE_LPM_LOOKUP_SUCCESS, or 0 for a miss): four at a time with the vector lookup
+ * (rte_lpm_lookupx4 issues the four tbl24 loads together), the rest one by one.
+ */
+static inline void
+lpm_lookup(const struct rte_lpm *lpm, const uint32_t *dst, uint32_t *hops, uint16_t n)
+{
+	uint16_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		xmm_t ip = _mm_loadu_si128((const __m128i *)(const void *)(dst + i));
+		uint32_t h[4];
+
+		rte_lpm_lookupx4(lpm, ip, h, LPM_MISS);
+		for (int k = 0; k < 4; k++)
+			hops[i + k] = h[k] == LPM_MISS ? 0 : h[k] | RTE_LPM_LOOKUP_SUCCESS;
+	}
+	if (i < n)
+		rte_lpm_lookup_bulk(lpm, dst + i, hops + i, (unsigned int)(n - i));
+}
+
 void
-dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, uint16_t n)
+dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst,
+	     const uint8_t *l3, uint16_t n)
 {
 	const struct dp_shared *sh = lc->sh;
 	uint32_t hops[DP_BURST];
 	uint64_t forwarded = 0;
 
-	rte_lpm_lookup_bulk(sh->lpm, dst, hops, n);
+	lpm_lookup(sh->lpm, dst, hops, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct dp_nexthop *nh;
@@ -40,13 +66,13 @@ dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, u
 
 		if (likely(hops[i] & RTE_LPM_LOOKUP_SUCCESS)) {
 			/* A resolved gateway: never local, never a directed broadcast. */
+			/* An unresolved gateway has MTU 0, which no packet fits: one compare. */
 			adj = &lc->adj[hops[i] & 0x00ffffff];
-			if (likely(adj->mtu != 0) &&
-			    likely(carp_rd16(rte_pktmbuf_mtod(m, uint8_t *) + m->l2_len + 2) <=
+			if (likely(carp_rd16(rte_pktmbuf_mtod(m, uint8_t *) + l3[i] + 2) <=
 				   adj->mtu)) {
 				uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 
-				fwd_ipv4_dec_ttl(f + m->l2_len);
+				fwd_ipv4_dec_ttl(f + l3[i]);
 				memcpy(f, adj->hdr, sizeof(adj->hdr));
 				forwarded++;
 				dp_queue_tx(lc, adj->port, m);
@@ -70,7 +96,8 @@ dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, u
 			continue;
 		}
 		/* The IPv4 total length, not the frame: short frames carry Ethernet padding. */
-		if (carp_rd16(rte_pktmbuf_mtod(m, uint8_t *) + m->l2_len + 2) >
+		m->l2_len = l3[i]; /* the slow path and the control lcore read it there */
+		if (carp_rd16(rte_pktmbuf_mtod(m, uint8_t *) + l3[i] + 2) >
 		    sh->port[nh->port].mtu) {
 			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
 			rte_pktmbuf_free(m);

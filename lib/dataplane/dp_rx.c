@@ -20,7 +20,25 @@
 static const char *const drop_names[] = { DP_DROP_LIST(DP_STR) };
 #undef DP_STR
 
-static const uint8_t vmac_prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x01 };
+/* The bytes at @p p equal the constant bytes @p c (length 4): one load, one compare. */
+static inline bool
+eq4(const uint8_t *p, const uint8_t c[4])
+{
+	uint32_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, c, sizeof(b));
+	return a == b;
+}
+
+/* A CARP/VRRP virtual MAC, 00:00:5e:00:01:vhid (RFC 5798, spec §1.5). */
+static inline bool
+is_vmac(const uint8_t *mac)
+{
+	static const uint8_t prefix[4] = { 0x00, 0x00, 0x5e, 0x00 };
+
+	return eq4(mac, prefix) && mac[4] == 0x01;
+}
 
 const char *
 dp_drop_name(enum dp_drop d)
@@ -252,11 +270,13 @@ own_source(const struct dp_lcore *lc, const uint8_t *src)
  */
 static __rte_always_inline bool
 take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, size_t len,
-		    size_t l3, uint32_t *dst)
+		    size_t l3, uint32_t *dst, uint8_t *l3_out, bool plain)
 {
-	enum fwd_drop fd = fwd_ipv4_check(f + l3, len - l3,
-					  (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
-						  RTE_MBUF_F_RX_IP_CKSUM_GOOD);
+	bool csum_checked = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+			    RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	/* @p plain: the caller saw version 4, IHL 5 (plain_ipv4_to_forward). */
+	enum fwd_drop fd = plain ? fwd_ipv4_check_plain(f + l3, len - l3, csum_checked)
+				 : fwd_ipv4_check(f + l3, len - l3, csum_checked);
 
 	if (likely(fd == FWD_OK) && unlikely(own_source(lc, f + l3 + 12)))
 		fd = FWD_DROP_OWN_SRC;
@@ -265,7 +285,7 @@ take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, s
 		rte_pktmbuf_free(m);
 		return false;
 	}
-	m->l2_len = (uint8_t)l3;
+	*l3_out = (uint8_t)l3; /* an array, not m->l2_len: a bitfield costs a read-modify-write */
 	*dst = carp_rd32(f + l3 + 16);
 	return true;
 }
@@ -277,7 +297,7 @@ take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, s
  */
 static bool
 handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size_t len,
-	    size_t l3, uint32_t *dst)
+	    size_t l3, uint32_t *dst, uint8_t *l3_out)
 {
 	const struct rte_ether_addr *mac;
 	enum dp_drop why = DP_DROP_IPV4_NOT_LOCAL;
@@ -310,7 +330,7 @@ handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, siz
 		drop(lc, m, DP_DROP_L2_MULTICAST);
 		return false;
 	}
-	return take_for_forwarding(lc, m, f, len, l3, dst);
+	return take_for_forwarding(lc, m, f, len, l3, dst, l3_out, false);
 }
 
 /*
@@ -325,7 +345,7 @@ accept_dst(const struct dp_lcore *lc, uint16_t p, const uint8_t *dst, enum dp_dr
 
 	if (key == lc->port_key[p] || (dst[0] & 1))
 		return true;
-	if (memcmp(dst, vmac_prefix, sizeof(vmac_prefix)) == 0) {
+	if (is_vmac(dst)) {
 		uint8_t st = lc->vmac_state[p][dst[5]];
 
 		if (st == DP_VMAC_MASTER)
@@ -353,9 +373,10 @@ vlan_tagged(const struct rte_mbuf *m, const uint8_t *f)
 	       (m->ol_flags & (RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_QINQ));
 }
 
-/* Returns true when @p m joined the forwarding batch (destination in @p dst). */
+/* Returns true when @p m joined the forwarding batch (destination in @p dst, L3 offset in
+ * @p l3_out). */
 static bool
-handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst)
+handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst, uint8_t *l3_out)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	size_t len = rte_pktmbuf_data_len(m), l3 = 0;
@@ -390,7 +411,7 @@ handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst)
 		handle_arp(lc, p, m, f, len);
 		return false;
 	case CARP_CLASS_IPV4:
-		return handle_ipv4(lc, p, m, f, len, l3, dst);
+		return handle_ipv4(lc, p, m, f, len, l3, dst, l3_out);
 	case CARP_CLASS_ND:
 	case CARP_CLASS_IPV6:
 		drop(lc, m, DP_DROP_IPV6);
@@ -416,8 +437,15 @@ plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mb
 {
 	enum dp_drop unused;
 
-	return m->nb_segs == 1 && rte_pktmbuf_data_len(m) >= 34 &&
-	       carp_rd16(f + 12) == RTE_ETHER_TYPE_IPV4 && f[14] == 0x45 &&
+	/* EtherType IPv4 and version 4 with IHL 5 in one compare (the TOS byte masked). */
+	static const uint8_t ipv4_ihl5[4] = { 0x08, 0x00, 0x45, 0x00 };
+	static const uint8_t no_tos[4] = { 0xff, 0xff, 0xff, 0x00 };
+	uint32_t w, want, mask;
+
+	memcpy(&w, f + 12, sizeof(w));
+	memcpy(&want, ipv4_ihl5, sizeof(want));
+	memcpy(&mask, no_tos, sizeof(mask));
+	return m->nb_segs == 1 && rte_pktmbuf_data_len(m) >= 34 && (w & mask) == want &&
 	       f[23] != IPPROTO_ICMP && f[23] != CARP_IPPROTO && !((f[0] | f[6]) & 1) &&
 	       !(m->ol_flags & (RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_QINQ)) &&
 	       accept_dst(lc, p, f, &unused);
@@ -431,6 +459,7 @@ dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *fwd[DP_BURST];
 	uint32_t dst[DP_BURST];
+	uint8_t l3[DP_BURST];
 	uint16_t n_fwd = 0, i;
 
 	lc->cnt.rx += n;
@@ -443,10 +472,11 @@ dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 		if (i + DP_PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_AHEAD], void *));
 		if (plain_ipv4_to_forward(lc, p, m, f)
-			    ? take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), 14, &dst[n_fwd])
-			    : handle_one(lc, p, m, &dst[n_fwd]))
+			    ? take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), 14, &dst[n_fwd],
+						  &l3[n_fwd], true)
+			    : handle_one(lc, p, m, &dst[n_fwd], &l3[n_fwd]))
 			fwd[n_fwd++] = m;
 	}
 	if (n_fwd)
-		dp_fwd_batch(lc, fwd, dst, n_fwd);
+		dp_fwd_batch(lc, fwd, dst, l3, n_fwd);
 }

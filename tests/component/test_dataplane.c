@@ -910,6 +910,38 @@ test_carp_keeps_its_own_ring_when_arp_fills_its_own(void **state)
 }
 
 static void
+test_a_burst_of_mixed_destinations_goes_each_its_own_way(void **state)
+{
+	/* Bursts are looked up four at a time: hits and misses mixed within each group. */
+	static const uint32_t dsts[10] = { 0x0ac80105, 0x0a640009, 0x0b000001, 0x0ac80106,
+					   0x0a630001, 0x0a640009, 0x0c000001, 0x0ac80107,
+					   0x0a640009, 0x0d000001 };
+	uint64_t no_route = lc->cnt.fwd_drop[FWD_DROP_NO_ROUTE];
+	uint64_t local = lc->cnt.drop[DP_DROP_IPV4_NOT_LOCAL];
+	struct rte_mbuf *pkts[10], *out;
+	unsigned int to_gw = 0, to_host = 0;
+
+	(void)state;
+	for (int i = 0; i < 10; i++)
+		pkts[i] = udp_frame(sh->vmac[LAN].addr_bytes, dsts[i], 64);
+	dp_rx_burst(lc, LAN, pkts, 10);
+	dp_tx_flush(lc);
+	while ((out = sent_on(WAN)) != NULL) {
+		if (memcmp(data(out), gateway_mac, 6) == 0 && data(out)[30] == 10 && data(out)[31] == 200)
+			to_gw++;
+		else if (memcmp(data(out), server_mac, 6) == 0 && data(out)[33] == 9)
+			to_host++;
+		assert_int_equal(data(out)[22], 63);
+		rte_pktmbuf_free(out);
+	}
+	assert_int_equal(to_gw, 3);
+	assert_int_equal(to_host, 3);
+	assert_true(lc->cnt.fwd_drop[FWD_DROP_NO_ROUTE] == no_route + 3);
+	assert_true(lc->cnt.drop[DP_DROP_IPV4_NOT_LOCAL] == local + 1);
+	assert_nothing_sent();
+}
+
+static void
 test_every_frame_is_accounted_for(void **state)
 {
 	uint64_t out = lc->cnt.forwarded + lc->cnt.punted + lc->cnt.to_resolve +
@@ -948,6 +980,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_martian_and_own_sources_are_never_forwarded),
 		cmocka_unit_test(test_arp_to_control_is_rate_limited_per_port),
 		cmocka_unit_test(test_carp_keeps_its_own_ring_when_arp_fills_its_own),
+		cmocka_unit_test(test_a_burst_of_mixed_destinations_goes_each_its_own_way),
 		cmocka_unit_test(test_every_frame_is_accounted_for),
 	};
 	int rc;

@@ -125,10 +125,19 @@ test_multicast_broadcast_and_reserved_destinations_rejected(void **state)
 	assert_string_equal(fwd_drop_name(FWD_DROP_TTL_EXCEEDED), "ttl_exceeded");
 }
 
+static void
+test_martian_octets_are_exactly_0_127_and_224_up(void **state)
+{
+	(void)state;
+	for (unsigned int o = 0; o < 256; o++)
+		assert_int_equal(fwd_ipv4_martian_octet((uint8_t)o), o == 0 || o == 127 || o >= 224);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_martian_octets_are_exactly_0_127_and_224_up),
 		cmocka_unit_test(test_good_packet_passes),
 		cmocka_unit_test(test_ttl_decrement_keeps_checksum_exact_for_every_ttl_and_checksum),
 		cmocka_unit_test(test_truncated_and_bad_headers_rejected),

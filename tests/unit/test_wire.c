@@ -170,13 +170,34 @@ test_cksum_hdr_ok_agrees_with_cksum_for_every_header_length(void **state)
 			h[11] = (uint8_t)c;
 		}
 		assert_int_equal(carp_cksum_hdr_ok(h, len), carp_cksum(h, len) == 0);
+		if (len == 20)
+			assert_int_equal(carp_cksum_hdr20_ok(h), carp_cksum(h, 20) == 0);
 		h[rand() % (int)len] ^= (uint8_t)(1u << (rand() % 8)); /* one bit off: fails */
 		assert_int_equal(carp_cksum_hdr_ok(h, len), carp_cksum(h, len) == 0);
+		if (len == 20)
+			assert_int_equal(carp_cksum_hdr20_ok(h), carp_cksum(h, 20) == 0);
+	}
+	/* The fixed 20-byte fold on its extremes: carries out of every stage. */
+	for (int round = 0; round < 20000; round++) {
+		uint8_t *h = buf + round % 4;
+
+		for (size_t i = 0; i < 20; i++)
+			h[i] = (uint8_t)(round & 1 ? 0xff - rand() % 3 : rand());
+		h[10] = h[11] = 0;
+		if (round & 2) {
+			uint16_t c = carp_cksum(h, 20);
+
+			h[10] = (uint8_t)(c >> 8);
+			h[11] = (uint8_t)c;
+		}
+		assert_int_equal(carp_cksum_hdr20_ok(h), carp_cksum(h, 20) == 0);
 	}
 	memset(buf, 0, 20); /* all zero sums to +0, not -0: as carp_cksum, not ok */
 	assert_false(carp_cksum_hdr_ok(buf, 20));
+	assert_false(carp_cksum_hdr20_ok(buf));
 	memset(buf, 0xff, 20); /* all ones: ok */
 	assert_int_equal(carp_cksum_hdr_ok(buf, 20), carp_cksum(buf, 20) == 0);
+	assert_int_equal(carp_cksum_hdr20_ok(buf), carp_cksum(buf, 20) == 0);
 }
 
 static void
