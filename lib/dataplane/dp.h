@@ -228,12 +228,22 @@ struct dp_lcore {
 void dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n);
 
 /**
- * Forward @p n IPv4 packets (checked by fwd_ipv4_check) to destinations @p dst (host
- * order), their IPv4 headers at offsets @p l3: LPM four at a time, next-hop MAC from the
- * cache, TTL, MACs, tx queue of the egress port.
+ * What the classification of a burst hands the forwarding stage, per packet: everything
+ * it already read, so that nothing is read from the mbuf or the header twice.
  */
-void dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst,
-		  const uint8_t *l3, uint16_t n);
+struct dp_fwd_burst {
+	struct rte_mbuf *m[DP_BURST];
+	uint8_t *ip[DP_BURST];    /* the IPv4 header (checked by fwd_ipv4_check) */
+	uint32_t dst[DP_BURST];   /* its destination, host order */
+	uint16_t total[DP_BURST]; /* its total length: the MTU check, not the padded frame */
+	uint16_t n;
+};
+
+/**
+ * Forward the packets of @p b: LPM four at a time, a resolved gateway's prebuilt header
+ * (or the neighbour cache), TTL, MACs, the egress port's tx buffer.
+ */
+void dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b);
 
 /** Rewrite a packet for the next hop: TTL - 1, Ethernet dst @p mac, src for @p port. */
 void dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],

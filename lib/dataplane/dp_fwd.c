@@ -49,31 +49,28 @@ lpm_lookup(const struct rte_lpm *lpm, const uint32_t *dst, uint32_t *hops, uint1
 }
 
 void
-dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst,
-	     const uint8_t *l3, uint16_t n)
+dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 {
 	const struct dp_shared *sh = lc->sh;
 	uint32_t hops[DP_BURST];
 	uint64_t forwarded = 0;
 
-	lpm_lookup(sh->lpm, dst, hops, n);
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
+	lpm_lookup(sh->lpm, b->dst, hops, b->n);
+	for (uint16_t i = 0; i < b->n; i++) {
+		struct rte_mbuf *m = b->m[i];
+		uint8_t *ip = b->ip[i];
 		const struct dp_nexthop *nh;
 		const struct fwd_cache_entry *e;
 		const struct dp_adj *adj;
 		uint32_t via;
 
 		if (likely(hops[i] & RTE_LPM_LOOKUP_SUCCESS)) {
-			/* A resolved gateway: never local, never a directed broadcast. */
-			/* An unresolved gateway has MTU 0, which no packet fits: one compare. */
+			/* A resolved gateway: never local, never a directed broadcast. An
+			 * unresolved one has MTU 0, which no packet fits: one compare. */
 			adj = &lc->adj[hops[i] & 0x00ffffff];
-			if (likely(carp_rd16(rte_pktmbuf_mtod(m, uint8_t *) + l3[i] + 2) <=
-				   adj->mtu)) {
-				uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
-
-				fwd_ipv4_dec_ttl(f + l3[i]);
-				memcpy(f, adj->hdr, sizeof(adj->hdr));
+			if (likely(b->total[i] <= adj->mtu)) {
+				fwd_ipv4_dec_ttl(ip);
+				memcpy(rte_pktmbuf_mtod(m, uint8_t *), adj->hdr, sizeof(adj->hdr));
 				forwarded++;
 				dp_queue_tx(lc, adj->port, m);
 				continue;
@@ -90,20 +87,19 @@ dp_fwd_batch(struct dp_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (nh->ip == 0 && nh->bcast && (dst[i] == nh->bcast || dst[i] == nh->net)) {
+		if (nh->ip == 0 && nh->bcast && (b->dst[i] == nh->bcast || b->dst[i] == nh->net)) {
 			lc->cnt.fwd_drop[FWD_DROP_BAD_DST]++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		/* The IPv4 total length, not the frame: short frames carry Ethernet padding. */
-		m->l2_len = l3[i]; /* the slow path and the control lcore read it there */
-		if (carp_rd16(rte_pktmbuf_mtod(m, uint8_t *) + l3[i] + 2) >
-		    sh->port[nh->port].mtu) {
+		/* The slow path and the control lcore find the L3 offset in l2_len. */
+		m->l2_len = (uint8_t)(ip - rte_pktmbuf_mtod(m, uint8_t *));
+		if (b->total[i] > sh->port[nh->port].mtu) {
 			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		via = nh->ip ? nh->ip : dst[i];
+		via = nh->ip ? nh->ip : b->dst[i];
 		e = fwd_cache_lookup(&lc->neigh, via);
 		if (e == NULL) {
 			m->hash.fdir.lo = via;

@@ -264,13 +264,13 @@ own_source(const struct dp_lcore *lc, const uint8_t *src)
 }
 
 /*
- * The router's checks on an IPv4 packet at offset @p l3 of frame @p f: true when @p m
- * may be forwarded (destination in @p dst), else it is counted and freed. Always inlined:
- * as a call its prologue and epilogue cost more than the own-source check in it.
+ * The router's checks on an IPv4 packet at offset @p l3 of frame @p f: when @p m may be
+ * forwarded it joins burst @p b, else it is counted and freed. Always inlined: as a call
+ * its prologue and epilogue cost more than the own-source check in it.
  */
-static __rte_always_inline bool
-take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, size_t len,
-		    size_t l3, uint32_t *dst, uint8_t *l3_out, bool plain)
+static __rte_always_inline void
+take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f, size_t len,
+		    size_t l3, struct dp_fwd_burst *b, bool plain)
 {
 	bool csum_checked = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 			    RTE_MBUF_F_RX_IP_CKSUM_GOOD;
@@ -283,21 +283,22 @@ take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *f, s
 	if (unlikely(fd != FWD_OK)) {
 		lc->cnt.fwd_drop[fd]++;
 		rte_pktmbuf_free(m);
-		return false;
+		return;
 	}
-	*l3_out = (uint8_t)l3; /* an array, not m->l2_len: a bitfield costs a read-modify-write */
-	*dst = carp_rd32(f + l3 + 16);
-	return true;
+	b->m[b->n] = m;
+	b->ip[b->n] = f + l3;
+	b->dst[b->n] = carp_rd32(f + l3 + 16);
+	b->total[b->n++] = carp_rd16(f + l3 + 2);
 }
 
 /*
  * IPv4: answer pings to addresses we own; queue everything else for forwarding when the
- * frame was addressed to us at layer 2 and the header passes the router's checks.
- * Returns true when @p m went into the forwarding batch.
+ * frame was addressed to us at layer 2 and the header passes the router's checks (then it
+ * joins burst @p b).
  */
-static bool
+static void
 handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, size_t len,
-	    size_t l3, uint32_t *dst, uint8_t *l3_out)
+	    size_t l3, struct dp_fwd_burst *b)
 {
 	const struct rte_ether_addr *mac;
 	enum dp_drop why = DP_DROP_IPV4_NOT_LOCAL;
@@ -314,23 +315,23 @@ handle_ipv4(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint8_t *f, siz
 			/* The reply would go to a group (a smurf reflection): never. */
 			if (!ipv4_unicast(src) || port_subnet_broadcast(&lc->sh->port[p], src)) {
 				drop(lc, m, DP_DROP_ECHO_BAD_SRC);
-				return false;
+				return;
 			}
 			carp_icmp_echo_make_reply(f, l3, mac->addr_bytes);
 			lc->cnt.echo_replies++;
 			dp_queue_tx(lc, p, m);
-			return false;
+			return;
 		}
 		if (why != DP_DROP_IPV4_NOT_LOCAL) {
 			drop(lc, m, why); /* a BACKUP never answers for a VIP */
-			return false;
+			return;
 		}
 	}
 	if (f[0] & 1) {
 		drop(lc, m, DP_DROP_L2_MULTICAST);
-		return false;
+		return;
 	}
-	return take_for_forwarding(lc, m, f, len, l3, dst, l3_out, false);
+	take_for_forwarding(lc, m, f, len, l3, b, false);
 }
 
 /*
@@ -373,10 +374,9 @@ vlan_tagged(const struct rte_mbuf *m, const uint8_t *f)
 	       (m->ol_flags & (RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_QINQ));
 }
 
-/* Returns true when @p m joined the forwarding batch (destination in @p dst, L3 offset in
- * @p l3_out). */
-static bool
-handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst, uint8_t *l3_out)
+/* Everything but the common case: answered, punted, dropped, or added to burst @p b. */
+static void
+handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, struct dp_fwd_burst *b)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	size_t len = rte_pktmbuf_data_len(m), l3 = 0;
@@ -384,44 +384,45 @@ handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, uint32_t *dst, u
 
 	if (m->nb_segs != 1) {
 		drop(lc, m, DP_DROP_MULTISEG);
-		return false;
+		return;
 	}
 	if (len < 14) {
 		drop(lc, m, DP_DROP_RUNT);
-		return false;
+		return;
 	}
 	if (!accept_dst(lc, p, f, &why)) {
 		drop(lc, m, why);
-		return false;
+		return;
 	}
 	/* Nothing we answer may go back to a group address. */
 	if (f[6] & 1) {
 		drop(lc, m, DP_DROP_SRC_MAC_MULTICAST);
-		return false;
+		return;
 	}
 	if (vlan_tagged(m, f)) {
 		drop(lc, m, DP_DROP_VLAN_TAGGED);
-		return false;
+		return;
 	}
 	switch (carp_classify(f, len, &l3)) {
 	case CARP_CLASS_CARP:
 		punt(lc, m, &lc->carp, DP_DROP_CARP_PUNT_FULL);
-		return false;
+		return;
 	case CARP_CLASS_ARP:
 		handle_arp(lc, p, m, f, len);
-		return false;
+		return;
 	case CARP_CLASS_IPV4:
-		return handle_ipv4(lc, p, m, f, len, l3, dst, l3_out);
+		handle_ipv4(lc, p, m, f, len, l3, b);
+		return;
 	case CARP_CLASS_ND:
 	case CARP_CLASS_IPV6:
 		drop(lc, m, DP_DROP_IPV6);
-		return false;
+		return;
 	case CARP_CLASS_RUNT:
 		drop(lc, m, DP_DROP_RUNT);
-		return false;
+		return;
 	default:
 		drop(lc, m, DP_DROP_ETHERTYPE);
-		return false;
+		return;
 	}
 }
 
@@ -457,11 +458,10 @@ plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mb
 void
 dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *fwd[DP_BURST];
-	uint32_t dst[DP_BURST];
-	uint8_t l3[DP_BURST];
-	uint16_t n_fwd = 0, i;
+	struct dp_fwd_burst b;
+	uint16_t i;
 
+	b.n = 0;
 	lc->cnt.rx += n;
 	for (i = 0; i < n && i < DP_PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -471,12 +471,11 @@ dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 
 		if (i + DP_PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_AHEAD], void *));
-		if (plain_ipv4_to_forward(lc, p, m, f)
-			    ? take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), 14, &dst[n_fwd],
-						  &l3[n_fwd], true)
-			    : handle_one(lc, p, m, &dst[n_fwd], &l3[n_fwd]))
-			fwd[n_fwd++] = m;
+		if (plain_ipv4_to_forward(lc, p, m, f))
+			take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), 14, &b, true);
+		else
+			handle_one(lc, p, m, &b);
 	}
-	if (n_fwd)
-		dp_fwd_batch(lc, fwd, dst, l3, n_fwd);
+	if (b.n)
+		dp_fwd_batch(lc, &b);
 }
