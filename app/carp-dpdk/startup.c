@@ -208,11 +208,12 @@ setup_ports(struct app_node *a, const struct carp_config *cfg, uint16_t nb_queue
 		a->ctl.port[p].port_id = port_id;
 		fill_port(&a->sh->port[p], cp, port_id);
 		a->sh->port_of_id[port_id] = p;
-		CARP_LOG(INFO, "port %s: %s, queues %u, steering %s, vMACs by %s, link from %s",
-			 cp->name, a->ctl.port[p].caps.driver, nb_queues,
+		CARP_LOG(INFO, "port %s: %s, queues %u, steering %s, vMACs by %s, link from %s, "
+			 "flows spread by %s", cp->name, a->ctl.port[p].caps.driver, nb_queues,
 			 a->ctl.port[p].caps.flow_steering ? "rte_flow" : "software punt",
 			 a->ctl.port[p].caps.mac_filter ? "MAC filter" : "promiscuous mode",
-			 a->ctl.port[p].caps.link_from_kernel ? "kernel" : "ethdev");
+			 a->ctl.port[p].caps.link_from_kernel ? "kernel" : "ethdev",
+			 a->ctl.port[p].caps.spread);
 	}
 	a->sh->n_ports = (uint16_t)cfg->n_ports;
 	a->ctl.n_ports = (uint16_t)cfg->n_ports;

@@ -251,33 +251,44 @@ stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* One lcore's counters into @p d; false when out of memory (the page ends there). */
+/* An lcore's counters as read now (one writer each: relaxed loads), added to @p sum. */
+static void
+read_counters(const struct dp_counters *c, struct dp_counters *sum)
+{
+	sum->rx += __atomic_load_n(&c->rx, __ATOMIC_RELAXED);
+	sum->tx += __atomic_load_n(&c->tx, __ATOMIC_RELAXED);
+	sum->punted += __atomic_load_n(&c->punted, __ATOMIC_RELAXED);
+	sum->arp_replies += __atomic_load_n(&c->arp_replies, __ATOMIC_RELAXED);
+	sum->echo_replies += __atomic_load_n(&c->echo_replies, __ATOMIC_RELAXED);
+	sum->forwarded += __atomic_load_n(&c->forwarded, __ATOMIC_RELAXED);
+	sum->to_resolve += __atomic_load_n(&c->to_resolve, __ATOMIC_RELAXED);
+	for (int r = 0; r < DP_DROP_COUNT; r++)
+		sum->drop[r] += __atomic_load_n(&c->drop[r], __ATOMIC_RELAXED);
+	for (int r = 0; r < FWD_DROP_COUNT; r++)
+		sum->fwd_drop[r] += __atomic_load_n(&c->fwd_drop[r], __ATOMIC_RELAXED);
+}
+
+/* Counters @p c into @p d under @p key; false when out of memory (the page ends there). */
 static bool
-add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc,
-	  const struct ctl_pub_worker *pw, const struct ctl_pub *pub)
+add_counters(struct rte_tel_data *d, const char *key, const struct dp_counters *c,
+	     const struct ctl_pub_worker *pw, const struct ctl_pub *pub)
 {
 	struct rte_tel_data *v = rte_tel_data_alloc();
 
 	if (v == NULL)
 		return false;
 	rte_tel_data_start_dict(v);
-	rte_tel_data_add_dict_u64(v, "rx", __atomic_load_n(&lc->cnt.rx, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(v, "tx", __atomic_load_n(&lc->cnt.tx, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(v, "punted", __atomic_load_n(&lc->cnt.punted, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(v, "arp_replies",
-				  __atomic_load_n(&lc->cnt.arp_replies, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(v, "echo_replies",
-				  __atomic_load_n(&lc->cnt.echo_replies, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(v, "forwarded",
-				  __atomic_load_n(&lc->cnt.forwarded, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(v, "to_resolve",
-				  __atomic_load_n(&lc->cnt.to_resolve, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(v, "rx", c->rx);
+	rte_tel_data_add_dict_u64(v, "tx", c->tx);
+	rte_tel_data_add_dict_u64(v, "punted", c->punted);
+	rte_tel_data_add_dict_u64(v, "arp_replies", c->arp_replies);
+	rte_tel_data_add_dict_u64(v, "echo_replies", c->echo_replies);
+	rte_tel_data_add_dict_u64(v, "forwarded", c->forwarded);
+	rte_tel_data_add_dict_u64(v, "to_resolve", c->to_resolve);
 	for (int r = 0; r < DP_DROP_COUNT; r++)
-		rte_tel_data_add_dict_u64(v, dp_drop_name(r),
-					  __atomic_load_n(&lc->cnt.drop[r], __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(v, dp_drop_name(r), c->drop[r]);
 	for (int r = 1; r < FWD_DROP_COUNT; r++)
-		rte_tel_data_add_dict_u64(v, fwd_drop_name(r),
-					  __atomic_load_n(&lc->cnt.fwd_drop[r], __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(v, fwd_drop_name(r), c->fwd_drop[r]);
 	/* Updates from the control lcore: how many waited for room, how often the whole view
 	 * was sent again (a worker), how many neighbour updates were folded (the control). */
 	if (pw) {
@@ -296,11 +307,15 @@ add_lcore(struct rte_tel_data *d, const char *key, const struct dp_lcore *lc,
 /* Bytes of JSON one lcore's counters may take. */
 #define LCORE_SIZE (64 + 36 * (12 + DP_DROP_COUNT + FWD_DROP_COUNT))
 
-/* Lcore entries: the control lcore (index 0), then worker 0 .. n_workers - 1. */
+/*
+ * Lcore entries: the control lcore (index 0), worker 0 .. n_workers - 1, then "total",
+ * every lcore's counters summed (read one lcore after the other: a sum of moments a few
+ * microseconds apart, as any sum of live counters).
+ */
 static int
 lcores_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
-	uint32_t total = n->n_workers + 1, i, shown = 0;
+	uint32_t total = n->n_workers + 2, i, shown = 0;
 	long start = page_start(params);
 	char key[32];
 
@@ -309,13 +324,21 @@ lcores_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	for (i = (uint32_t)start; i < total && (shown + 1) * LCORE_SIZE <= PAGE_BUDGET;
 	     i++, shown++) {
+		struct dp_counters c = { 0 };
 		bool ok;
 
 		if (i == 0) {
-			ok = add_lcore(d, "control", n->ctl_lc, NULL, &n->pub);
-		} else {
+			read_counters(&n->ctl_lc->cnt, &c);
+			ok = add_counters(d, "control", &c, NULL, &n->pub);
+		} else if (i <= n->n_workers) {
 			snprintf(key, sizeof(key), "worker%u", i - 1);
-			ok = add_lcore(d, key, n->workers[i - 1], &n->pub.w[i - 1], NULL);
+			read_counters(&n->workers[i - 1]->cnt, &c);
+			ok = add_counters(d, key, &c, &n->pub.w[i - 1], NULL);
+		} else {
+			read_counters(&n->ctl_lc->cnt, &c);
+			for (unsigned int w = 0; w < n->n_workers; w++)
+				read_counters(&n->workers[w]->cnt, &c);
+			ok = add_counters(d, "total", &c, NULL, NULL);
 		}
 		if (!ok)
 			break; /* _next points at the lcore not shown */
@@ -353,6 +376,8 @@ ports_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 					     ? cp->caps.mtu_set_error : "ok");
 		rte_tel_data_add_dict_string(v, "idle",
 					     n->ctl_lc->adaptive_idle ? "adaptive" : "poll");
+		rte_tel_data_add_dict_string(v, "spread", cp->caps.spread);
+		rte_tel_data_add_dict_int(v, "workers", (int)n->n_workers);
 		rte_tel_data_add_dict_int(v, "demotion", (int)n->demotion);
 		ctl_telemetry_name(key, sizeof(key), cp->cfg->name, -1);
 		rte_tel_data_add_dict_container(d, key, v, 0);

@@ -30,6 +30,60 @@ ifname_from_devargs(const char *dev, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+/*
+ * The symmetric Toeplitz key: 0x6d5a repeated makes the hash of (a, b) equal that of
+ * (b, a) for addresses and ports alike, so both directions of a flow reach the same worker
+ * (S. Woo, K. Park, "Scalable TCP session monitoring with symmetric receive-side scaling",
+ * 2012), which the stateful filter relies on. 52 bytes: the longest key of common NICs.
+ */
+static uint8_t symmetric_rss_key[52] = {
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d,
+	0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d,
+	0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+};
+
+/*
+ * With several workers, ask for RSS over IP addresses and TCP/UDP ports with the symmetric
+ * key; @return false when the device has no RSS (every frame then reaches queue 0).
+ */
+static bool
+want_rss(struct rte_eth_conf *conf, const struct rte_eth_dev_info *info, uint16_t nb_queues)
+{
+	uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) &
+		      info->flow_type_rss_offloads;
+
+	if (nb_queues < 3 || hf == 0)
+		return false;
+	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf->rx_adv_conf.rss_conf.rss_key = symmetric_rss_key;
+	conf->rx_adv_conf.rss_conf.rss_key_len =
+		info->hash_key_size && info->hash_key_size <= sizeof(symmetric_rss_key)
+			? info->hash_key_size : 40;
+	conf->rx_adv_conf.rss_conf.rss_hf = hf;
+	return true;
+}
+
+/*
+ * RSS may only spread over the workers' queues: the last queue is the control lcore's.
+ * @return true when the redirection table says so, false when the device keeps its own.
+ */
+static bool
+rss_workers_only(uint16_t port_id, const struct rte_eth_dev_info *info, uint16_t workers)
+{
+	struct rte_eth_rss_reta_entry64 reta[RTE_ETH_RSS_RETA_SIZE_512 / RTE_ETH_RETA_GROUP_SIZE];
+	uint16_t size = info->reta_size;
+
+	if (size == 0 || size > RTE_ETH_RSS_RETA_SIZE_512 || workers == 0)
+		return false;
+	memset(reta, 0, sizeof(reta));
+	for (uint16_t i = 0; i < size; i++) {
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ull << (i % RTE_ETH_RETA_GROUP_SIZE);
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] = i % workers;
+	}
+	return rte_eth_dev_rss_reta_update(port_id, reta, size) == 0;
+}
+
 /* Steer IPv4 protocol 112 to the control queue; a rule the device refuses is no error. */
 static bool
 try_flow_steering(uint16_t port_id, uint16_t queue)
@@ -63,6 +117,7 @@ dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_q
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	uint16_t nb_rxd = cp->rx_desc, nb_txd = cp->tx_desc;
+	bool rss;
 	int rc;
 
 	memset(caps, 0, sizeof(*caps));
@@ -88,6 +143,7 @@ dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_q
 	/* The NIC checks IPv4 header checksums where it can; the worker then skips its own. */
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	rss = want_rss(&conf, &info, nb_queues);
 	rc = rte_eth_dev_configure(port_id, nb_queues, nb_queues, &conf);
 	if (rc) {
 		snprintf(err, errlen, "port '%s': configuring %u queues refused: %s", cp->name,
@@ -122,6 +178,22 @@ dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_q
 	}
 
 	caps->flow_steering = try_flow_steering(port_id, nb_queues - 1);
+	if (strcmp(info.driver_name, "net_af_packet") == 0)
+		/* The PMD joins its sockets in a PACKET_FANOUT_HASH group: the kernel's flow
+		 * hash, symmetric in addresses and ports, over every queue, the control
+		 * lcore's included, which then forwards its share with the same code. */
+		snprintf(caps->spread, sizeof(caps->spread), "%s",
+			 nb_queues > 2 ? "af_packet fanout hash (symmetric; control queue too)"
+				       : "one worker");
+	else if (rss)
+		snprintf(caps->spread, sizeof(caps->spread), "%s",
+			 rss_workers_only(port_id, &info, nb_queues - 1)
+				 ? "rss symmetric, workers' queues only"
+				 : "rss symmetric (device's table: control queue too)");
+	else
+		snprintf(caps->spread, sizeof(caps->spread), "%s",
+			 nb_queues > 2 ? "none: the device has no RSS, queue 0 gets all"
+				       : "one worker");
 	caps->mac_filter = n_vmacs > 0;
 	for (unsigned int i = 0; i < n_vmacs && caps->mac_filter; i++)
 		caps->mac_filter = rte_eth_dev_mac_addr_add(port_id,

@@ -28,6 +28,7 @@ struct dp_port_caps {
 	bool link_from_kernel;
 	char ifname[IF_NAMESIZE]; /* kernel interface behind the port, "" if none */
 	char mtu_set_error[48];   /* why the device refused the configured MTU, "" if it took it */
+	char spread[64];          /* how flows are spread over the workers' queues */
 };
 
 /**

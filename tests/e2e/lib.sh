@@ -316,13 +316,16 @@ EOF
 
 # start_node NAME NS CONFIG [EXTRA_APP_ARGS...]: carp-dpdk in NS, in the background; its
 # stdout and stderr go to $E2E_TMP/NAME.log. No --vdev: the app adds its ports itself.
+# E2E_LCORES (default "-l 0-1": the control lcore and one worker) is its lcore option;
+# more lcores than this machine's cores: "--lcores=(0-3)@(0-1)".
 start_node() {
 	local name=$1 ns=$2 cfg=$3
 	shift 3
 	local prefix="$E2E_ID-$name"
 	local log="$E2E_TMP/$name.log"
 	E2E_PREFIXES+=("$prefix")
-	ip netns exec "$ns" "${E2E_STDBUF[@]}" "$E2E_BIN" -l 0-1 --no-huge -m 512 \
+	# shellcheck disable=SC2086 # E2E_LCORES is one EAL option, without spaces
+	ip netns exec "$ns" "${E2E_STDBUF[@]}" "$E2E_BIN" ${E2E_LCORES:--l 0-1} --no-huge -m 512 \
 		--file-prefix="$prefix" --no-pci -- -c "$cfg" "$@" >"$log" 2>&1 &
 	NODE_PID[$name]=$!
 	NODE_NS[$name]=$ns
@@ -667,12 +670,14 @@ topo_create_fwd() {
 }
 
 # make_fwd_config FILE LAN_IFACE WAN_IFACE LAN_ADDR WAN_ADDR ADVSKEW: ports lan and wan,
-# vhid 1 on lan (VIP 10.99.0.1), vhid 2 on wan (VIP 10.100.0.1), preempt, adaptive idle.
+# vhid 1 on lan (VIP 10.99.0.1), vhid 2 on wan (VIP 10.100.0.1), preempt, adaptive idle,
+# E2E_MBUFS packet buffers (default 16383: enough for one worker).
 make_fwd_config() {
 	cat >"$1" <<CFG
 global:
   idle: adaptive
   preempt: true
+  mbufs: ${E2E_MBUFS:-16383}
 ports:
   - name: lan
     device: "net_af_packet0,iface=$2"
@@ -715,17 +720,25 @@ start_fwd_pair() {
 		wait_for "node a MASTER and node b BACKUP of vhids 1 and 2" 12 fwd_roles_are a b
 }
 
-# lcore_counters NAME: every /carp/lcores counter summed over the node's lcores, as one
-# JSON object ({} when the node does not answer).
+# lcore_counters NAME: every /carp/lcores counter summed over the node's lcores (the
+# "total" entry does not count twice), as one JSON object ({} when the node does not
+# answer).
 lcore_counters() {
 	node_py "$1" '
 tot = {}
-for e in q("/carp/lcores").values():
-    if isinstance(e, dict):
+for name, e in q("/carp/lcores").items():
+    if isinstance(e, dict) and name != "total":
         for k, v in e.items():
             if isinstance(v, int) and not isinstance(v, bool):
                 tot[k] = tot.get(k, 0) + v
 print(json.dumps(tot, sort_keys=True))' 2>/dev/null || echo '{}'
+}
+
+# lcore_entry NAME LCORE: the /carp/lcores entry of one lcore ("worker0", "control",
+# "total") as one JSON object ({} when there is none).
+lcore_entry() {
+	node_py "$1" "json.dumps(q('/carp/lcores').get('$2', {}), sort_keys=True)" 2>/dev/null ||
+		echo '{}'
 }
 
 # lcore_delta BEFORE AFTER [COUNTER...]: "counter +n" for every counter that changed (or

@@ -28,6 +28,12 @@ Forwarding through the routers (the client on one segment, a server on the other
         record every IPv4 frame arriving (CARP left out): Ethernet source, TTL, id,
         fragment fields, header checksum; a summary per (endpoint, source MAC, TTL,
         protocol); with --udp-sink, also the datagrams a UDP socket receives.
+  flows IP --port P --flows N --pps R --duration S
+        UDP datagrams from N source ports (N flows) to IP:P, round robin, each carrying its
+        flow and sequence number (the kernel's socket, so its routes and ARP are used).
+  flow-sink --port P --duration S
+        receive them: per flow how many arrived, how many out of order or twice, the
+        longest gap between arrivals.
   tcp-serve --port P --timeout T
         accept one connection, read to EOF, answer "BYTES SHA256" and close.
   tcp-send IP --port P --bytes N [--duration D] --timeout T
@@ -914,6 +920,89 @@ def cmd_tcp_send(a):
     return 0 if out["ok"] else 1
 
 
+FLOW_MARK = b"carp-flow:"
+
+
+def cmd_flows(a):
+    """UDP datagrams from --flows source ports (one flow each) to DST:PORT, round robin at
+    --pps for --duration, each carrying its flow and sequence number."""
+    n = bounded(a.flows, 1, 4096, "flows")
+    pps = bounded(a.pps, 1.0, 100000.0, "pps")
+    duration = bounded(a.duration, 0.1, MAX_DURATION_S, "duration")
+    socks = []
+    for i in range(n):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(("0.0.0.0", a.sport + i))
+        u.connect((a.dst, a.port))
+        socks.append(u)
+    seq = [0] * n
+    sent, errors = 0, 0
+    wait_ready(a.ready_file)
+    start = time.time()
+    end = start + duration
+    while time.time() < end:
+        wait = start + sent / pps - time.time()
+        if wait > 0:
+            time.sleep(min(wait, 0.01))
+            continue
+        i = sent % n
+        try:
+            socks[i].send(FLOW_MARK + f"{i}:{seq[i]}:".encode().ljust(32, b"."))
+            seq[i] += 1
+        except OSError:
+            errors += 1
+        sent += 1
+    for u in socks:
+        u.close()
+    print(json.dumps({"flows": n, "sent": sent, "errors": errors, "per_flow": seq,
+                      "started": round(start, 6), "seconds": round(time.time() - start, 3)}))
+    return 0
+
+
+def cmd_flow_sink(a):
+    """Receive what cmd_flows sends on --port for --duration: per flow, how many arrived,
+    how many out of order (a sequence number below one already seen), the last seen."""
+    duration = bounded(a.duration, 0.1, MAX_DURATION_S, "duration")
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    u.bind(("0.0.0.0", a.port))
+    u.settimeout(0.1)
+    got, last, reordered, dup, arrivals = {}, {}, 0, 0, []
+    wait_ready(a.ready_file)
+    end = time.time() + duration
+    while time.time() < end:
+        if a.stop_file and os.path.exists(a.stop_file):
+            end = min(end, time.time() + 0.2)
+        try:
+            data = u.recv(2048)
+        except socket.timeout:
+            continue
+        if not data.startswith(FLOW_MARK):
+            continue
+        try:
+            f, q = (int(x) for x in data[len(FLOW_MARK):].split(b":")[:2])
+        except ValueError:
+            continue
+        if f in last and q <= last[f]:
+            if q == last[f]:
+                dup += 1
+            else:
+                reordered += 1
+        else:
+            last[f] = q
+        got[f] = got.get(f, 0) + 1
+        if len(arrivals) < MAX_EVENTS:
+            arrivals.append(round(time.time(), 4))
+    u.close()
+    print(json.dumps({"flows_seen": len(got), "received": sum(got.values()),
+                      "reordered": reordered, "duplicates": dup,
+                      "per_flow": {str(k): got[k] for k in sorted(got)},
+                      "last_seq": {str(k): last[k] for k in sorted(last)},
+                      "longest_gap_s": round(max((b - a2 for a2, b in zip(arrivals, arrivals[1:])),
+                                                 default=0.0), 4)}))
+    return 0
+
+
 def add_fwd_commands(sub):
     p = sub.add_parser("craft", help="send IPv4 frames (good or bad) for a router to forward")
     p.add_argument("endpoint", metavar="[NS/]IFACE", help="where to send the frames")
@@ -940,6 +1029,23 @@ def add_fwd_commands(sub):
     p.add_argument("--stop-file", help="end early, 100 ms after this file appears")
     p.add_argument("--ready-file", help="written once the captures are open")
     p.set_defaults(fn=cmd_capture)
+
+    p = sub.add_parser("flows", help="UDP from many source ports (flows), sequence-numbered")
+    p.add_argument("dst")
+    p.add_argument("--port", type=int, default=5002)
+    p.add_argument("--sport", type=int, default=20000, help="first source port")
+    p.add_argument("--flows", type=int, default=64)
+    p.add_argument("--pps", type=float, default=2000.0)
+    p.add_argument("--duration", type=float, default=3.0)
+    p.add_argument("--ready-file", help="written just before the first datagram")
+    p.set_defaults(fn=cmd_flows)
+
+    p = sub.add_parser("flow-sink", help="count what flows sends: per flow, order, gaps")
+    p.add_argument("--port", type=int, default=5002)
+    p.add_argument("--duration", type=float, default=10.0)
+    p.add_argument("--stop-file", help="end 200 ms after this file appears")
+    p.add_argument("--ready-file", help="written once listening")
+    p.set_defaults(fn=cmd_flow_sink)
 
     p = sub.add_parser("tcp-serve", help="accept one TCP connection, hash what it sends")
     p.add_argument("--port", type=int, default=5001)
