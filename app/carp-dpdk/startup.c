@@ -96,7 +96,7 @@ carp_on_control(struct dp_lcore *lc, struct rte_mbuf *m)
 {
 	struct ctl_node *n = lc->punt_arg;
 
-	ctl_carp_input(n, n->sh->port_of_id[m->port], m);
+	ctl_carp_input(n, dp_meta_iface(m), m);
 }
 
 static void
@@ -104,7 +104,7 @@ arp_on_control(struct dp_lcore *lc, struct rte_mbuf *m)
 {
 	struct ctl_node *n = lc->punt_arg;
 
-	ctl_fwd_arp_input(n, n->sh->port_of_id[m->port], m);
+	ctl_fwd_arp_input(n, dp_meta_iface(m), m);
 }
 
 static void
@@ -165,21 +165,64 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 	return 0;
 }
 
+/*
+ * The interfaces as every lcore reads them: each port's untagged side (unused on a trunk
+ * without addresses of its own), then the VLANs, and the (port, VLAN id) map the receive
+ * path looks a tag up in. Ports must be set up: a VLAN is tagged by its port's device
+ * where that inserts tags.
+ */
 static void
-fill_port(struct dp_port *dp, const struct carp_config_port *cp, uint16_t port_id)
+fill_ifaces(struct dp_shared *sh, const struct carp_config *cfg)
 {
-	dp->port_id = port_id;
-	rte_eth_macaddr_get(port_id, &dp->mac);
-	for (unsigned int i = 0; i < cp->n_addrs && dp->n_addr4 < RTE_DIM(dp->addr4); i++) {
-		if (cp->addrs[i].family != 4)
-			continue;
-		dp->plen4[dp->n_addr4] = cp->addrs[i].prefixlen;
-		dp->addr4[dp->n_addr4++] = cp->addrs[i].v4;
+	memset(sh->vlan_iface, 0xff, sizeof(sh->vlan_iface)); /* DP_NO_IFACE everywhere */
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++) {
+		const struct carp_config_iface *ci = &cfg->ifaces[i];
+		struct dp_iface *di = &sh->iface[i];
+
+		di->port = (uint16_t)ci->port;
+		di->vlan = ci->vlan;
+		di->tag_by_device = sh->port[ci->port].tx_vlan_insert;
+		di->mac = sh->port[ci->port].mac;
+		for (unsigned int k = 0; k < ci->n_addrs && di->n_addr4 < RTE_DIM(di->addr4); k++) {
+			if (ci->addrs[k].family != 4)
+				continue;
+			di->plen4[di->n_addr4] = ci->addrs[k].prefixlen;
+			di->addr4[di->n_addr4++] = ci->addrs[k].v4;
+		}
+		for (unsigned int v = 0; v < 256; v++)
+			di->vhid_idx[v] = DP_NO_VHID;
+		di->source_real = ci->source_mac == CARP_SOURCE_MAC_REAL;
+		di->mtu = ci->mtu;
+		if (ci->vlan)
+			sh->vlan_iface[ci->port][ci->vlan] = (uint16_t)i;
+		else
+			sh->port[ci->port].untagged = ci->n_addrs ? (uint16_t)i : DP_NO_IFACE;
 	}
-	for (unsigned int v = 0; v < 256; v++)
-		dp->vhid_idx[v] = DP_NO_VHID;
-	dp->source_real = cp->source_mac == CARP_SOURCE_MAC_REAL;
-	dp->mtu = cp->mtu;
+	sh->n_ifaces = (uint16_t)cfg->n_ifaces;
+}
+
+/* What port @p p must accept: the vMACs of the VHIDs on all its interfaces (one each:
+ * VHID 1 on two VLANs is one MAC), the ids of its VLANs. */
+static void
+port_needs(const struct carp_config *cfg, uint16_t p, struct rte_ether_addr *vmacs,
+	   uint16_t *vlans, struct dp_port_needs *needs)
+{
+	bool seen[256] = { false };
+
+	memset(needs, 0, sizeof(*needs));
+	needs->vmacs = vmacs;
+	needs->vlans = vlans;
+	for (unsigned int i = 0; i < cfg->n_vhids; i++) {
+		const struct carp_config_vhid *v = &cfg->vhids[i];
+
+		if (cfg->ifaces[v->iface].port != p || seen[v->vhid])
+			continue;
+		seen[v->vhid] = true;
+		carp_vmac(v->vhid, vmacs[needs->n_vmacs++].addr_bytes);
+	}
+	for (unsigned int i = cfg->n_ports; i < cfg->n_ifaces; i++)
+		if (cfg->ifaces[i].port == p)
+			vlans[needs->n_vlans++] = cfg->ifaces[i].vlan;
 }
 
 static int
@@ -187,36 +230,48 @@ setup_ports(struct app_node *a, const struct carp_config *cfg, uint16_t nb_queue
 {
 	for (uint16_t p = 0; p < cfg->n_ports; p++) {
 		const struct carp_config_port *cp = &cfg->ports[p];
+		const struct dp_port_caps *caps = &a->ctl.port[p].caps;
 		struct rte_ether_addr vmacs[255];
-		unsigned int n_vmacs = 0;
+		uint16_t vlans[CARP_CONFIG_VLANS_MAX];
+		struct dp_port_needs needs;
 		uint16_t port_id;
 		char err[512];
 
 		if (attach_device(cp, nb_queues, &port_id))
 			return -1;
-		for (unsigned int i = 0; i < cfg->n_vhids; i++)
-			if (cfg->vhids[i].port == p)
-				carp_vmac(cfg->vhids[i].vhid, vmacs[n_vmacs++].addr_bytes);
-		if (dp_port_setup(port_id, cp, nb_queues, a->mp, vmacs, n_vmacs,
-				  &a->ctl.port[p].caps, err, sizeof(err)))
+		port_needs(cfg, p, vmacs, vlans, &needs);
+		if (dp_port_setup(port_id, cp, nb_queues, a->mp, &needs, &a->ctl.port[p].caps,
+				  err, sizeof(err)))
 			return fail("%s%s", err, "");
-		if (a->ctl.port[p].caps.mtu_set_error[0])
+		if (caps->mtu_set_error[0])
 			CARP_LOG(WARNING, "port %s: the device refused MTU %u (%s); larger frames "
 				 "than its own MTU may not be received", cp->name, cp->mtu,
-				 a->ctl.port[p].caps.mtu_set_error);
+				 caps->mtu_set_error);
 		a->ctl.port[p].cfg = cp;
 		a->ctl.port[p].port_id = port_id;
-		fill_port(&a->sh->port[p], cp, port_id);
+		a->sh->port[p].port_id = port_id;
+		rte_eth_macaddr_get(port_id, &a->sh->port[p].mac);
+		a->sh->port[p].tx_vlan_insert = caps->vlan_insert;
 		a->sh->port_of_id[port_id] = p;
 		CARP_LOG(INFO, "port %s: %s, queues %u, steering %s, vMACs by %s, link from %s, "
-			 "flows spread by %s", cp->name, a->ctl.port[p].caps.driver, nb_queues,
-			 a->ctl.port[p].caps.flow_steering ? "rte_flow" : "software punt",
-			 a->ctl.port[p].caps.mac_filter ? "MAC filter" : "promiscuous mode",
-			 a->ctl.port[p].caps.link_from_kernel ? "kernel" : "ethdev",
-			 a->ctl.port[p].caps.spread);
+			 "flows spread by %s", cp->name, caps->driver, nb_queues,
+			 caps->flow_steering ? "rte_flow" : "software punt",
+			 caps->mac_filter ? "MAC filter" : "promiscuous mode",
+			 caps->link_from_kernel ? "kernel" : "ethdev", caps->spread);
+		if (needs.n_vlans)
+			CARP_LOG(INFO, "port %s: %u VLAN(s), untagged side %s; tags stripped by %s, "
+				 "inserted by %s, filtered by %s", cp->name, needs.n_vlans,
+				 cfg->ifaces[p].n_addrs ? "used" : "unused",
+				 caps->vlan_strip ? "the device" : "software",
+				 caps->vlan_insert ? "the device" : "software",
+				 caps->vlan_filter ? "the device" : "software");
 	}
 	a->sh->n_ports = (uint16_t)cfg->n_ports;
 	a->ctl.n_ports = (uint16_t)cfg->n_ports;
+	fill_ifaces(a->sh, cfg);
+	for (uint16_t i = 0; i < cfg->n_ifaces; i++)
+		a->ctl.iface[i].cfg = &cfg->ifaces[i];
+	a->ctl.n_ifaces = (uint16_t)cfg->n_ifaces;
 	return 0;
 }
 

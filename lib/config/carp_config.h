@@ -21,10 +21,13 @@
 #include "carp_fsm.h"
 #include "carp_hmac.h"
 
-#define CARP_CONFIG_NAME_MAX 15    /* port name length: fits IFNAMSIZ, logs and telemetry */
+#define CARP_CONFIG_NAME_MAX 15    /* port/VLAN name length: fits IFNAMSIZ, logs, telemetry */
 #define CARP_CONFIG_PORTS_MAX 32   /* Debian's DPDK is built with RTE_MAX_ETHPORTS 32 */
+#define CARP_CONFIG_IFACES_MAX 256 /* interfaces: every port's untagged side plus the VLANs */
+#define CARP_CONFIG_VLANS_MAX (CARP_CONFIG_IFACES_MAX - CARP_CONFIG_PORTS_MAX)
 #define CARP_CONFIG_VIPS_MAX 64    /* per VHID, both families together */
-#define CARP_CONFIG_PORT_ADDR4_MAX 8 /* IPv4 addresses per port */
+#define CARP_CONFIG_VHIDS_MAX 4096 /* VHIDs in all, on every interface */
+#define CARP_CONFIG_PORT_ADDR4_MAX 8 /* IPv4 addresses per interface */
 #define CARP_CONFIG_COUNTER_FILE "/var/lib/carp-dpdk/replay-counter"
 #define CARP_CONFIG_STRINGIFY_(x) #x
 #define CARP_CONFIG_STRINGIFY(x) CARP_CONFIG_STRINGIFY_(x)
@@ -94,22 +97,38 @@ struct carp_config_addr {
 	};
 };
 
+/** A physical port: the device and what its driver is told. */
 struct carp_config_port {
-	char name[CARP_CONFIG_NAME_MAX + 1];
+	char name[CARP_CONFIG_NAME_MAX + 1]; /* also the name of its untagged interface */
 	char *device;                   /* EAL device argument as written: PCI address or vdev */
-	struct carp_config_addr *addrs; /* the port's own addresses, at least one IPv4 */
-	unsigned int n_addrs;
-	uint16_t mtu;                   /* default 1500 */
+	uint16_t mtu;                   /* the device's MTU, default 1500; VLANs' at most this */
 	uint16_t rx_desc;               /* default 1024 */
 	uint16_t tx_desc;               /* default 1024 */
 	bool promiscuous;               /* default false */
-	enum carp_config_source_mac source_mac; /* default CARP_SOURCE_MAC_VMAC */
+	unsigned int n_vlans;           /* VLAN interfaces on the port */
 	unsigned int line;              /* where the port starts in the file, for later messages */
+};
+
+/*
+ * An IP interface, one segment: a port's untagged side or an 802.1Q VLAN on a port.
+ * Everything layer 3 (VHIDs, routes, neighbors) is on an interface. carp_config.ifaces
+ * holds first every port's untagged side, at the port's own index (n_addrs 0 when the
+ * untagged side of a trunk is unused), then the VLANs in file order.
+ */
+struct carp_config_iface {
+	char name[CARP_CONFIG_NAME_MAX + 1];
+	unsigned int port;              /* index into carp_config.ports */
+	uint16_t vlan;                  /* 0: the port's untagged side; else 1..4094 */
+	struct carp_config_addr *addrs; /* the interface's own addresses, at least one IPv4 */
+	unsigned int n_addrs;           /* 0: unused (only a trunk port's untagged side) */
+	uint16_t mtu;                   /* largest IPv4 packet sent out of it; default: port's */
+	enum carp_config_source_mac source_mac; /* default CARP_SOURCE_MAC_VMAC */
+	unsigned int line;              /* where it starts in the file */
 };
 
 struct carp_config_vhid {
 	uint8_t vhid;
-	unsigned int port;              /* index into carp_config.ports */
+	unsigned int iface;             /* index into carp_config.ifaces (key "port") */
 	uint8_t advbase;                /* default 1 */
 	uint8_t advskew;                /* default 0 */
 	bool preempt;                   /* default global.preempt */
@@ -129,7 +148,7 @@ struct carp_config_route {
 	uint32_t prefix;    /* host order, host bits zero; 0 with prefixlen 0: the default route */
 	uint8_t prefixlen;  /* 0..32 */
 	uint32_t via;       /* next hop, host order: on a connected subnet, not this node's */
-	unsigned int port;  /* egress: index of the port whose subnet holds via */
+	unsigned int iface; /* egress: index of the interface whose subnet holds via */
 	unsigned int line;  /* where the route starts in the file */
 };
 
@@ -137,7 +156,7 @@ struct carp_config_route {
 struct carp_config_neighbor {
 	uint32_t addr;      /* host order: on a connected subnet, not this node's */
 	uint8_t mac[6];     /* unicast, not zero */
-	unsigned int port;  /* index of the port whose subnet holds addr */
+	unsigned int iface; /* index of the interface whose subnet holds addr */
 	unsigned int line;  /* where the neighbor starts in the file */
 };
 
@@ -145,6 +164,8 @@ struct carp_config {
 	struct carp_config_global global;
 	struct carp_config_port *ports;
 	unsigned int n_ports;
+	struct carp_config_iface *ifaces; /* n_ports untagged sides, then the VLANs */
+	unsigned int n_ifaces;
 	struct carp_config_vhid *vhids; /* in file order */
 	unsigned int n_vhids;
 	struct carp_config_route *routes; /* in file order; NULL when there are none */
@@ -210,9 +231,13 @@ void carp_config_errors_print(const struct carp_config_errors *e, FILE *fp);
 const struct carp_config_port *carp_config_port_by_name(const struct carp_config *c,
 							 const char *name);
 
-/** The VHID @p vhid on the port at index @p port, or NULL. */
+/** The interface (a port's untagged side or a VLAN) called @p name, or NULL. */
+const struct carp_config_iface *carp_config_iface_by_name(const struct carp_config *c,
+							   const char *name);
+
+/** The VHID @p vhid on the interface at index @p iface, or NULL. */
 const struct carp_config_vhid *carp_config_vhid_find(const struct carp_config *c,
-						      unsigned int port, uint8_t vhid);
+						      unsigned int iface, uint8_t vhid);
 
 /** "emerg" .. "debug"; "?" when out of range. */
 const char *carp_config_log_level_name(enum carp_config_log_level l);

@@ -29,9 +29,24 @@ struct cfg_port_src {
 	struct cfg_mark at; /* the port's mapping */
 	struct cfg_mark name;
 	struct cfg_mark device;
+	struct cfg_mark mtu;
+	char devname[64];         /* device name without args, PCI normalised: the EAL's key */
+};
+
+/* An interface: a port's untagged side (same index as the port) or a VLAN. */
+struct cfg_iface_src {
+	struct cfg_mark at;       /* the mapping: the port's, or the VLAN's */
+	struct cfg_mark name;     /* usable name (for a port's side: the port's name) */
+	struct cfg_mark addrs;    /* the addresses key's value, when given */
 	struct cfg_mark *addr_at; /* one per address */
 	bool addrs_ok;            /* every address parsed: subnet checks are meaningful */
-	char devname[64];         /* device name without args, PCI normalised: the EAL's key */
+	bool is_vlan;
+	/* VLANs only */
+	struct cfg_mark port;     /* the port key's value, when a string */
+	const char *port_name;    /* points into the YAML document */
+	bool port_ok;             /* carp_config_iface.port names a port */
+	struct cfg_mark vlan;     /* the vlan id, when usable */
+	struct cfg_mark mtu;      /* given and usable; else the port's MTU applies */
 };
 
 struct cfg_vhid_src {
@@ -47,7 +62,7 @@ struct cfg_vhid_src {
 	struct cfg_mark replay;      /* replay_protection, when given as a boolean */
 	bool advskew_bad;            /* advskew given but unusable: skip the advbase check */
 	bool profile_bad;            /* profile given but unknown: skip the ucarp limits */
-	bool port_ok;                /* carp_config_vhid.port names a port */
+	bool port_ok;                /* carp_config_vhid.iface names a usable interface */
 	const char *port_name; /* these point into the YAML document */
 	const char *pass;
 	size_t pass_len;
@@ -78,6 +93,7 @@ struct cfg_ctx {
 	yaml_document_t *doc;
 	struct carp_config *cfg;
 	struct cfg_port_src *psrc; /* cfg->n_ports entries */
+	struct cfg_iface_src *isrc; /* cfg->n_ifaces entries */
 	struct cfg_vhid_src *vsrc; /* cfg->n_vhids entries */
 	struct cfg_route_src *rsrc;    /* cfg->n_routes entries */
 	struct cfg_neighbor_src *nsrc; /* cfg->n_neighbors entries */
@@ -108,6 +124,26 @@ void cfg_errors_sort(struct carp_config_errors *e);
 
 /** Walk the document's root node into ctx->cfg and the src arrays. */
 void cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root);
+
+/** True for 1..15 letters, digits, '_' and '-': a port or VLAN name. */
+bool cfg_name_ok(const char *s, size_t len);
+
+/* config_iface.c: ports, VLANs and their addresses (layer 2 and the interfaces) */
+
+/** Walk the ports list (required) and the VLANs list (@p vlans may be NULL). */
+void cfg_walk_ifaces(struct cfg_ctx *ctx, yaml_node_t *ports, yaml_node_t *vlans);
+
+/**
+ * Interface checks: names and devices unique, VLANs on a port with ids unique there and
+ * MTUs within the port's, addresses on separate subnets, every port used.
+ */
+void cfg_check_ifaces(struct cfg_ctx *ctx);
+
+/** "port" for a port's untagged side, "VLAN" for a VLAN: how messages name interface @p i. */
+const char *cfg_iface_kind(const struct cfg_ctx *ctx, unsigned int i);
+
+/** True when every interface's name parsed (an unknown name is then really unknown). */
+bool cfg_all_ifaces_named(const struct cfg_ctx *ctx);
 
 /* config_node.c: mappings and sequences; each reports its own errors */
 
@@ -218,7 +254,7 @@ const char *cfg_parse_device(const char *dev, char *name, size_t cap);
 
 /* config_validate.c */
 
-/** Checks across values: uniqueness, references, subnets, profile limits. */
+/** Checks across values: interfaces, references, subnets, profile limits. */
 void cfg_validate(struct cfg_ctx *ctx);
 
 /* config_pass.c */

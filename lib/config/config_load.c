@@ -44,16 +44,17 @@ carp_config_free(struct carp_config *c)
 {
 	if (c == NULL)
 		return;
-	for (unsigned int i = 0; i < c->n_ports; i++) {
+	for (unsigned int i = 0; i < c->n_ports; i++)
 		free(c->ports[i].device);
-		free(c->ports[i].addrs);
-	}
+	for (unsigned int i = 0; i < c->n_ifaces; i++)
+		free(c->ifaces[i].addrs);
 	for (unsigned int i = 0; i < c->n_vhids; i++) {
 		explicit_bzero(&c->vhids[i].key, sizeof(c->vhids[i].key));
 		free(c->vhids[i].vip4);
 		free(c->vhids[i].vip6);
 	}
 	free(c->ports);
+	free(c->ifaces);
 	free(c->vhids);
 	free(c->routes);
 	free(c->neighbors);
@@ -69,11 +70,20 @@ carp_config_port_by_name(const struct carp_config *c, const char *name)
 	return NULL;
 }
 
+const struct carp_config_iface *
+carp_config_iface_by_name(const struct carp_config *c, const char *name)
+{
+	for (unsigned int i = 0; i < c->n_ifaces; i++)
+		if (strcmp(c->ifaces[i].name, name) == 0)
+			return &c->ifaces[i];
+	return NULL;
+}
+
 const struct carp_config_vhid *
-carp_config_vhid_find(const struct carp_config *c, unsigned int port, uint8_t vhid)
+carp_config_vhid_find(const struct carp_config *c, unsigned int iface, uint8_t vhid)
 {
 	for (unsigned int i = 0; i < c->n_vhids; i++)
-		if (c->vhids[i].port == port && c->vhids[i].vhid == vhid)
+		if (c->vhids[i].iface == iface && c->vhids[i].vhid == vhid)
 			return &c->vhids[i];
 	return NULL;
 }
@@ -157,13 +167,14 @@ free_src(struct cfg_ctx *ctx)
 {
 	const struct carp_config *c = ctx->cfg;
 
-	for (unsigned int i = 0; ctx->psrc && i < c->n_ports; i++)
-		free(ctx->psrc[i].addr_at);
+	for (unsigned int i = 0; ctx->isrc && i < c->n_ifaces; i++)
+		free(ctx->isrc[i].addr_at);
 	for (unsigned int i = 0; ctx->vsrc && i < c->n_vhids; i++) {
 		free(ctx->vsrc[i].vip4_at);
 		free(ctx->vsrc[i].vip6_at);
 	}
 	free(ctx->psrc);
+	free(ctx->isrc);
 	free(ctx->vsrc);
 	free(ctx->rsrc);
 	free(ctx->nsrc);
@@ -208,7 +219,7 @@ parse(struct cfg_ctx *ctx, const char *text, size_t len)
 	root = yaml_document_get_root_node(&doc);
 	if (root == NULL) {
 		cfg_error(ctx, (struct cfg_mark){ 1, 1 }, NULL,
-			  "a mapping with keys global, ports, vhids, routes, neighbors",
+			  "a mapping with keys global, ports, vlans, vhids, routes, neighbors",
 			  "the file holds no YAML document");
 	} else {
 		cfg_walk(ctx, root);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Checks that relate several values: names and devices unique, VHIDs pointing at ports,
- * VIPs inside their port's subnets and owned by one VHID, the limits of the ucarp profile,
+ * Checks that relate several values (the interfaces' own are config_iface.c's): VHIDs
+ * pointing at ports or VLANs, VIPs inside their interface's subnets and owned by one VHID,
+ * the limits of the ucarp profile,
  * next hops and static neighbors on a connected subnet and not this node's own.
  * A value whose own check failed has its mark at line 0 and is skipped here, so one typo
  * gives one message, not a cascade. The later of two clashing entries is the one reported,
@@ -16,148 +17,39 @@
 #define ADDR_STR 64
 
 /*
- * Two ports on one subnet would make the forwarding table and the choice of port for a VIP
- * ambiguous. Finds the first address of an earlier port whose subnet overlaps @p x.
+ * A VHID's "port": any interface by name, a VLAN too. The interface must have addresses:
+ * the untagged side of a trunk may be left unused, and then carries nothing.
  */
-static bool
-find_overlap(const struct cfg_ctx *ctx, unsigned int i, const struct carp_config_addr *x,
-	     unsigned int *port, unsigned int *addr)
-{
-	for (unsigned int o = 0; o < i; o++) {
-		const struct carp_config_port *q = &ctx->cfg->ports[o];
-
-		if (!ctx->psrc[o].addrs_ok)
-			continue;
-		for (unsigned int j = 0; j < q->n_addrs; j++) {
-			if (cfg_prefix_overlaps(&q->addrs[j], x)) {
-				*port = o;
-				*addr = j;
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 static void
-check_port_addrs(struct cfg_ctx *ctx, unsigned int i)
-{
-	const struct carp_config_port *p = &ctx->cfg->ports[i];
-	const struct cfg_port_src *s = &ctx->psrc[i];
-	char a[ADDR_STR], net[ADDR_STR];
-	unsigned int o, j;
-
-	for (unsigned int k = 0; k < p->n_addrs; k++) {
-		const struct carp_config_addr *x = &p->addrs[k];
-		const char *res = cfg_addr_reserved_in(x, x);
-		bool dup = false;
-
-		if (res) {
-			cfg_error(ctx, s->addr_at[k], "addresses", "a host address of the subnet",
-				  "%s is the %s address of %s", cfg_addr_str(x, a, sizeof(a)), res,
-				  cfg_subnet_str(x, net, sizeof(net)));
-			continue;
-		}
-		for (unsigned int d = 0; d < k && !dup; d++) {
-			if (!cfg_addr_equal(&p->addrs[d], x))
-				continue;
-			cfg_error(ctx, s->addr_at[k], "addresses", "each address once",
-				  "%s is listed twice (first at %u:%u)",
-				  cfg_addr_str(x, a, sizeof(a)), s->addr_at[d].line,
-				  s->addr_at[d].col);
-			dup = true;
-		}
-		if (dup)
-			continue;
-		if (find_overlap(ctx, i, x, &o, &j)) {
-			const struct carp_config_port *q = &ctx->cfg->ports[o];
-			char other[ADDR_STR];
-
-			cfg_error(ctx, s->addr_at[k], "addresses", "ports on separate subnets",
-				  "subnet %s overlaps %s of port '%s' (line %u)",
-				  cfg_subnet_str(x, net, sizeof(net)),
-				  cfg_subnet_str(&q->addrs[j], other, sizeof(other)), q->name,
-				  ctx->psrc[o].addr_at[j].line);
-		}
-	}
-}
-
-/* Telemetry keys allow letters, digits, '_' and '/': a port's '-' is shown as '_'. */
-static bool
-same_telemetry_key(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++)
-		if (*a != *b && !((*a == '-' || *a == '_') && (*b == '-' || *b == '_')))
-			return false;
-	return *a == *b;
-}
-
-static void
-check_ports(struct cfg_ctx *ctx)
+resolve_iface(struct cfg_ctx *ctx, struct carp_config_vhid *v, struct cfg_vhid_src *s)
 {
 	const struct carp_config *c = ctx->cfg;
-
-	for (unsigned int i = 0; i < c->n_ports; i++) {
-		const struct cfg_port_src *s = &ctx->psrc[i];
-
-		for (unsigned int j = 0; j < i; j++) {
-			const struct cfg_port_src *o = &ctx->psrc[j];
-
-			if (s->name.line && o->name.line &&
-			    strcmp(c->ports[i].name, c->ports[j].name) == 0)
-				cfg_error(ctx, s->name, "name", "a name no other port uses",
-					  "port name '%s' is already used by the port at line %u",
-					  c->ports[i].name, o->at.line);
-			else if (s->name.line && o->name.line &&
-				 same_telemetry_key(c->ports[i].name, c->ports[j].name))
-				cfg_error(ctx, s->name, "name",
-					  "a name that differs from the others in more than '-' and '_'",
-					  "port name '%s' and '%s' (line %u) would be one key in "
-					  "telemetry, which spells '-' as '_'", c->ports[i].name,
-					  c->ports[j].name, o->at.line);
-			/* The EAL keys devices by name: a second probe of one would fail. */
-			if (s->device.line && o->device.line && strcmp(s->devname, o->devname) == 0)
-				cfg_error(ctx, s->device, "device", "a device no other port uses",
-					  "device '%s' is already used by port '%s' (line %u)",
-					  s->devname, c->ports[j].name, o->device.line);
-		}
-		if (s->addrs_ok)
-			check_port_addrs(ctx, i);
-	}
-}
-
-static bool
-all_ports_named(const struct cfg_ctx *ctx)
-{
-	for (unsigned int i = 0; i < ctx->cfg->n_ports; i++)
-		if (!ctx->psrc[i].name.line)
-			return false;
-	return ctx->cfg->n_ports > 0;
-}
-
-static void
-resolve_port(struct cfg_ctx *ctx, struct carp_config_vhid *v, struct cfg_vhid_src *s)
-{
-	const struct carp_config *c = ctx->cfg;
-	char names[CARP_CONFIG_PORTS_MAX * (CARP_CONFIG_NAME_MAX + 2) + 1] = "";
+	char names[CARP_CONFIG_IFACES_MAX * (CARP_CONFIG_NAME_MAX + 2) + 1] = "";
 	size_t o = 0;
 
 	if (!s->port.line)
 		return;
-	for (unsigned int i = 0; i < c->n_ports; i++) {
-		if (ctx->psrc[i].name.line && strcmp(c->ports[i].name, s->port_name) == 0) {
-			v->port = i;
-			s->port_ok = true;
+	for (unsigned int i = 0; i < c->n_ifaces; i++) {
+		if (!ctx->isrc[i].name.line || strcmp(c->ifaces[i].name, s->port_name) != 0)
+			continue;
+		if (c->ifaces[i].n_addrs == 0 && ctx->isrc[i].addrs_ok) {
+			cfg_error(ctx, s->port, "port", "a port with addresses, or a VLAN",
+				  "port '%s' has no addresses of its own (only VLANs): name one "
+				  "of its VLANs", c->ifaces[i].name);
 			return;
 		}
-	}
-	/* With a port whose own name was rejected, "unknown port" might be that one. */
-	if (!all_ports_named(ctx))
+		v->iface = i;
+		s->port_ok = true;
 		return;
-	for (unsigned int i = 0; i < c->n_ports && o < sizeof(names); i++)
-		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", i ? ", " : "",
-				      c->ports[i].name);
-	cfg_error(ctx, s->port, "port", names, "no port is named '%.40s'", s->port_name);
+	}
+	/* With a name that was rejected, "unknown port" might be that one. */
+	if (!cfg_all_ifaces_named(ctx))
+		return;
+	for (unsigned int i = 0; i < c->n_ifaces && o < sizeof(names); i++)
+		if (c->ifaces[i].n_addrs)
+			o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o ? ", " : "",
+					      c->ifaces[i].name);
+	cfg_error(ctx, s->port, "port", names, "no port or VLAN is named '%.40s'", s->port_name);
 }
 
 static void
@@ -165,7 +57,8 @@ check_vip(struct cfg_ctx *ctx, unsigned int vi, const struct carp_config_addr *v
 	  struct cfg_mark at)
 {
 	const struct carp_config_vhid *v = &ctx->cfg->vhids[vi];
-	const struct carp_config_port *p = &ctx->cfg->ports[v->port];
+	const struct carp_config_iface *p = &ctx->cfg->ifaces[v->iface];
+	const char *kind = cfg_iface_kind(ctx, v->iface);
 	const struct carp_config_addr *in = NULL;
 	char a[ADDR_STR], valid[512] = "an address in ";
 	size_t o = strlen(valid);
@@ -181,7 +74,7 @@ check_vip(struct cfg_ctx *ctx, unsigned int vi, const struct carp_config_addr *v
 		if (cfg_addr_equal(x, vip)) {
 			/* The VIP moves to the peer on failover; the port's address must stay. */
 			cfg_error(ctx, at, "vips", "an address of the subnet the port does not use",
-				  "%s is an address of port '%s' itself", a, p->name);
+				  "%s is an address of %s '%s' itself", a, kind, p->name);
 			return;
 		}
 		if (!in && cfg_prefix_contains(x, vip))
@@ -195,14 +88,14 @@ check_vip(struct cfg_ctx *ctx, unsigned int vi, const struct carp_config_addr *v
 	if (n_family == 0) {
 		cfg_error(ctx, at, "vips", vip->family == 4 ? "an IPv4 address on the port first" :
 			  "an IPv6 ADDRESS/LENGTH in the port's addresses first",
-			  "port '%s' has no IPv%u address, so it cannot carry IPv%u VIP %s",
-			  p->name, vip->family, vip->family, a);
+			  "%s '%s' has no IPv%u address, so it cannot carry IPv%u VIP %s",
+			  kind, p->name, vip->family, vip->family, a);
 		return;
 	}
 	if (in == NULL) {
 		/* ARP and ND only answer on-link: a VIP off the port's subnets is unreachable. */
-		cfg_error(ctx, at, "vips", valid, "%s is outside every IPv%u subnet of port '%s'",
-			  a, vip->family, p->name);
+		cfg_error(ctx, at, "vips", valid, "%s is outside every IPv%u subnet of %s '%s'",
+			  a, vip->family, kind, p->name);
 		return;
 	}
 	if (cfg_addr_reserved_in(in, vip)) {
@@ -289,7 +182,7 @@ check_vips(struct cfg_ctx *ctx, unsigned int vi)
 
 		if (vip_taken(ctx, vi, k))
 			continue;
-		if (s->port_ok && ctx->psrc[v->port].addrs_ok)
+		if (s->port_ok && ctx->isrc[v->iface].addrs_ok)
 			check_vip(ctx, vi, &x, vip_mark(v, s, k));
 	}
 	/* ucarp hashes its single --addr (spec §3.3, §11): any other list breaks the HMAC. */
@@ -310,7 +203,7 @@ check_vips(struct cfg_ctx *ctx, unsigned int vi)
 static void
 check_replay(struct cfg_ctx *ctx, const struct carp_config_vhid *v, const struct cfg_vhid_src *s)
 {
-	const struct carp_config_port *p = &ctx->cfg->ports[v->port];
+	const struct carp_config_iface *p = &ctx->cfg->ifaces[v->iface];
 	char net[ADDR_STR];
 
 	/* Without a key anyone could forge the peer's id with the highest sequence, and the
@@ -341,17 +234,19 @@ check_vhid(struct cfg_ctx *ctx, unsigned int vi)
 	struct carp_config_vhid *v = &ctx->cfg->vhids[vi];
 	struct cfg_vhid_src *s = &ctx->vsrc[vi];
 
-	resolve_port(ctx, v, s);
+	resolve_iface(ctx, v, s);
 	if (s->vhid.line && s->port_ok) {
 		for (unsigned int w = 0; w < vi; w++) {
 			const struct carp_config_vhid *o = &ctx->cfg->vhids[w];
 
 			if (!ctx->vsrc[w].vhid.line || !ctx->vsrc[w].port_ok ||
-			    o->port != v->port || o->vhid != v->vhid)
+			    o->iface != v->iface || o->vhid != v->vhid)
 				continue;
-			cfg_error(ctx, s->vhid, "vhid", "a VHID number unused on this port",
-				  "vhid %u is already configured on port '%s' at line %u", v->vhid,
-				  ctx->cfg->ports[v->port].name, ctx->vsrc[w].vhid.line);
+			/* The same number on another VLAN is another segment: allowed. */
+			cfg_error(ctx, s->vhid, "vhid", "a VHID number unused on this port or VLAN",
+				  "vhid %u is already configured on %s '%s' at line %u", v->vhid,
+				  cfg_iface_kind(ctx, v->iface), ctx->cfg->ifaces[v->iface].name,
+				  ctx->vsrc[w].vhid.line);
 			break;
 		}
 	}
@@ -390,26 +285,26 @@ is_vip(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char *key,
 /*
  * An address the forwarding plane sends frames to directly (a next hop, a static neighbor)
  * must be another host on a connected IPv4 subnet: ARP reaches nothing else. This node's
- * own addresses and VIPs are refused, since a route via ourselves would loop. Sets @p port
- * to the port whose subnet holds @p addr.
+ * own addresses and VIPs are refused, since a route via ourselves would loop. Sets @p iface
+ * to the interface whose subnet holds @p addr.
  */
 static bool
 check_onlink(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char *key,
-	     const char *valid, unsigned int *port)
+	     const char *valid, unsigned int *iface)
 {
 	const struct carp_config *c = ctx->cfg;
 	const struct carp_config_addr x = { .family = 4, .prefixlen = 32, .v4 = addr };
 	const struct carp_config_addr *in = NULL;
 	char a[ADDR_STR], nets[512] = "an address in ";
 	size_t o = strlen(nets);
-	bool complete = c->n_ports > 0;
+	bool complete = c->n_ifaces > 0;
 	unsigned int n_nets = 0;
 
 	cfg_addr_str(&x, a, sizeof(a));
-	for (unsigned int i = 0; i < c->n_ports; i++) {
-		const struct carp_config_port *p = &c->ports[i];
+	for (unsigned int i = 0; i < c->n_ifaces; i++) {
+		const struct carp_config_iface *p = &c->ifaces[i];
 
-		complete = complete && ctx->psrc[i].addrs_ok;
+		complete = complete && ctx->isrc[i].addrs_ok;
 		for (unsigned int k = 0; k < p->n_addrs; k++) {
 			const struct carp_config_addr *y = &p->addrs[k];
 			char net[ADDR_STR];
@@ -417,13 +312,13 @@ check_onlink(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char 
 			if (y->family != 4)
 				continue;
 			if (cfg_addr_equal(y, &x)) {
-				cfg_error(ctx, at, key, valid, "%s is the address of port '%s', "
-					  "this node itself", a, p->name);
+				cfg_error(ctx, at, key, valid, "%s is the address of %s '%s', "
+					  "this node itself", a, cfg_iface_kind(ctx, i), p->name);
 				return false;
 			}
 			if (!in && cfg_prefix_contains(y, &x)) {
 				in = y;
-				*port = i;
+				*iface = i;
 			}
 			cfg_subnet_str(y, net, sizeof(net));
 			if (o < sizeof(nets))
@@ -461,8 +356,8 @@ route_connected(struct cfg_ctx *ctx, const struct carp_config_route *r, struct c
 	const struct carp_config_addr x = { .family = 4, .prefixlen = r->prefixlen,
 					    .v4 = r->prefix };
 
-	for (unsigned int i = 0; i < ctx->cfg->n_ports; i++) {
-		const struct carp_config_port *p = &ctx->cfg->ports[i];
+	for (unsigned int i = 0; i < ctx->cfg->n_ifaces; i++) {
+		const struct carp_config_iface *p = &ctx->cfg->ifaces[i];
 
 		for (unsigned int k = 0; k < p->n_addrs; k++) {
 			const struct carp_config_addr *y = &p->addrs[k];
@@ -473,9 +368,9 @@ route_connected(struct cfg_ctx *ctx, const struct carp_config_route *r, struct c
 				continue;
 			cfg_error(ctx, at, "prefix", "a prefix other than the ports' own subnets "
 				  "(reached by ARP, without a route)",
-				  "%s is already connected on port '%s' (line %u)",
-				  cfg_subnet_str(&x, net, sizeof(net)), p->name,
-				  ctx->psrc[i].addr_at[k].line);
+				  "%s is already connected on %s '%s' (line %u)",
+				  cfg_subnet_str(&x, net, sizeof(net)), cfg_iface_kind(ctx, i),
+				  p->name, ctx->isrc[i].addr_at[k].line);
 			return true;
 		}
 	}
@@ -519,7 +414,7 @@ check_routes(struct cfg_ctx *ctx)
 		if (s->prefix.line && !route_connected(ctx, r, s->prefix))
 			k[n++] = (struct dup_key){ (uint64_t)r->prefix << 8 | r->prefixlen, i };
 		if (s->via.line)
-			check_onlink(ctx, r->via, s->via, "via", CFG_VIA_VALID, &r->port);
+			check_onlink(ctx, r->via, s->via, "via", CFG_VIA_VALID, &r->iface);
 	}
 	qsort(k, n, sizeof(*k), cmp_dup);
 	for (unsigned int j = 1, first = 0; j < n; j++) {
@@ -560,7 +455,7 @@ check_neighbors(struct cfg_ctx *ctx)
 		const struct cfg_neighbor_src *s = &ctx->nsrc[i];
 
 		if (s->addr.line &&
-		    check_onlink(ctx, nb->addr, s->addr, "address", CFG_NEIGHBOR_VALID, &nb->port))
+		    check_onlink(ctx, nb->addr, s->addr, "address", CFG_NEIGHBOR_VALID, &nb->iface))
 			k[n++] = (struct dup_key){ nb->addr, i };
 	}
 	qsort(k, n, sizeof(*k), cmp_dup);
@@ -584,7 +479,7 @@ check_neighbors(struct cfg_ctx *ctx)
 void
 cfg_validate(struct cfg_ctx *ctx)
 {
-	check_ports(ctx);
+	cfg_check_ifaces(ctx);
 	for (unsigned int i = 0; i < ctx->cfg->n_vhids && !ctx->oom; i++)
 		check_vhid(ctx, i);
 	if (!ctx->oom)

@@ -19,12 +19,6 @@ static const char *const global_keys[G_N] = {
 	"node_id", "replay_counter_file",
 };
 
-enum { P_NAME, P_DEVICE, P_ADDRESSES, P_MTU, P_RX_DESC, P_TX_DESC, P_PROMISC, P_SOURCE_MAC,
-       P_N };
-static const char *const port_keys[P_N] = {
-	"name", "device", "addresses", "mtu", "rx_desc", "tx_desc", "promiscuous", "source_mac",
-};
-
 enum { V_VHID, V_PORT, V_ADVBASE, V_ADVSKEW, V_PREEMPT, V_PROFILE, V_PASS, V_PASSFILE,
        V_VIPS, V_REPLAY, V_N };
 static const char *const vhid_keys[V_N] = {
@@ -38,8 +32,9 @@ static const char *const route_keys[R_N] = { "prefix", "via" };
 enum { NB_ADDRESS, NB_MAC, NB_N };
 static const char *const neighbor_keys[NB_N] = { "address", "mac" };
 
-enum { T_GLOBAL, T_PORTS, T_VHIDS, T_ROUTES, T_NEIGHBORS, T_N };
-static const char *const top_keys[T_N] = { "global", "ports", "vhids", "routes", "neighbors" };
+enum { T_GLOBAL, T_PORTS, T_VLANS, T_VHIDS, T_ROUTES, T_NEIGHBORS, T_N };
+static const char *const top_keys[T_N] = { "global", "ports", "vlans", "vhids", "routes",
+					   "neighbors" };
 
 #define PREFIX_VALID "NETWORK/LENGTH such as 10.1.0.0/16, or 0.0.0.0/0 for the default route"
 #define MAC_VALID "a unicast MAC such as 52:54:00:12:34:56"
@@ -107,8 +102,8 @@ walk_global(struct cfg_ctx *ctx, yaml_node_t *map)
 	}
 }
 
-static bool
-name_ok(const char *s, size_t len)
+bool
+cfg_name_ok(const char *s, size_t len)
 {
 	if (len < 1 || len > CARP_CONFIG_NAME_MAX)
 		return false;
@@ -120,123 +115,6 @@ name_ok(const char *s, size_t len)
 			return false;
 	}
 	return true;
-}
-
-static void
-walk_addresses(struct cfg_ctx *ctx, yaml_node_t *seq, struct carp_config_port *p,
-	       struct cfg_port_src *s)
-{
-	const char *valid = "one or more ADDRESS/LENGTH, at least one IPv4";
-	yaml_node_item_t *it;
-	unsigned int n = 0;
-	bool v4 = false;
-
-	it = cfg_seq_items(ctx, seq, "addresses", 1, ~0u, valid, &n);
-	if (it == NULL)
-		return;
-	p->addrs = calloc(n, sizeof(*p->addrs));
-	s->addr_at = calloc(n, sizeof(*s->addr_at));
-	if (p->addrs == NULL || s->addr_at == NULL) {
-		ctx->oom = true;
-		return;
-	}
-	s->addrs_ok = true;
-	for (unsigned int i = 0, n4 = 0; i < n; i++) {
-		yaml_node_t *a = cfg_node(ctx, it[i]);
-		const char *text, *why;
-		char show[64];
-		size_t len;
-
-		if (!cfg_get_str(ctx, a, "addresses", &text, &len)) {
-			s->addrs_ok = false;
-			continue;
-		}
-		why = cfg_parse_prefix(text, &p->addrs[p->n_addrs]);
-		if (why) {
-			cfg_error(ctx, cfg_mark_of(a), "addresses", "ADDRESS/LENGTH such as "
-				  "10.99.0.2/24 or 2001:db8::2/64", "'%s': %s",
-				  cfg_show(a, show, sizeof(show)), why);
-			s->addrs_ok = false;
-			continue;
-		}
-		if (p->addrs[p->n_addrs].family == 4 && ++n4 > CARP_CONFIG_PORT_ADDR4_MAX) {
-			/* The workers keep each port's IPv4 addresses in a fixed array. */
-			cfg_error(ctx, cfg_mark_of(a), "addresses", "at most "
-				  CARP_CONFIG_STRINGIFY(CARP_CONFIG_PORT_ADDR4_MAX) " IPv4 addresses "
-				  "per port", "'%s' is the port's IPv4 address number %u",
-				  cfg_show(a, show, sizeof(show)), n4);
-			s->addrs_ok = false;
-			continue;
-		}
-		v4 |= p->addrs[p->n_addrs].family == 4;
-		s->addr_at[p->n_addrs++] = cfg_mark_of(a);
-	}
-	/* ARP, gratuitous ARP and IPv4 adverts need an IPv4 source on every port. */
-	if (s->addrs_ok && !v4)
-		cfg_error(ctx, cfg_mark_of(seq), "addresses", valid,
-			  "the port has no IPv4 address");
-}
-
-static void
-walk_port(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_port *p,
-	  struct cfg_port_src *s)
-{
-	yaml_node_t *v[P_N];
-	const char *text, *why;
-	char show[64];
-	unsigned long u;
-	unsigned int e;
-	size_t len;
-
-	p->mtu = 1500;
-	p->rx_desc = 1024;
-	p->tx_desc = 1024;
-	p->source_mac = CARP_SOURCE_MAC_VMAC;
-	s->at = cfg_mark_of(map);
-	p->line = s->at.line;
-	if (!cfg_map_collect(ctx, map, "ports", port_keys, P_N, v, NULL))
-		return;
-	if (cfg_require(ctx, map, v[P_NAME], "name", "this port",
-			"1..15 letters, digits, '_' or '-'") &&
-	    cfg_get_str(ctx, v[P_NAME], "name", &text, &len)) {
-		if (!name_ok(text, len)) {
-			cfg_error(ctx, cfg_mark_of(v[P_NAME]), "name",
-				  "1..15 letters, digits, '_' or '-'", "'%s' is not a port name",
-				  cfg_show(v[P_NAME], show, sizeof(show)));
-		} else {
-			memcpy(p->name, text, len + 1);
-			s->name = cfg_mark_of(v[P_NAME]);
-		}
-	}
-	if (cfg_require(ctx, map, v[P_DEVICE], "device", "this port",
-			"a PCI address or a virtual device with its arguments") &&
-	    cfg_get_str(ctx, v[P_DEVICE], "device", &text, &len)) {
-		why = cfg_parse_device(text, s->devname, sizeof(s->devname));
-		if (why)
-			cfg_error(ctx, cfg_mark_of(v[P_DEVICE]), "device",
-				  "a PCI address such as 0000:03:00.0 or a virtual device such as "
-				  "net_tap0,iface=carp0", "'%s': %s",
-				  cfg_show(v[P_DEVICE], show, sizeof(show)), why);
-		else if ((p->device = strdup(text)) == NULL)
-			ctx->oom = true;
-		else
-			s->device = cfg_mark_of(v[P_DEVICE]);
-	}
-	if (cfg_require(ctx, map, v[P_ADDRESSES], "addresses", "this port",
-			"one or more ADDRESS/LENGTH, at least one IPv4"))
-		walk_addresses(ctx, v[P_ADDRESSES], p, s);
-	if (v[P_MTU] && cfg_get_uint(ctx, v[P_MTU], "mtu", 68, 9600, &u))
-		p->mtu = (uint16_t)u;
-	if (v[P_RX_DESC])
-		cfg_get_pow2(ctx, v[P_RX_DESC], "rx_desc", 64, 4096, &p->rx_desc);
-	if (v[P_TX_DESC])
-		cfg_get_pow2(ctx, v[P_TX_DESC], "tx_desc", 64, 4096, &p->tx_desc);
-	if (v[P_PROMISC])
-		cfg_get_bool(ctx, v[P_PROMISC], "promiscuous", &p->promiscuous);
-	if (v[P_SOURCE_MAC] &&
-	    cfg_get_enum(ctx, v[P_SOURCE_MAC], "source_mac", cfg_source_mac_names,
-			 CARP_SOURCE_MAC_COUNT, &e))
-		p->source_mac = (enum carp_config_source_mac)e;
 }
 
 static void
@@ -308,7 +186,7 @@ walk_vhid(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_vhid *v,
 		v->vhid = (uint8_t)u;
 		s->vhid = cfg_mark_of(n[V_VHID]);
 	}
-	if (cfg_require(ctx, map, n[V_PORT], "port", "this VHID", "the name of a port") &&
+	if (cfg_require(ctx, map, n[V_PORT], "port", "this VHID", "the name of a port or VLAN") &&
 	    cfg_get_str(ctx, n[V_PORT], "port", &s->port_name, &(size_t){ 0 }))
 		s->port = cfg_mark_of(n[V_PORT]);
 	if (n[V_ADVBASE] && cfg_get_uint(ctx, n[V_ADVBASE], "advbase", 0, 255, &u)) {
@@ -341,30 +219,6 @@ walk_vhid(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_vhid *v,
 }
 
 static void
-walk_ports(struct cfg_ctx *ctx, yaml_node_t *seq)
-{
-	struct carp_config *c = ctx->cfg;
-	char keys[160], valid[200];
-	yaml_node_item_t *it;
-	unsigned int n = 0;
-
-	cfg_join(keys, sizeof(keys), port_keys, P_N);
-	snprintf(valid, sizeof(valid), "1..%u mappings with keys %s", CARP_CONFIG_PORTS_MAX, keys);
-	it = cfg_seq_items(ctx, seq, "ports", 1, CARP_CONFIG_PORTS_MAX, valid, &n);
-	if (it == NULL)
-		return;
-	c->ports = calloc(n, sizeof(*c->ports));
-	ctx->psrc = calloc(n, sizeof(*ctx->psrc));
-	if (c->ports == NULL || ctx->psrc == NULL) {
-		ctx->oom = true;
-		return;
-	}
-	c->n_ports = n;
-	for (unsigned int i = 0; i < n && !ctx->oom; i++)
-		walk_port(ctx, cfg_node(ctx, it[i]), &c->ports[i], &ctx->psrc[i]);
-}
-
-static void
 walk_vhids(struct cfg_ctx *ctx, yaml_node_t *seq)
 {
 	struct carp_config *c = ctx->cfg;
@@ -373,8 +227,8 @@ walk_vhids(struct cfg_ctx *ctx, yaml_node_t *seq)
 	unsigned int n = 0;
 
 	cfg_join(keys, sizeof(keys), vhid_keys, V_N);
-	snprintf(valid, sizeof(valid), "one or more mappings with keys %s", keys);
-	it = cfg_seq_items(ctx, seq, "vhids", 1, ~0u, valid, &n);
+	snprintf(valid, sizeof(valid), "1..%u mappings with keys %s", CARP_CONFIG_VHIDS_MAX, keys);
+	it = cfg_seq_items(ctx, seq, "vhids", 1, CARP_CONFIG_VHIDS_MAX, valid, &n);
 	if (it == NULL)
 		return;
 	c->vhids = calloc(n, sizeof(*c->vhids));
@@ -572,8 +426,9 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 	/* global first: VHIDs inherit preempt and profile from it wherever it is written. */
 	if (v[T_GLOBAL])
 		walk_global(ctx, v[T_GLOBAL]);
-	if (cfg_require(ctx, root, v[T_PORTS], "ports", "the top level", "a list of ports"))
-		walk_ports(ctx, v[T_PORTS]);
+	/* vlans after ports: a VLAN's MTU defaults to its port's. */
+	cfg_require(ctx, root, v[T_PORTS], "ports", "the top level", "a list of ports");
+	cfg_walk_ifaces(ctx, v[T_PORTS], v[T_VLANS]);
 	if (cfg_require(ctx, root, v[T_VHIDS], "vhids", "the top level", "a list of VHIDs"))
 		walk_vhids(ctx, v[T_VHIDS]);
 	if (v[T_ROUTES] && !ctx->oom)

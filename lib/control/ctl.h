@@ -55,10 +55,11 @@ struct ctl_vhid_stats {
 
 struct ctl_vhid {
 	const struct carp_config_vhid *cfg;
-	uint16_t port;                 /* port index */
+	uint16_t iface;                /* interface index */
+	uint16_t port;                 /* its port's index: link, transmission */
 	struct rte_ether_addr vmac;
-	uint32_t src4;                 /* advert source: the port's first IPv4 address */
-	struct carp_in6 src6;          /* the port's first IPv6 address, if any */
+	uint32_t src4;                 /* advert source: the interface's first IPv4 address */
+	struct carp_in6 src6;          /* the interface's first IPv6 address, if any */
 	struct carp_hmac hmac;
 	struct carp_counter counter;
 	struct carp_replay replay;     /* replay_protection: the senders' last counters */
@@ -67,11 +68,17 @@ struct ctl_vhid {
 	struct ctl_vhid_stats st;
 };
 
+/** A port: a device and its link, which drives every interface on it. */
 struct ctl_port {
 	const struct carp_config_port *cfg;
 	uint16_t port_id;
 	struct dp_port_caps caps;
 	bool link_up;
+};
+
+/** An interface, one segment: a port's untagged side or a VLAN. */
+struct ctl_iface {
+	const struct carp_config_iface *cfg;
 	uint64_t drop[CARP_DROP_COUNT]; /* adverts dropped before a local VHID was known */
 	uint8_t (*own_macs)[6];         /* our MACs on this segment (ARP claiming one: refused) */
 	unsigned int n_own_macs;
@@ -101,6 +108,8 @@ struct ctl_node {
 	struct dp_shared *sh;
 	struct ctl_port port[DP_MAX_PORTS];
 	uint16_t n_ports;
+	struct ctl_iface iface[DP_MAX_IFACES];
+	uint16_t n_ifaces;
 	struct ctl_vhid *vhid;
 	uint16_t n_vhids;
 	struct carp_engine engine;
@@ -112,7 +121,7 @@ struct ctl_node {
 	struct dp_lcore **workers;
 	unsigned int n_workers;
 	struct ctl_pub pub;             /* the workers' views of MASTER flags and neighbours */
-	unsigned int demotion;          /* node demotion: ports with link down */
+	unsigned int demotion;          /* node demotion: ports with link down (VLANs: once) */
 	uint64_t next_link_poll;
 	struct fwd_neigh_table neigh;
 	struct fwd_neigh_ops neigh_ops;
@@ -142,7 +151,7 @@ uint64_t ctl_now_ns(void);
 
 /**
  * Build the control state from @p cfg: HMAC contexts, counters, the engine, the shared
- * data-plane tables. Ports must already be set up (sh->port filled).
+ * data-plane tables. Ports and interfaces must already be set up (sh->port, sh->iface).
  */
 int ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_shared *sh,
 		  struct rte_mempool *mp);
@@ -156,8 +165,8 @@ void ctl_node_free(struct ctl_node *n);
  */
 void ctl_replay_reserve_ahead(struct ctl_node *n, uint64_t seq);
 
-/** Check and feed one CARP frame received on port index @p p; frees @p m. */
-void ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m);
+/** Check and feed one CARP frame received on interface @p iface; frees @p m. */
+void ctl_carp_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);
 
 /** Engine output: send adverts and ARP, publish transitions. */
 void ctl_engine_output(void *arg, uint32_t idx, const struct carp_action *a);
@@ -174,8 +183,8 @@ void ctl_fwd_free(struct ctl_node *n);
 /** A packet whose next hop no lcore could resolve (see dp_punt_fn). */
 void ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m);
 
-/** An ARP reply or announcement received on port index @p p; frees @p m. */
-void ctl_fwd_arp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m);
+/** An ARP reply or announcement received on interface @p iface; frees @p m. */
+void ctl_fwd_arp_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);
 
 /** Neighbour probes and aging, every 100 ms. */
 void ctl_fwd_tick(struct ctl_node *n, uint64_t now);
@@ -203,11 +212,14 @@ void ctl_telemetry_detach(void);
 int ctl_telemetry_call(const char *cmd, const char *params, struct rte_tel_data *d);
 
 /**
- * A telemetry key for @p port (and @p vhid when >= 0): "lan/1". Telemetry keys allow only
- * letters, digits, '_' and '/', so a '-' of a port name becomes '_' (the config refuses
- * two port names that would then collide).
+ * A telemetry key for port or VLAN @p name (and @p vhid when >= 0): "lan/1". Telemetry
+ * keys allow only letters, digits, '_' and '/', so a '-' of a name becomes '_' (the config
+ * refuses two names that would then collide).
  */
-void ctl_telemetry_name(char *out, size_t cap, const char *port, int vhid);
+void ctl_telemetry_name(char *out, size_t cap, const char *name, int vhid);
+
+/** Queue a frame the control lcore built (layer 3 at 14) out of interface @p iface. */
+void ctl_send_frame(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);
 
 /** Refresh the telemetry snapshot if due (never blocks). */
 void ctl_telemetry_snapshot(struct ctl_node *n, uint64_t now, bool force);

@@ -28,13 +28,13 @@ mask_of(uint8_t len)
 }
 
 static int
-add_route(struct ctl_node *n, uint32_t prefix, uint8_t len, uint32_t via, uint16_t port)
+add_route(struct ctl_node *n, uint32_t prefix, uint8_t len, uint32_t via, uint16_t iface)
 {
 	struct dp_shared *sh = n->sh;
 	uint32_t i = sh->n_nexthops++;
 
 	sh->nexthop[i].ip = via;
-	sh->nexthop[i].port = port;
+	sh->nexthop[i].iface = iface;
 	if (via == 0 && len <= 30) {
 		sh->nexthop[i].net = prefix & mask_of(len);
 		sh->nexthop[i].bcast = prefix | ~mask_of(len);
@@ -43,30 +43,30 @@ add_route(struct ctl_node *n, uint32_t prefix, uint8_t len, uint32_t via, uint16
 }
 
 static int
-add_local(struct ctl_node *n, uint32_t addr, uint16_t port)
+add_local(struct ctl_node *n, uint32_t addr, uint16_t iface)
 {
-	int rc = add_route(n, addr, 32, 0, port);
+	int rc = add_route(n, addr, 32, 0, iface);
 
 	n->sh->nexthop[n->sh->n_nexthops - 1].local = true;
 	return rc;
 }
 
-/* Every MAC of ours a frame on port @p p may claim: the ports' and this port's vMACs. */
+/* Every MAC of ours a frame on interface @p i may claim: the ports' and its own vMACs. */
 static int
-own_macs_init(struct ctl_node *n, uint16_t p)
+own_macs_init(struct ctl_node *n, uint16_t i)
 {
-	struct ctl_port *cp = &n->port[p];
+	struct ctl_iface *ci = &n->iface[i];
 	unsigned int k = 0;
 
-	cp->own_macs = calloc(n->cfg->n_ports + 255, sizeof(*cp->own_macs));
-	if (cp->own_macs == NULL)
+	ci->own_macs = calloc(n->cfg->n_ports + 255, sizeof(*ci->own_macs));
+	if (ci->own_macs == NULL)
 		return -ENOMEM;
 	for (unsigned int q = 0; q < n->cfg->n_ports; q++)
-		memcpy(cp->own_macs[k++], n->sh->port[q].mac.addr_bytes, 6);
+		memcpy(ci->own_macs[k++], n->sh->port[q].mac.addr_bytes, 6);
 	for (unsigned int v = 0; v < n->cfg->n_vhids; v++)
-		if (n->cfg->vhids[v].port == p)
-			carp_vmac(n->cfg->vhids[v].vhid, cp->own_macs[k++]);
-	cp->n_own_macs = k;
+		if (n->cfg->vhids[v].iface == i)
+			carp_vmac(n->cfg->vhids[v].vhid, ci->own_macs[k++]);
+	ci->n_own_macs = k;
 	return 0;
 }
 
@@ -78,41 +78,41 @@ ctl_fwd_init(struct ctl_node *n)
 	uint32_t n_routes = cfg->n_routes;
 	int rc = 0;
 
-	for (unsigned int p = 0; p < cfg->n_ports; p++)
-		n_routes += 2 * cfg->ports[p].n_addrs; /* connected subnet and local /32 */
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
+		n_routes += 2 * cfg->ifaces[i].n_addrs; /* connected subnet and local /32 */
 	for (unsigned int v = 0; v < cfg->n_vhids; v++)
 		n_routes += cfg->vhids[v].n_vip4;
 	lc.number_tbl8s += n_routes; /* a /32 may need a tbl8 group of its own */
 	/* Each prefix longer than /24 may need a tbl8 group of its own. */
 	for (unsigned int r = 0; r < cfg->n_routes; r++)
 		lc.number_tbl8s += cfg->routes[r].prefixlen > 24;
-	for (unsigned int p = 0; p < cfg->n_ports; p++)
-		for (unsigned int a = 0; a < cfg->ports[p].n_addrs; a++)
-			lc.number_tbl8s += cfg->ports[p].addrs[a].prefixlen > 24;
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
+		for (unsigned int a = 0; a < cfg->ifaces[i].n_addrs; a++)
+			lc.number_tbl8s += cfg->ifaces[i].addrs[a].prefixlen > 24;
 	lc.max_rules = n_routes + 16;
 	n->sh->lpm = rte_lpm_create("carp_routes", (int)rte_socket_id(), &lc);
 	n->sh->nexthop = calloc(n_routes + 1, sizeof(*n->sh->nexthop));
 	if (n->sh->lpm == NULL || n->sh->nexthop == NULL)
 		return -ENOMEM;
-	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
-		for (unsigned int a = 0; a < cfg->ports[p].n_addrs && rc == 0; a++)
-			if (cfg->ports[p].addrs[a].family == 4)
-				rc = add_route(n, cfg->ports[p].addrs[a].v4,
-					       cfg->ports[p].addrs[a].prefixlen, 0, (uint16_t)p);
+	for (unsigned int i = 0; i < cfg->n_ifaces && rc == 0; i++)
+		for (unsigned int a = 0; a < cfg->ifaces[i].n_addrs && rc == 0; a++)
+			if (cfg->ifaces[i].addrs[a].family == 4)
+				rc = add_route(n, cfg->ifaces[i].addrs[a].v4,
+					       cfg->ifaces[i].addrs[a].prefixlen, 0, (uint16_t)i);
 	for (unsigned int r = 0; r < cfg->n_routes && rc == 0; r++)
 		rc = add_route(n, cfg->routes[r].prefix, cfg->routes[r].prefixlen,
-			       cfg->routes[r].via, (uint16_t)cfg->routes[r].port);
+			       cfg->routes[r].via, (uint16_t)cfg->routes[r].iface);
 	/* Our own addresses as /32 local routes: the per-burst lookup tells workers what is
 	 * for us, with no second table lookup per packet. */
-	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
-		for (unsigned int a = 0; a < cfg->ports[p].n_addrs && rc == 0; a++)
-			if (cfg->ports[p].addrs[a].family == 4)
-				rc = add_local(n, cfg->ports[p].addrs[a].v4, (uint16_t)p);
+	for (unsigned int i = 0; i < cfg->n_ifaces && rc == 0; i++)
+		for (unsigned int a = 0; a < cfg->ifaces[i].n_addrs && rc == 0; a++)
+			if (cfg->ifaces[i].addrs[a].family == 4)
+				rc = add_local(n, cfg->ifaces[i].addrs[a].v4, (uint16_t)i);
 	for (unsigned int v = 0; v < cfg->n_vhids && rc == 0; v++)
 		for (unsigned int i = 0; i < cfg->vhids[v].n_vip4 && rc == 0; i++)
-			rc = add_local(n, cfg->vhids[v].vip4[i], (uint16_t)cfg->vhids[v].port);
-	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
-		rc = own_macs_init(n, (uint16_t)p);
+			rc = add_local(n, cfg->vhids[v].vip4[i], (uint16_t)cfg->vhids[v].iface);
+	for (unsigned int i = 0; i < cfg->n_ifaces && rc == 0; i++)
+		rc = own_macs_init(n, (uint16_t)i);
 	if (rc == 0) {
 		struct fwd_neigh_params np = {
 			.max = ctl_neigh_capacity(cfg),
@@ -136,9 +136,9 @@ ctl_fwd_free(struct ctl_node *n)
 		for (unsigned int k = 0; k < t->e[i].n_held; k++)
 			rte_pktmbuf_free(t->e[i].held[k]);
 	fwd_neigh_free(t);
-	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
-		free(n->port[p].own_macs);
-		n->port[p].own_macs = NULL;
+	for (uint16_t i = 0; i < DP_MAX_IFACES; i++) {
+		free(n->iface[i].own_macs);
+		n->iface[i].own_macs = NULL;
 	}
 	rte_lpm_free(n->sh->lpm);
 	free(n->sh->nexthop);
@@ -146,9 +146,9 @@ ctl_fwd_free(struct ctl_node *n)
 	n->sh->nexthop = NULL;
 }
 
-/* The port address to ask from: the first one whose subnet holds @p target. */
+/* The interface address to ask from: the first one whose subnet holds @p target. */
 static uint32_t
-source_for(const struct carp_config_port *cp, uint32_t target)
+source_for(const struct carp_config_iface *cp, uint32_t target)
 {
 	uint32_t first = 0;
 
@@ -169,7 +169,7 @@ static void
 send_request(void *arg, const struct fwd_neigh *nb)
 {
 	struct ctl_node *n = arg;
-	const struct dp_port *port = &n->sh->port[nb->port];
+	const struct dp_iface *ifc = &n->sh->iface[nb->iface];
 	struct rte_mbuf *m = rte_pktmbuf_alloc(n->mp);
 	uint8_t *f, *arp;
 
@@ -180,11 +180,11 @@ send_request(void *arg, const struct fwd_neigh *nb)
 	}
 	/* Start from a gratuitous ARP of our own address, then ask for the target. */
 	memset(f, 0, ARP_FRAME_LEN);
-	carp_build_garp(f, ARP_FRAME_LEN, port->mac.addr_bytes,
-			source_for(n->port[nb->port].cfg, nb->ip));
+	carp_build_garp(f, ARP_FRAME_LEN, ifc->mac.addr_bytes,
+			source_for(n->iface[nb->iface].cfg, nb->ip));
 	arp = f + CARP_ETHER_HDR_LEN;
 	carp_wr32(arp + 24, nb->ip);
-	dp_queue_tx(n->ctl_lc, nb->port, m);
+	ctl_send_frame(n, nb->iface, m);
 	n->fwd_st.arp_requests++;
 }
 
@@ -193,12 +193,11 @@ neigh_resolved(void *arg, const struct fwd_neigh *nb, void **held, unsigned int 
 {
 	struct ctl_node *n = arg;
 
-	ctl_pub_neigh_set(&n->pub, nb->ip, nb->mac, nb->port);
+	ctl_pub_neigh_set(&n->pub, nb->ip, nb->mac, nb->iface);
 	for (unsigned int i = 0; i < n_held; i++) {
 		struct rte_mbuf *m = held[i];
 
-		dp_fwd_rewrite(n->ctl_lc, m, nb->mac, (uint16_t)m->hash.fdir.hi);
-		dp_queue_tx(n->ctl_lc, (uint16_t)m->hash.fdir.hi, m);
+		dp_queue_tx(n->ctl_lc, dp_fwd_rewrite(n->ctl_lc, m, nb->mac, dp_meta_iface(m)), m);
 		n->fwd_st.released++;
 		n->ctl_lc->cnt.forwarded++;
 	}
@@ -228,7 +227,7 @@ ctl_fwd_start(struct ctl_node *n)
 {
 	for (unsigned int i = 0; i < n->cfg->n_neighbors; i++) {
 		const struct carp_config_neighbor *cn = &n->cfg->neighbors[i];
-		int rc = fwd_neigh_add_static(&n->neigh, cn->addr, (uint16_t)cn->port, cn->mac);
+		int rc = fwd_neigh_add_static(&n->neigh, cn->addr, (uint16_t)cn->iface, cn->mac);
 
 		if (rc)
 			return rc;
@@ -241,15 +240,15 @@ void
 ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m)
 {
 	uint32_t via = m->hash.fdir.lo;
-	uint16_t port = (uint16_t)m->hash.fdir.hi;
-	int rc = fwd_neigh_hold(&n->neigh, via, port, m, ctl_now_ns(), ops(n));
+	uint16_t iface = dp_meta_iface(m);
+	int rc = fwd_neigh_hold(&n->neigh, via, iface, m, ctl_now_ns(), ops(n));
 	const struct fwd_neigh *nb;
 
 	if (rc == 0)
 		return; /* held; why a packet was not is counted in neigh.st.hold */
 	if (rc == -EEXIST && (nb = fwd_neigh_find(&n->neigh, via)) != NULL) {
-		dp_fwd_rewrite(n->ctl_lc, m, nb->mac, port); /* resolved meanwhile */
-		dp_queue_tx(n->ctl_lc, port, m);
+		/* resolved meanwhile */
+		dp_queue_tx(n->ctl_lc, dp_fwd_rewrite(n->ctl_lc, m, nb->mac, iface), m);
 		n->fwd_st.released++;
 		n->ctl_lc->cnt.forwarded++;
 		return;
@@ -268,19 +267,19 @@ is_own_addr(const void *arg, uint32_t ip)
 }
 
 void
-ctl_fwd_arp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
+ctl_fwd_arp_input(struct ctl_node *n, uint16_t i, struct rte_mbuf *m)
 {
-	const struct dp_port *dp = &n->sh->port[p];
-	const struct fwd_arp_port in = {
-		.port = p, .addr4 = dp->addr4, .plen4 = dp->plen4, .n_addr4 = dp->n_addr4,
-		.own_macs = (const uint8_t(*)[6])n->port[p].own_macs,
-		.n_own_macs = n->port[p].n_own_macs, .is_own_addr = is_own_addr, .arg = n,
+	const struct dp_iface *dp = &n->sh->iface[i];
+	const struct fwd_arp_iface in = {
+		.iface = i, .addr4 = dp->addr4, .plen4 = dp->plen4, .n_addr4 = dp->n_addr4,
+		.own_macs = (const uint8_t(*)[6])n->iface[i].own_macs,
+		.n_own_macs = n->iface[i].n_own_macs, .is_own_addr = is_own_addr, .arg = n,
 	};
 
 	if (fwd_arp_input(&n->neigh, &in, rte_pktmbuf_mtod(m, uint8_t *),
 			  rte_pktmbuf_data_len(m), ctl_now_ns(), ops(n)) == FWD_ARP_OWN_ADDRESS)
-		CARP_LOG(DEBUG, "port %s: ARP from another station claims one of our addresses",
-			 n->port[p].cfg->name);
+		CARP_LOG(DEBUG, "%s: ARP from another station claims one of our addresses",
+			 n->iface[i].cfg->name);
 	rte_pktmbuf_free(m);
 }
 

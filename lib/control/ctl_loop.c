@@ -31,8 +31,9 @@ ctl_link_poll(struct ctl_node *n, uint64_t now)
 		}
 		down += !cp->link_up;
 	}
-	/* Each port without link demotes the node by one (OpenBSD's "carpdev" demotion):
-	 * the VHIDs on our other ports then advertise it so peers take those over too. */
+	/* Each port without link demotes the node by one (OpenBSD's "carpdev" demotion),
+	 * however many VLANs it carries: the VHIDs on our other ports then advertise it so
+	 * peers take those over too. */
 	if (down != n->demotion) {
 		CARP_LOG(WARNING, "demotion %u -> %u (%u port(s) without link)", n->demotion, down,
 			 down);
@@ -60,7 +61,7 @@ poll_control_queues(struct ctl_node *n)
 
 	got = rte_ring_dequeue_burst(n->carp_ring, (void **)pkts, PASS_CARP, NULL);
 	for (unsigned int i = 0; i < got; i++)
-		ctl_carp_input(n, n->sh->port_of_id[pkts[i]->port], pkts[i]);
+		ctl_carp_input(n, dp_meta_iface(pkts[i]), pkts[i]);
 	work += got;
 	for (uint16_t p = 0; p < n->n_ports; p++) {
 		uint16_t k = rte_eth_rx_burst(n->port[p].port_id, n->ctl_lc->queue, pkts, DP_BURST);
@@ -72,7 +73,7 @@ poll_control_queues(struct ctl_node *n)
 	}
 	got = rte_ring_dequeue_burst(n->arp_ring, (void **)pkts, PASS_ARP, NULL);
 	for (unsigned int i = 0; i < got; i++)
-		ctl_fwd_arp_input(n, n->sh->port_of_id[pkts[i]->port], pkts[i]);
+		ctl_fwd_arp_input(n, dp_meta_iface(pkts[i]), pkts[i]);
 	work += got;
 	got = rte_ring_dequeue_burst(n->resolve, (void **)pkts, PASS_RESOLVE, NULL);
 	for (unsigned int i = 0; i < got; i++)

@@ -117,8 +117,8 @@ static const struct carp_vhid_auth *
 lookup_vhid(void *arg, uint8_t vhid, int family)
 {
 	const struct ctl_node *n = ((void **)arg)[0];
-	uint16_t p = (uint16_t)(uintptr_t)((void **)arg)[1];
-	uint16_t idx = n->sh->port[p].vhid_idx[vhid];
+	uint16_t i = (uint16_t)(uintptr_t)((void **)arg)[1];
+	uint16_t idx = n->sh->iface[i].vhid_idx[vhid];
 	const struct ctl_vhid *v;
 
 	if (idx == DP_NO_VHID)
@@ -130,7 +130,7 @@ lookup_vhid(void *arg, uint8_t vhid, int family)
 }
 
 static void
-first_addrs(const struct carp_config_port *cp, uint32_t *v4, struct carp_in6 *v6)
+first_addrs(const struct carp_config_iface *cp, uint32_t *v4, struct carp_in6 *v6)
 {
 	bool have4 = false, have6 = false;
 
@@ -156,9 +156,10 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 	int rc;
 
 	v->cfg = cv;
-	v->port = (uint16_t)cv->port;
+	v->iface = (uint16_t)cv->iface;
+	v->port = (uint16_t)n->cfg->ifaces[cv->iface].port;
 	carp_vmac(cv->vhid, v->vmac.addr_bytes);
-	first_addrs(&n->cfg->ports[cv->port], &v->src4, &v->src6);
+	first_addrs(&n->cfg->ifaces[cv->iface], &v->src4, &v->src6);
 	rc = carp_hmac_prepare(&v->hmac, &cv->key, &in);
 	if (rc)
 		return rc;
@@ -173,7 +174,7 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 
 		carp_counter_init_node(&v->counter, id, n->replay_seq_start);
 		CARP_LOG(INFO, "vhid %u@%s: replay protection, node id %u", cv->vhid,
-			 n->cfg->ports[cv->port].name, id);
+			 n->cfg->ifaces[cv->iface].name, id);
 		carp_replay_init(&v->replay);
 		v->auth.replay = &v->replay;
 	} else {
@@ -186,9 +187,9 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 		.has_v4 = cv->n_vip4 > 0, .has_v6 = cv->n_vip6 > 0, .src4 = v->src4,
 	};
 	n->sh->vmac[idx] = v->vmac;
-	n->sh->port[v->port].vhid_idx[cv->vhid] = idx;
+	n->sh->iface[v->iface].vhid_idx[cv->vhid] = idx;
 	for (unsigned int i = 0; i < cv->n_vip4 && rc == 0; i++) {
-		rc = carp_vip_table_add(&n->sh->vips, v->port, cv->vip4[i], idx);
+		rc = carp_vip_table_add(&n->sh->vips, v->iface, cv->vip4[i], idx);
 		if (rc == 0)
 			rc = dp_shared_add_local(n->sh, cv->vip4[i], idx);
 	}
@@ -213,16 +214,16 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 	sh->n_vhids = n->n_vhids;
 	for (unsigned int i = 0; i < cfg->n_vhids; i++)
 		n_vips += cfg->vhids[i].n_vip4;
-	for (unsigned int p = 0; p < cfg->n_ports; p++)
-		n_addrs += cfg->ports[p].n_addrs;
+	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
+		n_addrs += cfg->ifaces[i].n_addrs;
 	rc = carp_vip_table_init(&sh->vips, n_vips);
 	if (rc == 0)
 		rc = carp_vip_table_init(&sh->local, n_vips + n_addrs);
-	for (unsigned int p = 0; p < cfg->n_ports && rc == 0; p++)
-		for (unsigned int a = 0; a < cfg->ports[p].n_addrs && rc == 0; a++)
-			if (cfg->ports[p].addrs[a].family == 4)
-				rc = dp_shared_add_local(sh, cfg->ports[p].addrs[a].v4,
-							 (uint16_t)(DP_LOCAL_PORT_ADDR | p));
+	for (unsigned int i = 0; i < cfg->n_ifaces && rc == 0; i++)
+		for (unsigned int a = 0; a < cfg->ifaces[i].n_addrs && rc == 0; a++)
+			if (cfg->ifaces[i].addrs[a].family == 4)
+				rc = dp_shared_add_local(sh, cfg->ifaces[i].addrs[a].v4,
+							 (uint16_t)(DP_LOCAL_PORT_ADDR | i));
 	n->vhid = calloc(n->n_vhids, sizeof(*n->vhid));
 	n->snap = calloc(n->n_vhids, sizeof(*n->snap));
 	n->handover = calloc(n->n_vhids, 1);
@@ -278,14 +279,14 @@ check_id_clash(struct ctl_node *n, uint16_t idx, uint64_t counter)
 		return;
 	v->clash_logged_ns = now;
 	CARP_LOG(WARNING, "vhid %u@%s: another node advertises with our node id %u: give each "
-		 "node its own global node_id", v->cfg->vhid, n->port[v->port].cfg->name,
+		 "node its own global node_id", v->cfg->vhid, n->iface[v->iface].cfg->name,
 		 v->counter.node_id);
 }
 
 void
 ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 {
-	void *lookup_arg[2] = { n, (void *)(uintptr_t)p };
+	void *lookup_arg[2] = { n, (void *)(uintptr_t)p }; /* p: the interface */
 	struct carp_rx_frame rx;
 	struct carp_hdr h;
 	enum carp_drop d;
@@ -295,7 +296,7 @@ ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 	if (d == CARP_DROP_NONE)
 		d = carp_advert_verify(&rx, lookup_vhid, lookup_arg, &h);
 	if (d == CARP_DROP_NONE || rx.carp_len >= CARP_HDR_LEN)
-		idx = n->sh->port[p].vhid_idx[h.vhid];
+		idx = n->sh->iface[p].vhid_idx[h.vhid];
 	if (d == CARP_DROP_NONE && n->engine.fsm[idx].state == CARP_STATE_INIT) {
 		d = CARP_DROP_INACTIVE;
 		if (n->draining && n->handover[idx] &&
@@ -304,16 +305,16 @@ ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 			n->handover[idx] = 0;
 			n->n_handover--;
 			CARP_LOG(NOTICE, "vhid %u@%s: taken over by the peer, stopping",
-				 n->vhid[idx].cfg->vhid, n->port[p].cfg->name);
+				 n->vhid[idx].cfg->vhid, n->iface[p].cfg->name);
 		}
 	}
 	if (d != CARP_DROP_NONE) {
 		if (idx != DP_NO_VHID)
 			n->vhid[idx].st.drop[d]++;
 		else
-			n->port[p].drop[d]++;
+			n->iface[p].drop[d]++;
 		if (d == CARP_DROP_BADAUTH || d == CARP_DROP_BADTTL || d == CARP_DROP_LOOP)
-			CARP_LOG(DEBUG, "advert dropped on port %s: %s", n->port[p].cfg->name,
+			CARP_LOG(DEBUG, "advert dropped on %s: %s", n->iface[p].cfg->name,
 				 carp_drop_name(d));
 	} else {
 		struct carp_fsm_advert ad = {

@@ -9,6 +9,7 @@
 
 #include "carp_frame.h"
 #include "ctl.h"
+#include "dp_l2.h"
 
 #define TOS_FREEBSD 0xe0 /* DSCP 56 (CS7), FreeBSD's default */
 
@@ -21,15 +22,16 @@ alloc_frame(struct ctl_node *n, struct rte_mbuf **m, uint16_t len)
 	return (uint8_t *)rte_pktmbuf_append(*m, len);
 }
 
-/* Queue a frame on the control lcore's own tx queue of port index @p p. */
-static void
-send_frame(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
+void
+ctl_send_frame(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m)
 {
-	struct dp_lcore *lc = n->ctl_lc;
-
-	if (lc->n_tx[p] == DP_BURST)
-		dp_tx_flush(lc);
-	lc->tx[p][lc->n_tx[p]++] = m;
+	/* The frame was built untagged; a VLAN's tag goes in now (or to the device). */
+	if (!dp_l2_retag(n->sh, m, iface, RTE_ETHER_HDR_LEN)) {
+		rte_pktmbuf_free(m);
+		n->ctl_lc->cnt.drop[DP_DROP_NO_HEADROOM]++;
+		return;
+	}
+	dp_queue_tx(n->ctl_lc, n->sh->iface[iface].port, m);
 }
 
 static void
@@ -70,7 +72,7 @@ send_advert(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
 		else
 			carp_build_advert6(f, CARP_ADVERT_V6_LEN, v->vmac.addr_bytes, &v->src6, tos,
 					   carp);
-		send_frame(n, v->port, m);
+		ctl_send_frame(n, v->iface, m);
 		v->st.adverts_sent++;
 	}
 }
@@ -92,7 +94,7 @@ send_garps(struct ctl_node *n, uint32_t idx)
 		}
 		memset(f, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN); /* pad to 60 bytes */
 		carp_build_garp(f, CARP_GARP_LEN, v->vmac.addr_bytes, v->cfg->vip4[i]);
-		send_frame(n, v->port, m);
+		ctl_send_frame(n, v->iface, m);
 		v->st.garps_sent++;
 	}
 	/* IPv6 VIPs: unsolicited neighbour advertisements are not sent yet. */
@@ -107,7 +109,7 @@ publish(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
 									 : RTE_LOG_INFO;
 
 	rte_log(level, carp_logtype, "carp: vhid %u@%s: %s -> %s (%s)\n", v->cfg->vhid,
-		n->port[v->port].cfg->name, carp_state_name(a->transition.from),
+		n->iface[v->iface].cfg->name, carp_state_name(a->transition.from),
 		carp_state_name(a->transition.to), carp_reason_name(a->transition.reason));
 	v->st.transitions++;
 	n->snap_dirty = true;

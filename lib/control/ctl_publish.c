@@ -78,7 +78,7 @@ neigh_msg(const struct ctl_pub *p, uint32_t ip)
 
 	if (e != NULL) {
 		msg.type = DP_MSG_NEIGH_SET;
-		msg.port = e->port;
+		msg.iface = e->iface;
 		memcpy(msg.mac, e->mac, 6);
 	}
 	return msg;
@@ -119,9 +119,9 @@ mark_pending(struct ctl_pub *p, uint32_t ip)
 }
 
 void
-ctl_pub_neigh_set(struct ctl_pub *p, uint32_t ip, const uint8_t mac[6], uint16_t port)
+ctl_pub_neigh_set(struct ctl_pub *p, uint32_t ip, const uint8_t mac[6], uint16_t iface)
 {
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = ip, .port = port };
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = ip, .iface = iface };
 
 	memcpy(msg.mac, mac, 6);
 	dp_apply_msg(p->self, &msg);
@@ -154,7 +154,7 @@ resync(struct ctl_pub *p, unsigned int i)
 		if (c->e[k].ip == 0)
 			continue;
 		p->view[n] = (struct dp_msg){ .type = DP_MSG_NEIGH_SET, .ip = c->e[k].ip,
-					      .port = c->e[k].port };
+					      .iface = c->e[k].iface };
 		memcpy(p->view[n++].mac, c->e[k].mac, 6);
 	}
 	if (rte_ring_enqueue_bulk_elem(p->workers[i]->msgs, p->view, sizeof(p->view[0]), n,

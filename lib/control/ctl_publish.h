@@ -54,8 +54,8 @@ void ctl_pub_free(struct ctl_pub *p);
 /** VHID @p idx is now MASTER here (or not): applied to self, sent to every worker. */
 void ctl_pub_master(struct ctl_pub *p, uint16_t idx, bool master);
 
-/** Neighbour @p ip is at @p mac on @p port: applied to self, sent at the next flush. */
-void ctl_pub_neigh_set(struct ctl_pub *p, uint32_t ip, const uint8_t mac[6], uint16_t port);
+/** Neighbour @p ip is at @p mac on interface @p iface: applied to self, sent at the next flush. */
+void ctl_pub_neigh_set(struct ctl_pub *p, uint32_t ip, const uint8_t mac[6], uint16_t iface);
 
 /** Neighbour @p ip is gone: applied to self, sent at the next flush. */
 void ctl_pub_neigh_del(struct ctl_pub *p, uint32_t ip);

@@ -66,12 +66,12 @@ ctl_telemetry_snapshot(struct ctl_node *n, uint64_t now, bool force)
 }
 
 void
-ctl_telemetry_name(char *out, size_t cap, const char *port, int vhid)
+ctl_telemetry_name(char *out, size_t cap, const char *name, int vhid)
 {
 	if (vhid >= 0)
-		snprintf(out, cap, "%s/%d", port, vhid);
+		snprintf(out, cap, "%s/%d", name, vhid);
 	else
-		snprintf(out, cap, "%s", port);
+		snprintf(out, cap, "%s", name);
 	for (char *c = out; *c; c++)
 		if (*c == '-')
 			*c = '_';
@@ -80,7 +80,7 @@ ctl_telemetry_name(char *out, size_t cap, const char *port, int vhid)
 static void
 vhid_key(const struct ctl_node *n, uint16_t i, char *key, size_t cap)
 {
-	ctl_telemetry_name(key, cap, n->port[n->vhid[i].port].cfg->name, n->vhid[i].cfg->vhid);
+	ctl_telemetry_name(key, cap, n->iface[n->vhid[i].iface].cfg->name, n->vhid[i].cfg->vhid);
 }
 
 /* Every VIP as a string array: no list is ever cut. */
@@ -111,7 +111,7 @@ vip_array(const struct carp_config_vhid *cv)
 static size_t
 status_size(const struct carp_config_vhid *cv)
 {
-	return 480 + (size_t)cv->n_vip4 * 18 + (size_t)cv->n_vip6 * 42;
+	return 560 + (size_t)cv->n_vip4 * 18 + (size_t)cv->n_vip6 * 42;
 }
 
 /* Where a page starts: the command's parameter, 0 when none; -1 when it is not a number. */
@@ -167,7 +167,9 @@ status_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 		shown++;
 		rte_tel_data_start_dict(v);
 		rte_tel_data_add_dict_int(v, "vhid", cv->vhid);
+		rte_tel_data_add_dict_string(v, "interface", n->iface[n->vhid[i].iface].cfg->name);
 		rte_tel_data_add_dict_string(v, "port", n->port[n->vhid[i].port].cfg->name);
+		rte_tel_data_add_dict_int(v, "vlan", n->iface[n->vhid[i].iface].cfg->vlan);
 		rte_tel_data_add_dict_string(v, "state", carp_state_name(s->state));
 		rte_tel_data_add_dict_container(v, "vips", vips, 0);
 		rte_tel_data_add_dict_int(v, "advbase", cv->advbase);
@@ -203,13 +205,13 @@ add_drop_counters(struct rte_tel_data *v, const uint64_t *drop, bool atomic)
 }
 
 /*
- * Stats entries: the VHIDs (index 0 .. n_vhids - 1), then the ports (their drops before
- * a VHID was known, keyed by the port name alone).
+ * Stats entries: the VHIDs (index 0 .. n_vhids - 1), then the interfaces (their drops
+ * before a VHID was known, keyed by the port or VLAN name alone).
  */
 static int
 stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
-	uint32_t total = (uint32_t)n->n_vhids + n->n_ports, i, shown = 0;
+	uint32_t total = (uint32_t)n->n_vhids + n->n_ifaces, i, shown = 0;
 	long start = page_start(params);
 
 	if (start < 0)
@@ -239,10 +241,10 @@ stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 			add_drop_counters(v, st->drop, false);
 			vhid_key(n, (uint16_t)i, key, sizeof(key));
 		} else {
-			const struct ctl_port *cp = &n->port[i - n->n_vhids];
+			const struct ctl_iface *ci = &n->iface[i - n->n_vhids];
 
-			add_drop_counters(v, cp->drop, true);
-			ctl_telemetry_name(key, sizeof(key), cp->cfg->name, -1);
+			add_drop_counters(v, ci->drop, true);
+			ctl_telemetry_name(key, sizeof(key), ci->cfg->name, -1);
 		}
 		rte_tel_data_add_dict_container(d, key, v, 0);
 	}
@@ -377,6 +379,16 @@ ports_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(v, "idle",
 					     n->ctl_lc->adaptive_idle ? "adaptive" : "poll");
 		rte_tel_data_add_dict_string(v, "spread", cp->caps.spread);
+		/* Who reads, writes and filters the tags of the port's VLANs. */
+		rte_tel_data_add_dict_int(v, "vlans", (int)cp->cfg->n_vlans);
+		rte_tel_data_add_dict_string(v, "untagged",
+					     n->sh->port[p].untagged == DP_NO_IFACE ? "unused" : "used");
+		rte_tel_data_add_dict_string(v, "vlan_strip",
+					     cp->caps.vlan_strip ? "device" : "software");
+		rte_tel_data_add_dict_string(v, "vlan_insert",
+					     cp->caps.vlan_insert ? "device" : "software");
+		rte_tel_data_add_dict_string(v, "vlan_filter",
+					     cp->caps.vlan_filter ? "device" : "software");
 		rte_tel_data_add_dict_int(v, "workers", (int)n->n_workers);
 		rte_tel_data_add_dict_int(v, "demotion", (int)n->demotion);
 		ctl_telemetry_name(key, sizeof(key), cp->cfg->name, -1);
@@ -422,13 +434,13 @@ static const struct {
 	{ "/carp/status", status_page,
 	  "Per VHID: state, VIPs, advbase, advskew, demotion, times. Paged: ,N from entry N" },
 	{ "/carp/stats", stats_page,
-	  "Per VHID: adverts, transitions, drops; per port: early drops. Paged: ,N" },
+	  "Per VHID: adverts, transitions, drops; per port or VLAN: early drops. Paged: ,N" },
 	{ "/carp/lcores", lcores_page,
 	  "Per lcore: rx, tx, punted, replies, every drop reason, updates. Paged: ,N" },
 	{ "/carp/forwarding", forwarding_show,
 	  "Routes, neighbours, ARP requests, held packets, what became of every ARP" },
 	{ "/carp/ports", ports_show,
-	  "Per port: link and how it is read, steering, vMAC filter, MTU, idle method" },
+	  "Per port: link and how it is read, steering, vMAC filter, VLAN offloads, MTU, idle" },
 };
 
 static void

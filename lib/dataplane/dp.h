@@ -7,8 +7,12 @@
  * The data plane: what worker lcores (and the control lcore, for its own rx queue) do
  * with each received frame, the tables they read, and the counters they keep.
  *
+ * Ports and interfaces: a port is a device (queues, tx buffers); an interface is a segment
+ * on it, the port's untagged side or an 802.1Q VLAN (dp_l2.h). Everything layer 3 (VIPs,
+ * addresses, VHIDs, routes, neighbours, vMAC acceptance) is per interface.
+ *
  * Ownership: the tables in struct dp_shared are built before the lcores start and never
- * change while they run (VIPs, ports, VHID numbers come from an immutable config). The
+ * change while they run (VIPs, interfaces, VHID numbers come from an immutable config). The
  * only thing that changes is which VHIDs are MASTER; each lcore keeps its own copy in
  * struct dp_lcore, updated from messages the control lcore sends on a ring per lcore and
  * applied between bursts. Counters have one writer each (their lcore); telemetry reads
@@ -33,21 +37,27 @@ struct rte_lpm;
 
 #define DP_BURST 32
 #define DP_MAX_PORTS CARP_CONFIG_PORTS_MAX
-#define DP_MAX_VHIDS (DP_MAX_PORTS * 255)
+#define DP_MAX_IFACES CARP_CONFIG_IFACES_MAX
+#define DP_MAX_VHIDS CARP_CONFIG_VHIDS_MAX
 #define DP_NO_VHID UINT16_MAX
+#define DP_NO_IFACE UINT16_MAX
+#define DP_VLAN_IDS 4096
 
 /* Why a data-plane lcore dropped a frame. X(enum suffix, counter name, explanation) */
 #define DP_DROP_LIST(X) \
 	X(RUNT, "runt", "frame too short to classify") \
 	X(MULTISEG, "multiseg", "frame in several segments (larger than one mbuf)") \
 	X(ETHERTYPE, "ethertype", "EtherType not handled") \
-	X(VLAN_TAGGED, "vlan_tagged", "802.1Q/802.1ad-tagged frame (priority tag included): no VLAN is configured on the port") \
+	X(VLAN_UNKNOWN, "vlan_unknown", "802.1Q tag of a VLAN not configured on the port") \
+	X(VLAN_PRIORITY, "vlan_priority", "priority-tagged frame (VLAN 0): which segment it belongs to is not ours to guess") \
+	X(VLAN_DOUBLE, "vlan_double", "two tags, or an 802.1ad/QinQ outer tag: no QinQ is configured") \
+	X(UNTAGGED_UNUSED, "untagged_unused", "untagged frame on a port whose untagged side has no addresses (a trunk)") \
 	X(SRC_MAC_MULTICAST, "src_mac_multicast", "Ethernet source is multicast or broadcast: no station sends from one") \
 	X(NOT_FOR_US, "not_for_us", "destination MAC neither ours, a vMAC, broadcast nor multicast") \
 	X(VMAC_BACKUP, "vmac_backup", "frame to the vMAC of a VHID that is not MASTER here") \
 	X(ARP_BACKUP, "arp_backup", "ARP request for a VIP of a VHID that is not MASTER here") \
 	X(ARP_OTHER, "arp_other", "ARP that does not ask for one of our addresses") \
-	X(ARP_OTHER_PORT, "arp_other_port", "ARP request for an address or VIP of another port: answered only where it lives") \
+	X(ARP_OTHER_PORT, "arp_other_port", "ARP request for an address or VIP of another port or VLAN: answered only where it lives") \
 	X(ARP_BAD_SENDER, "arp_bad_sender", "ARP sender MAC multicast, broadcast or zero, or sender IP not unicast") \
 	X(ARP_RATE_LIMITED, "arp_rate_limited", "ARP reply or announcement over arp_punt_rate: not handed to the control lcore") \
 	X(ECHO_BAD_SRC, "echo_bad_src", "echo request from a non-unicast source (broadcast, multicast, zero, loopback): never answered") \
@@ -57,6 +67,7 @@ struct rte_lpm;
 	X(CARP_PUNT_FULL, "carp_punt_full", "CARP ring to the control lcore full: advert lost") \
 	X(ARP_PUNT_FULL, "arp_punt_full", "ARP ring to the control lcore full: ARP reply or announcement lost") \
 	X(RESOLVE_FULL, "resolve_full", "resolve ring full: packet to an unresolved next hop lost") \
+	X(NO_HEADROOM, "no_headroom", "no room before the frame for a VLAN tag (never with the node's own mbuf pool)") \
 	X(TX_FULL, "tx_full", "transmit queue full")
 
 #define DP_ENUM_DROP(e, s, d) DP_DROP_##e,
@@ -81,16 +92,26 @@ struct dp_counters {
 
 #define DP_PORT_ADDR4_MAX CARP_CONFIG_PORT_ADDR4_MAX
 
-/** What every lcore reads about a port. */
+/** What every lcore reads about a port: a device. */
 struct dp_port {
 	uint16_t port_id;
 	struct rte_ether_addr mac;
-	uint32_t addr4[DP_PORT_ADDR4_MAX]; /* the port's own IPv4 addresses, host order */
+	uint16_t untagged;     /* interface of untagged frames, DP_NO_IFACE when unused */
+	bool tx_vlan_insert;   /* the device inserts tags (RTE_MBUF_F_TX_VLAN) */
+};
+
+/** What every lcore reads about an interface: a port's untagged side or a VLAN on it. */
+struct dp_iface {
+	uint16_t port;          /* index in dp_shared.port */
+	uint16_t vlan;          /* 0: untagged; else the VLAN id its frames are tagged with */
+	bool tag_by_device;     /* tagged by the device's insert offload, not in software */
+	struct rte_ether_addr mac; /* the port's */
+	uint32_t addr4[DP_PORT_ADDR4_MAX]; /* the interface's own IPv4 addresses, host order */
 	uint8_t plen4[DP_PORT_ADDR4_MAX];  /* and their prefix lengths */
 	unsigned int n_addr4;
-	uint16_t vhid_idx[256]; /* VHID number -> VHID index on this port, or DP_NO_VHID */
+	uint16_t vhid_idx[256]; /* VHID number -> VHID index on this interface, or DP_NO_VHID */
 	bool source_real;       /* forwarded frames leave with the real MAC, never a vMAC */
-	uint16_t mtu;           /* largest IPv4 packet forwarded out of this port */
+	uint16_t mtu;           /* largest IPv4 packet forwarded out of this interface */
 };
 
 /*
@@ -101,11 +122,11 @@ struct dp_nexthop {
 	uint32_t ip;
 	uint32_t net;   /* connected subnets of /30 and wider: network address, else 0 */
 	uint32_t bcast; /* and broadcast address, else 0 */
-	uint16_t port;
+	uint16_t iface;
 	bool local;     /* a /32 of one of our own addresses: delivered here, never forwarded */
 };
 
-#define DP_LOCAL_PORT_ADDR 0x8000 /* local table value: port address, OR'ed port index */
+#define DP_LOCAL_PORT_ADDR 0x8000 /* local table value: interface address, OR'ed index */
 #define DP_OWN_SRC_BITS 4096
 
 /*
@@ -130,10 +151,15 @@ dp_own_src_bit(const uint8_t *addr)
 struct dp_shared {
 	struct dp_port port[DP_MAX_PORTS];
 	uint16_t n_ports;
+	struct dp_iface iface[DP_MAX_IFACES];
+	uint16_t n_ifaces;
 	uint16_t port_of_id[RTE_MAX_ETHPORTS]; /* ethdev port id -> index in port[] */
-	struct carp_vip_table vips;            /* (port index, IPv4 VIP) -> VHID index */
+	/* (port index, VLAN id) -> interface, DP_NO_IFACE for VLANs not configured there and
+	 * always for VLAN 0 (priority tags) and 4095 */
+	uint16_t vlan_iface[DP_MAX_PORTS][DP_VLAN_IDS];
+	struct carp_vip_table vips;            /* (interface index, IPv4 VIP) -> VHID index */
 	struct carp_vip_table local;           /* (0, any of our IPv4 addresses) -> VHID index,
-						* or DP_LOCAL_PORT_ADDR | port index */
+						* or DP_LOCAL_PORT_ADDR | interface index */
 	struct rte_lpm *lpm;                   /* routes: connected subnets and static routes */
 	struct dp_nexthop *nexthop;
 	uint32_t n_nexthops;
@@ -142,7 +168,7 @@ struct dp_shared {
 	/* A 4096-bit filter over our own IPv4 addresses (ports and VIPs), so the per-packet
 	 * check for a spoofed source is one load; a hit is confirmed in the local table. */
 	uint64_t own_src_bits[DP_OWN_SRC_BITS / 64];
-	/* ARP handed to the control lcore, per port and lcore: a GCRA (virtual scheduling)
+	/* ARP handed to the control lcore, per interface and lcore: a GCRA (virtual scheduling)
 	 * bucket in TSC ticks, one token every arp_interval, at most arp_burst at once. */
 	uint64_t arp_interval;
 	uint64_t arp_tolerance; /* (burst - 1) * arp_interval; 0 interval: no limit */
@@ -151,7 +177,7 @@ struct dp_shared {
 /* Control -> lcore messages, 16 bytes each in an element ring: nothing to allocate. */
 enum dp_msg_type {
 	DP_MSG_MASTER,    /* idx = VHID index, flag = 1 when MASTER here */
-	DP_MSG_NEIGH_SET, /* ip is at mac on port */
+	DP_MSG_NEIGH_SET, /* ip is at mac on interface iface */
 	DP_MSG_NEIGH_DEL, /* forget ip */
 	DP_MSG_RESET,     /* forget every MASTER flag and neighbour: the whole view follows */
 };
@@ -162,7 +188,7 @@ struct dp_msg {
 	uint16_t idx;
 	uint32_t ip;
 	uint8_t mac[6];
-	uint16_t port;
+	uint16_t iface;
 };
 
 struct dp_lcore;
@@ -172,10 +198,24 @@ struct dp_lcore;
  * lcore handles its own queue. There are three paths, so that no kind of frame can crowd
  * out another: CARP adverts (a path of their own: any host may send ARP, only key holders
  * send valid adverts), ARP replies and announcements for learning, and IPv4 packets to a
- * next hop not in the cache, with the next hop in m->hash.fdir.lo, the egress port index
- * in m->hash.fdir.hi and the L3 offset in m->l2_len.
+ * next hop not in the cache. Each frame carries the interface it came in on (CARP, ARP)
+ * or leaves by (resolve) in m->hash.fdir.hi, the L3 offset in m->l2_len, and for resolve
+ * the next hop in m->hash.fdir.lo (dp_meta_*).
  */
 typedef void (*dp_punt_fn)(struct dp_lcore *lc, struct rte_mbuf *m);
+
+static inline void
+dp_meta_set(struct rte_mbuf *m, uint16_t iface, uint8_t l3)
+{
+	m->hash.fdir.hi = iface;
+	m->l2_len = l3;
+}
+
+static inline uint16_t
+dp_meta_iface(const struct rte_mbuf *m)
+{
+	return (uint16_t)m->hash.fdir.hi;
+}
 
 struct dp_to_control {
 	struct rte_ring *ring; /* a worker's path: multi-producer, the control lcore consumes */
@@ -183,18 +223,44 @@ struct dp_to_control {
 };
 
 /*
- * A gateway next hop as one lcore sees it: the Ethernet addresses of frames sent to it,
- * prebuilt, so forwarding writes 12 bytes instead of looking the gateway up per packet.
+ * The Ethernet header of frames an lcore sends out of an interface, as one 16-byte image
+ * written in one store ending where the EtherType starts (dp_l2_write): destination,
+ * source, and the 802.1Q tag when tagged in software (hlen 16); else four unused bytes
+ * first (hlen 12), and the device inserts the tag when the interface has one.
+ */
+struct dp_l2_hdr {
+	uint8_t img[16];
+	uint8_t hlen;          /* 12 or 16: the bytes of img in the frame */
+	bool tag_by_device;    /* set RTE_MBUF_F_TX_VLAN with tci */
+	uint16_t tci;
+	uint16_t port;         /* egress port index */
+};
+
+/* Where in dp_l2_hdr.img the destination and source MACs are. */
+static inline uint8_t *
+dp_l2_hdr_dst(struct dp_l2_hdr *h)
+{
+	return h->img + 16 - h->hlen;
+}
+
+static inline uint8_t *
+dp_l2_hdr_src(struct dp_l2_hdr *h)
+{
+	return h->img + 16 - h->hlen + RTE_ETHER_ADDR_LEN;
+}
+
+/*
+ * A gateway next hop as one lcore sees it: the header of frames sent to it, prebuilt,
+ * so forwarding writes one image instead of looking the gateway up per packet.
  * Kept per LPM next hop (routes via a gateway), rebuilt from neighbour and MASTER messages.
  */
 struct dp_adj {
-	uint8_t hdr[12]; /* destination (the gateway's MAC), source (ours on that port) */
-	uint16_t port;   /* egress port index */
-	uint16_t mtu;    /* the egress port's MTU; 0 while the gateway is not resolved */
+	struct dp_l2_hdr l2;
+	uint16_t mtu;    /* the egress interface's MTU; 0 while the gateway is not resolved */
 };
 
-/* vMAC acceptance per port and VHID number, in dp_lcore.vmac_state */
-#define DP_VMAC_UNKNOWN 0 /* no such VHID on the port */
+/* vMAC acceptance per interface and VHID number, in dp_lcore.vmac_state */
+#define DP_VMAC_UNKNOWN 0 /* no such VHID on the interface */
 #define DP_VMAC_MASTER 1  /* MASTER here: frames to the vMAC are ours */
 #define DP_VMAC_BACKUP 2  /* not MASTER here: frames to the vMAC belong to the master */
 
@@ -210,21 +276,22 @@ struct dp_lcore {
 	bool adaptive_idle;
 	struct dp_counters cnt;
 	uint8_t master[DP_MAX_VHIDS];
-	struct rte_ether_addr src_mac[DP_MAX_PORTS]; /* source of forwarded frames per port */
-	uint64_t port_key[DP_MAX_PORTS];             /* each port's MAC as dp_mac_key reads it */
-	uint8_t vmac_state[DP_MAX_PORTS][256];       /* DP_VMAC_* by port and VHID number */
+	uint64_t mac_key[DP_MAX_IFACES];             /* each interface's MAC for dp_mac_key */
+	uint8_t vmac_state[DP_MAX_IFACES][256];      /* DP_VMAC_* by interface and VHID number */
+	struct dp_l2_hdr l2[DP_MAX_IFACES];          /* forwarded frames' header per interface,
+						      * destination left zero */
 	struct fwd_cache neigh;                      /* resolved next hops */
 	struct dp_adj *adj;                          /* per LPM next hop (sh->n_nexthops) */
-	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* replies waiting per port */
+	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* frames waiting per port */
 	uint16_t n_tx[DP_MAX_PORTS];
 	/* Cold, at the end, out of the forwarding path's lines: ARP to control, theoretical
-	 * arrival times per port, for announcements and other ARP [0] and for replies
-	 * addressed to one of our port addresses [1], so that a flood of announcements never
-	 * starves the answers to our own requests. */
-	uint64_t arp_tat[2][DP_MAX_PORTS];
+	 * arrival times per interface, for announcements and other ARP [0] and for replies
+	 * addressed to one of our interface addresses [1], so that a flood of announcements
+	 * never starves the answers to our own requests. */
+	uint64_t arp_tat[2][DP_MAX_IFACES];
 };
 
-/** Handle a burst received on port index @p p. Frees or forwards every mbuf. */
+/** Handle a burst received on port index @p p. Frees, answers or forwards every mbuf. */
 void dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n);
 
 /**
@@ -241,13 +308,17 @@ struct dp_fwd_burst {
 
 /**
  * Forward the packets of @p b: LPM four at a time, a resolved gateway's prebuilt header
- * (or the neighbour cache), TTL, MACs, the egress port's tx buffer.
+ * (or the neighbour cache), TTL, the header, the egress port's tx buffer.
  */
 void dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b);
 
-/** Rewrite a packet for the next hop: TTL - 1, Ethernet dst @p mac, src for @p port. */
-void dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],
-		    uint16_t port);
+/**
+ * Rewrite a packet (L3 offset in m->l2_len) for the next hop: TTL - 1, the header of
+ * interface @p iface with destination @p mac (a VLAN's tag, or none). Returns the egress
+ * port index.
+ */
+uint16_t dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],
+			uint16_t iface);
 
 /**
  * Set up @p lc for queue @p queue: its tables sized for @p sh (call after the routes are
@@ -258,14 +329,14 @@ int dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queu
 
 /**
  * Add @p addr (host order), one of the node's own IPv4 addresses, to the local table with
- * @p value (a VHID index, or DP_LOCAL_PORT_ADDR | port index) and to the spoofed-source
- * filter. Returns 0, -EEXIST or -ENOSPC.
+ * @p value (a VHID index, or DP_LOCAL_PORT_ADDR | interface index) and to the
+ * spoofed-source filter. Returns 0, -EEXIST or -ENOSPC.
  */
 int dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value);
 
 /**
- * Limit ARP each lcore hands to the control lcore to @p per_port_per_s frames per port
- * and second (0: no limit), announcements and replies to us apart.
+ * Limit ARP each lcore hands to the control lcore to @p per_port_per_s frames per
+ * interface and second (0: no limit), announcements and replies to us apart.
  */
 void dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s);
 
@@ -273,8 +344,8 @@ void dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s);
 void dp_lcore_free(struct dp_lcore *lc);
 
 /**
- * Recompute what follows from the MASTER flags: the source MAC of forwarded frames per
- * port, the vMACs accepted, the prebuilt headers of resolved gateways.
+ * Recompute what follows from the MASTER flags: the header of forwarded frames per
+ * interface, the vMACs accepted, the prebuilt headers of resolved gateways.
  */
 void dp_lcore_refresh(struct dp_lcore *lc);
 

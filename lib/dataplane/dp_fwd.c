@@ -1,26 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Forwarding a batch: one bulk LPM lookup for the burst; for a route via a resolved
- * gateway the lcore's prebuilt header (dp_lcore.c) gives the egress port and the 12 bytes
- * of MACs at once; for a host on a connected subnet its MAC comes from the lcore's
- * neighbour cache. Then TTL - 1 with an incremental checksum, onto the egress port's tx
- * buffer. Packets whose next hop is not resolved go to the control lcore, which asks by
- * ARP and holds a few of them.
+ * gateway the lcore's prebuilt header (dp_lcore.c) gives the egress port and the whole
+ * Ethernet header, the egress VLAN's tag included, at once; for a host on a connected
+ * subnet its MAC comes from the lcore's neighbour cache. Then TTL - 1 with an incremental
+ * checksum, onto the egress port's tx buffer. Packets whose next hop is not resolved go to
+ * the control lcore, which asks by ARP and holds a few of them.
  */
 #include <rte_ether.h>
 #include <rte_lpm.h>
 
 #include "carp_bytes.h"
-#include "dp.h"
+#include "dp_l2.h"
 
-void
-dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6], uint16_t port)
+uint16_t
+dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],
+	       uint16_t iface)
 {
-	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + m->l2_len;
+	struct dp_l2_hdr h = lc->l2[iface];
 
-	fwd_ipv4_dec_ttl(f + m->l2_len);
-	memcpy(f, mac, RTE_ETHER_ADDR_LEN);
-	memcpy(f + RTE_ETHER_ADDR_LEN, lc->src_mac[port].addr_bytes, RTE_ETHER_ADDR_LEN);
+	memcpy(dp_l2_hdr_dst(&h), mac, RTE_ETHER_ADDR_LEN);
+	fwd_ipv4_dec_ttl(ip);
+	dp_l2_write(m, ip, &h);
+	return h.port;
 }
 
 /* What rte_lpm_lookupx4 reports for a miss: no next hop index (24 bits) is ever this. */
@@ -70,9 +73,9 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 			adj = &lc->adj[hops[i] & 0x00ffffff];
 			if (likely(b->total[i] <= adj->mtu)) {
 				fwd_ipv4_dec_ttl(ip);
-				memcpy(rte_pktmbuf_mtod(m, uint8_t *), adj->hdr, sizeof(adj->hdr));
+				dp_l2_write(m, ip, &adj->l2);
 				forwarded++;
-				dp_queue_tx(lc, adj->port, m);
+				dp_queue_tx(lc, adj->l2.port, m);
 				continue;
 			}
 		}
@@ -94,7 +97,7 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 		}
 		/* The slow path and the control lcore find the L3 offset in l2_len. */
 		m->l2_len = (uint8_t)(ip - rte_pktmbuf_mtod(m, uint8_t *));
-		if (b->total[i] > sh->port[nh->port].mtu) {
+		if (b->total[i] > sh->iface[nh->iface].mtu) {
 			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
 			rte_pktmbuf_free(m);
 			continue;
@@ -103,7 +106,7 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 		e = fwd_cache_lookup(&lc->neigh, via);
 		if (e == NULL) {
 			m->hash.fdir.lo = via;
-			m->hash.fdir.hi = nh->port;
+			m->hash.fdir.hi = nh->iface;
 			lc->cnt.to_resolve++;
 			if (lc->resolve.ring == NULL)
 				lc->resolve.fn(lc, m);
@@ -113,9 +116,8 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 			}
 			continue;
 		}
-		dp_fwd_rewrite(lc, m, e->mac, nh->port);
 		forwarded++;
-		dp_queue_tx(lc, nh->port, m);
+		dp_queue_tx(lc, dp_fwd_rewrite(lc, m, e->mac, nh->iface), m);
 	}
 	lc->cnt.forwarded += forwarded;
 }

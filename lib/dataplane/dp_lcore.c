@@ -3,10 +3,10 @@
  * A data-plane lcore's own tables and how the control lcore's messages change them.
  *
  * Everything the per-packet path needs is precomputed here, when a message arrives, so
- * that a packet costs compares and loads only: the accepted MACs per port (the port's MAC
- * as one 64-bit key, the vMACs of VHIDs that are MASTER here), the source MAC of frames
- * forwarded out of each port, and for each gateway next hop the 12 bytes of Ethernet
- * addresses to write. Messages are rare (a transition, a neighbour learned or aged out);
+ * that a packet costs compares and loads only: the accepted MACs per interface (the port's
+ * MAC as one 64-bit key, the vMACs of VHIDs that are MASTER here), the header of frames
+ * forwarded out of each interface (source MAC, tag), and for each gateway next hop the
+ * whole header to write. Messages are rare (a transition, a neighbour learned or aged out);
  * the rebuilds scan the next hops, which is cheap at that rate.
  */
 #include <errno.h>
@@ -14,7 +14,7 @@
 
 #include <rte_cycles.h>
 
-#include "dp.h"
+#include "dp_l2.h"
 
 int
 dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value)
@@ -83,15 +83,13 @@ set_gateway(struct dp_lcore *lc, uint32_t ip, const uint8_t *mac)
 
 		if (nh->ip != ip || nh->local)
 			continue;
-		a->port = nh->port;
 		if (mac == NULL) {
 			a->mtu = 0;
 			continue;
 		}
-		memcpy(a->hdr, mac, RTE_ETHER_ADDR_LEN);
-		memcpy(a->hdr + RTE_ETHER_ADDR_LEN, lc->src_mac[nh->port].addr_bytes,
-		       RTE_ETHER_ADDR_LEN);
-		a->mtu = sh->port[nh->port].mtu;
+		a->l2 = lc->l2[nh->iface];
+		memcpy(dp_l2_hdr_dst(&a->l2), mac, RTE_ETHER_ADDR_LEN);
+		a->mtu = sh->iface[nh->iface].mtu;
 	}
 }
 
@@ -100,36 +98,41 @@ dp_lcore_refresh(struct dp_lcore *lc)
 {
 	const struct dp_shared *sh = lc->sh;
 
-	for (uint16_t p = 0; p < sh->n_ports; p++) {
-		const struct dp_port *port = &sh->port[p];
+	for (uint16_t i = 0; i < sh->n_ifaces; i++) {
+		const struct dp_iface *ifc = &sh->iface[i];
+		const struct rte_ether_addr *src = &ifc->mac;
 		uint8_t key[8] = { 0 };
 
-		memcpy(key, port->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-		lc->port_key[p] = dp_mac_key(key);
-		lc->src_mac[p] = port->mac;
+		memcpy(key, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+		lc->mac_key[i] = dp_mac_key(key);
 		for (unsigned int v = 0; v < 256; v++) {
-			uint16_t idx = port->vhid_idx[v];
+			uint16_t idx = ifc->vhid_idx[v];
 
-			lc->vmac_state[p][v] = idx == DP_NO_VHID ? DP_VMAC_UNKNOWN
+			lc->vmac_state[i][v] = idx == DP_NO_VHID ? DP_VMAC_UNKNOWN
 					       : lc->master[idx] ? DP_VMAC_MASTER
 								 : DP_VMAC_BACKUP;
 		}
-		if (port->source_real)
-			continue;
-		/* Frames leave with the vMAC of a VHID we are MASTER of on that port, so the
-		 * switches keep pointing the VIP's MAC at the master. */
-		for (unsigned int v = 1; v < 256; v++) {
-			if (lc->vmac_state[p][v] == DP_VMAC_MASTER) {
-				lc->src_mac[p] = sh->vmac[port->vhid_idx[v]];
+		/* Frames leave with the vMAC of a VHID we are MASTER of on that segment, so
+		 * the switches keep pointing the VIP's MAC at the master. */
+		for (unsigned int v = 1; v < 256 && !ifc->source_real; v++) {
+			if (lc->vmac_state[i][v] == DP_VMAC_MASTER) {
+				src = &sh->vmac[ifc->vhid_idx[v]];
 				break;
 			}
 		}
+		dp_l2_hdr_init(&lc->l2[i], ifc, src->addr_bytes);
 	}
-	/* The source half of every resolved gateway's header follows src_mac. */
-	for (uint32_t i = 0; lc->adj && i < sh->n_nexthops; i++)
-		if (lc->adj[i].mtu)
-			memcpy(lc->adj[i].hdr + RTE_ETHER_ADDR_LEN,
-			       lc->src_mac[lc->adj[i].port].addr_bytes, RTE_ETHER_ADDR_LEN);
+	/* The source half of every resolved gateway's header follows its interface's. */
+	for (uint32_t i = 0; lc->adj && i < sh->n_nexthops; i++) {
+		struct dp_adj *a = &lc->adj[i];
+		uint8_t dst[RTE_ETHER_ADDR_LEN];
+
+		if (!a->mtu)
+			continue;
+		memcpy(dst, dp_l2_hdr_dst(&a->l2), sizeof(dst));
+		a->l2 = lc->l2[sh->nexthop[i].iface];
+		memcpy(dp_l2_hdr_dst(&a->l2), dst, sizeof(dst));
+	}
 }
 
 void
@@ -141,7 +144,7 @@ dp_apply_msg(struct dp_lcore *lc, const struct dp_msg *msg)
 		dp_lcore_refresh(lc);
 		break;
 	case DP_MSG_NEIGH_SET:
-		fwd_cache_set(&lc->neigh, msg->ip, msg->mac, msg->port);
+		fwd_cache_set(&lc->neigh, msg->ip, msg->mac, msg->iface);
 		set_gateway(lc, msg->ip, msg->mac);
 		break;
 	case DP_MSG_NEIGH_DEL:

@@ -109,9 +109,46 @@ try_flow_steering(uint16_t port_id, uint16_t queue)
 	return rte_flow_create(port_id, &attr, pattern, actions, &error) != NULL;
 }
 
+/*
+ * VLAN offloads on a port with VLANs, each where the device has it: strip (tags read from
+ * the mbuf), insert (tags written by the device), filter (frames of other VLANs dropped
+ * by the NIC). The data plane handles tags either way; the filter is only a first cut
+ * before the software check that decides.
+ */
+static void
+want_vlan_offloads(struct rte_eth_conf *conf, const struct rte_eth_dev_info *info,
+		   const struct dp_port_needs *needs, struct dp_port_caps *caps)
+{
+	if (needs->n_vlans == 0)
+		return;
+	caps->vlan_strip = info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+	caps->vlan_insert = info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
+	caps->vlan_filter = info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
+	if (caps->vlan_strip)
+		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+	if (caps->vlan_insert)
+		conf->txmode.offloads |= RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
+	if (caps->vlan_filter)
+		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
+}
+
+/* Every VLAN in the NIC's filter, or the filter off again: never half a filter. */
+static void
+fill_vlan_filter(uint16_t port_id, const struct dp_port_needs *needs, struct dp_port_caps *caps)
+{
+	for (unsigned int i = 0; i < needs->n_vlans && caps->vlan_filter; i++)
+		caps->vlan_filter = rte_eth_dev_vlan_filter(port_id, needs->vlans[i], 1) == 0;
+	if (!caps->vlan_filter && needs->n_vlans) {
+		int mask = rte_eth_dev_get_vlan_offload(port_id);
+
+		if (mask >= 0 && (mask & RTE_ETH_VLAN_FILTER_OFFLOAD))
+			rte_eth_dev_set_vlan_offload(port_id, mask & ~RTE_ETH_VLAN_FILTER_OFFLOAD);
+	}
+}
+
 int
 dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_queues,
-	      struct rte_mempool *mp, const struct rte_ether_addr *vmacs, unsigned int n_vmacs,
+	      struct rte_mempool *mp, const struct dp_port_needs *needs,
 	      struct dp_port_caps *caps, char *err, size_t errlen)
 {
 	struct rte_eth_conf conf = { 0 };
@@ -144,6 +181,7 @@ dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_q
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	rss = want_rss(&conf, &info, nb_queues);
+	want_vlan_offloads(&conf, &info, needs, caps);
 	rc = rte_eth_dev_configure(port_id, nb_queues, nb_queues, &conf);
 	if (rc) {
 		snprintf(err, errlen, "port '%s': configuring %u queues refused: %s", cp->name,
@@ -194,10 +232,11 @@ dp_port_setup(uint16_t port_id, const struct carp_config_port *cp, uint16_t nb_q
 		snprintf(caps->spread, sizeof(caps->spread), "%s",
 			 nb_queues > 2 ? "none: the device has no RSS, queue 0 gets all"
 				       : "one worker");
-	caps->mac_filter = n_vmacs > 0;
-	for (unsigned int i = 0; i < n_vmacs && caps->mac_filter; i++)
+	fill_vlan_filter(port_id, needs, caps);
+	caps->mac_filter = needs->n_vmacs > 0;
+	for (unsigned int i = 0; i < needs->n_vmacs && caps->mac_filter; i++)
 		caps->mac_filter = rte_eth_dev_mac_addr_add(port_id,
-				(struct rte_ether_addr *)&vmacs[i], 0) == 0;
+				(struct rte_ether_addr *)&needs->vmacs[i], 0) == 0;
 	/* Adverts go to 224.0.0.18: without all-multicast we need promiscuous mode. */
 	if (cp->promiscuous || !caps->mac_filter || rte_eth_allmulticast_enable(port_id) != 0) {
 		rc = rte_eth_promiscuous_enable(port_id);

@@ -6,7 +6,7 @@
 #include "carp_arp.h"
 
 static bool
-mac_refused(const struct fwd_arp_port *in, const uint8_t *mac)
+mac_refused(const struct fwd_arp_iface *in, const uint8_t *mac)
 {
 	static const uint8_t zero[6];
 
@@ -24,9 +24,9 @@ mask_of(uint8_t len)
 	return len ? ~0u << (32 - len) : 0;
 }
 
-/* On a connected subnet of the port: the only port a neighbour may be learned on. */
+/* On a connected subnet of the interface: the only one a neighbour may be learned on. */
 static bool
-on_link(const struct fwd_arp_port *in, uint32_t ip)
+on_link(const struct fwd_arp_iface *in, uint32_t ip)
 {
 	for (unsigned int i = 0; i < in->n_addr4; i++)
 		if (((in->addr4[i] ^ ip) & mask_of(in->plen4[i])) == 0)
@@ -35,7 +35,7 @@ on_link(const struct fwd_arp_port *in, uint32_t ip)
 }
 
 static bool
-is_port_address(const struct fwd_arp_port *in, uint32_t ip)
+is_iface_address(const struct fwd_arp_iface *in, uint32_t ip)
 {
 	for (unsigned int i = 0; i < in->n_addr4; i++)
 		if (in->addr4[i] == ip)
@@ -51,7 +51,7 @@ refused(struct fwd_neigh_table *t, enum fwd_arp why)
 }
 
 enum fwd_arp
-fwd_arp_input(struct fwd_neigh_table *t, const struct fwd_arp_port *in, const uint8_t *frame,
+fwd_arp_input(struct fwd_neigh_table *t, const struct fwd_arp_iface *in, const uint8_t *frame,
 	      size_t len, uint64_t now, const struct fwd_neigh_ops *ops)
 {
 	struct carp_arp a;
@@ -65,9 +65,9 @@ fwd_arp_input(struct fwd_neigh_table *t, const struct fwd_arp_port *in, const ui
 		return refused(t, FWD_ARP_OWN_ADDRESS);
 	if (a.spa == 0 || !on_link(in, a.spa))
 		return refused(t, FWD_ARP_NOT_ON_LINK);
-	/* A reply to us is one addressed to an address of this port, which is where our
+	/* A reply to us is one addressed to an address of this interface, which is where our
 	 * requests come from (ctl_fwd.c): only that resolves a next hop we are asking for. */
-	return fwd_neigh_learn(t, a.spa, in->port, a.sha,
-			       a.op == CARP_ARP_REPLY && is_port_address(in, a.tpa), false, now,
+	return fwd_neigh_learn(t, a.spa, in->iface, a.sha,
+			       a.op == CARP_ARP_REPLY && is_iface_address(in, a.tpa), false, now,
 			       ops);
 }

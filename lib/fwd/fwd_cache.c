@@ -35,7 +35,7 @@ fwd_cache_free(struct fwd_cache *c)
 }
 
 int
-fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t port)
+fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t iface)
 {
 	uint32_t i = home(c, ip);
 
@@ -50,7 +50,7 @@ fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t p
 	}
 	c->e[i].ip = ip;
 	memcpy(c->e[i].mac, mac, 6);
-	c->e[i].port = port;
+	c->e[i].iface = iface;
 	return 0;
 }
 

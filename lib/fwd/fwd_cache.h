@@ -16,7 +16,7 @@
 struct fwd_cache_entry {
 	uint32_t ip; /* host order; 0 marks a free slot (0.0.0.0 is never a next hop) */
 	uint8_t mac[6];
-	uint16_t port;
+	uint16_t iface;
 };
 
 struct fwd_cache {
@@ -31,7 +31,7 @@ int fwd_cache_init(struct fwd_cache *c, uint32_t max);
 void fwd_cache_free(struct fwd_cache *c);
 
 /** Insert or update. Returns 0, -EINVAL for ip 0, or -ENOSPC. */
-int fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t port);
+int fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t iface);
 
 /** Remove every entry. */
 void fwd_cache_clear(struct fwd_cache *c);

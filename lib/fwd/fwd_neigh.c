@@ -78,7 +78,7 @@ fwd_neigh_find(const struct fwd_neigh_table *t, uint32_t ip)
 }
 
 static struct fwd_neigh *
-insert(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, uint8_t state)
+insert(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, uint8_t state)
 {
 	uint32_t i = home(t, ip);
 
@@ -88,7 +88,7 @@ insert(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, uint8_t state)
 		i = (i + 1) & t->mask; /* at most half full: always ends */
 	memset(&t->e[i], 0, sizeof(t->e[i]));
 	t->e[i].ip = ip;
-	t->e[i].port = port;
+	t->e[i].iface = iface;
 	t->e[i].state = state;
 	t->n++;
 	return &t->e[i];
@@ -118,13 +118,13 @@ erase(struct fwd_neigh_table *t, struct fwd_neigh *n)
 }
 
 int
-fwd_neigh_add_static(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, const uint8_t mac[6])
+fwd_neigh_add_static(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, const uint8_t mac[6])
 {
 	struct fwd_neigh *n;
 
 	if (fwd_neigh_find(t, ip))
 		return -EEXIST;
-	n = insert(t, ip, port, FWD_NEIGH_STATIC);
+	n = insert(t, ip, iface, FWD_NEIGH_STATIC);
 	if (n == NULL)
 		return -ENOSPC;
 	memcpy(n->mac, mac, 6);
@@ -154,7 +154,7 @@ refuse(struct fwd_neigh_table *t, enum fwd_hold_refusal why)
 }
 
 int
-fwd_neigh_hold(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, void *pkt, uint64_t now,
+fwd_neigh_hold(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, void *pkt, uint64_t now,
 	       const struct fwd_neigh_ops *ops)
 {
 	struct fwd_neigh *n = fwd_neigh_find(t, ip);
@@ -166,7 +166,7 @@ fwd_neigh_hold(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, void *pkt,
 			return refuse(t, FWD_HOLD_TABLE_FULL);
 		if (!resolve_allowed(t, now))
 			return refuse(t, FWD_HOLD_RATE_LIMITED);
-		n = insert(t, ip, port, FWD_NEIGH_INCOMPLETE);
+		n = insert(t, ip, iface, FWD_NEIGH_INCOMPLETE);
 		n->probes = 1;
 		n->next_probe = now + FWD_NEIGH_PROBE_NS;
 		ops->request(ops->arg, n);
@@ -188,7 +188,7 @@ outcome(struct fwd_neigh_table *t, enum fwd_arp a)
 }
 
 enum fwd_arp
-fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, const uint8_t mac[6],
+fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, const uint8_t mac[6],
 		bool reply_to_us, bool create, uint64_t now, const struct fwd_neigh_ops *ops)
 {
 	struct fwd_neigh *n = fwd_neigh_find(t, ip);
@@ -196,7 +196,7 @@ fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, const uin
 	unsigned int n_held;
 
 	if (n == NULL) {
-		if (!create || (n = insert(t, ip, port, FWD_NEIGH_REACHABLE)) == NULL)
+		if (!create || (n = insert(t, ip, iface, FWD_NEIGH_REACHABLE)) == NULL)
 			return outcome(t, FWD_ARP_UNKNOWN);
 		result = FWD_ARP_RESOLVED;
 	} else if (n->state == FWD_NEIGH_STATIC) {
@@ -206,7 +206,7 @@ fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, const uin
 		if (!reply_to_us)
 			return outcome(t, FWD_ARP_UNSOLICITED);
 		result = FWD_ARP_RESOLVED;
-	} else if (memcmp(n->mac, mac, 6) != 0 || n->port != port) {
+	} else if (memcmp(n->mac, mac, 6) != 0 || n->iface != iface) {
 		if (now < n->changed_at + FWD_NEIGH_LOCK_NS)
 			return outcome(t, FWD_ARP_FLAP_LIMITED);
 		result = FWD_ARP_MOVED;
@@ -215,7 +215,7 @@ fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, const uin
 	}
 	if (result != FWD_ARP_REFRESHED) {
 		memcpy(n->mac, mac, 6);
-		n->port = port;
+		n->iface = iface;
 		n->changed_at = now;
 	}
 	n->state = FWD_NEIGH_REACHABLE;

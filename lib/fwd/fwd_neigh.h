@@ -36,7 +36,7 @@
 	X(MALFORMED, "arp_malformed", "not an Ethernet/IPv4 ARP packet") \
 	X(BAD_MAC, "arp_bad_mac", "sender MAC multicast, broadcast, zero, or one of ours") \
 	X(OWN_ADDRESS, "arp_own_address", "sender claims one of our addresses or VIPs (address conflict)") \
-	X(NOT_ON_LINK, "arp_not_on_link", "sender address not on a connected subnet of the port it came in on") \
+	X(NOT_ON_LINK, "arp_not_on_link", "sender address not on a connected subnet of the port or VLAN it came in on") \
 	X(UNKNOWN, "arp_unknown", "about a host that is neither a next hop in use nor being resolved") \
 	X(UNSOLICITED, "arp_unsolicited", "announcement or third-party reply for a next hop being resolved: only a reply to us resolves") \
 	X(STATIC, "arp_static", "about a static neighbour: the config wins over the wire") \
@@ -72,7 +72,7 @@ enum fwd_neigh_state {
 
 struct fwd_neigh {
 	uint32_t ip;    /* host order */
-	uint16_t port;  /* port index the neighbour is on */
+	uint16_t iface;  /* interface index the neighbour is on */
 	uint8_t mac[6];
 	uint8_t state;  /* enum fwd_neigh_state */
 	uint8_t probes; /* requests sent without an answer */
@@ -113,7 +113,7 @@ struct fwd_neigh_table {
 
 /** What fwd_neigh_tick and fwd_neigh_learn report to their caller. */
 struct fwd_neigh_ops {
-	/** Send an ARP request for @p n->ip on port @p n->port. */
+	/** Send an ARP request for @p n->ip on interface @p n->iface. */
 	void (*request)(void *arg, const struct fwd_neigh *n);
 	/** Entry @p ip is gone (expired, or never resolved): tell the workers, drop @p held. */
 	void (*removed)(void *arg, uint32_t ip, void **held, unsigned int n_held);
@@ -131,7 +131,7 @@ void fwd_neigh_free(struct fwd_neigh_table *t);
 struct fwd_neigh *fwd_neigh_find(const struct fwd_neigh_table *t, uint32_t ip);
 
 /** A static entry from the config. Returns 0, -EEXIST or -ENOSPC. */
-int fwd_neigh_add_static(struct fwd_neigh_table *t, uint32_t ip, uint16_t port,
+int fwd_neigh_add_static(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface,
 			 const uint8_t mac[6]);
 
 /**
@@ -143,19 +143,19 @@ int fwd_neigh_add_static(struct fwd_neigh_table *t, uint32_t ip, uint16_t port,
  * @return 0 when held; -EEXIST when the entry is resolved already (send @p pkt to its
  *   MAC); -ENOBUFS when refused (counted in t->st.hold): the caller keeps @p pkt.
  */
-int fwd_neigh_hold(struct fwd_neigh_table *t, uint32_t ip, uint16_t port, void *pkt,
+int fwd_neigh_hold(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, void *pkt,
 		   uint64_t now, const struct fwd_neigh_ops *ops);
 
 /**
- * An ARP packet told us @p ip is at @p mac on @p port; the caller has checked that the
- * sender may be learned at all (unicast MAC not ours, on the port's subnet, not our
+ * An ARP packet told us @p ip is at @p mac on @p iface; the caller has checked that the
+ * sender may be learned at all (unicast MAC not ours, on the interface's subnet, not our
  * address). An INCOMPLETE entry is resolved only by @p reply_to_us (a reply addressed to
  * the address we asked from); a REACHABLE one is refreshed or moved by any, a move at
  * most once per FWD_NEIGH_LOCK_NS; a STATIC one never changes. A new entry is made only
  * when @p create. Calls ops->resolved when the MAC is new or changed, and counts and
  * returns the outcome.
  */
-enum fwd_arp fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t port,
+enum fwd_arp fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface,
 			     const uint8_t mac[6], bool reply_to_us, bool create, uint64_t now,
 			     const struct fwd_neigh_ops *ops);
 

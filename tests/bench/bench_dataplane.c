@@ -86,7 +86,7 @@ setup(void)
 	struct rte_lpm_config lpmc = { .max_rules = 16, .number_tbl8s = 32 };
 	static const uint32_t addr[2] = { 0x0a630002, 0x0a640002 };
 	static const uint8_t gw[6] = { 2, 0, 0, 0, 0x10, 0xfe };
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = 0x0a6400fe, .port = WAN };
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = 0x0a6400fe, .iface = WAN };
 
 	mp = rte_pktmbuf_pool_create("b_mbufs", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	sh = calloc(1, sizeof(*sh));
@@ -94,17 +94,23 @@ setup(void)
 	if (!mp || !sh || !lc || carp_vip_table_init(&sh->vips, 4) ||
 	    carp_vip_table_init(&sh->local, 8))
 		die("memory");
+	memset(sh->vlan_iface, 0xff, sizeof(sh->vlan_iface));
 	for (int p = 0; p < 2; p++) {
 		struct dp_port *dp = &sh->port[p];
+		struct dp_iface *di = &sh->iface[p];
 
 		dp->port_id = make_port(p, p == LAN ? "blan" : "bwan");
 		rte_eth_macaddr_get(dp->port_id, &dp->mac);
-		dp->addr4[0] = addr[p];
-		dp->n_addr4 = 1;
-		dp->mtu = 1500;
+		dp->untagged = (uint16_t)p; /* interface p: port p's untagged side */
+		di->port = (uint16_t)p;
+		di->mac = dp->mac;
+		di->addr4[0] = addr[p];
+		di->plen4[0] = 24;
+		di->n_addr4 = 1;
+		di->mtu = 1500;
 		for (int v = 0; v < 256; v++)
-			dp->vhid_idx[v] = DP_NO_VHID;
-		dp->vhid_idx[p + 1] = (uint16_t)p;
+			di->vhid_idx[v] = DP_NO_VHID;
+		di->vhid_idx[p + 1] = (uint16_t)p;
 		carp_vmac((uint8_t)(p + 1), sh->vmac[p].addr_bytes);
 		sh->port_of_id[dp->port_id] = (uint16_t)p;
 		carp_vip_table_add(&sh->vips, (uint16_t)p, addr[p] - 1, (uint16_t)p);
@@ -112,12 +118,13 @@ setup(void)
 		add_local(addr[p], (uint16_t)(DP_LOCAL_PORT_ADDR | p));
 	}
 	sh->n_ports = 2;
+	sh->n_ifaces = 2;
 	sh->n_vhids = 2;
 	sh->lpm = rte_lpm_create("b_routes", 0, &lpmc);
 	sh->nexthop = calloc(8, sizeof(*sh->nexthop));
 	if (!sh->lpm || !sh->nexthop)
 		die("routes");
-	sh->nexthop[0] = (struct dp_nexthop){ .ip = 0x0a6400fe, .port = WAN };
+	sh->nexthop[0] = (struct dp_nexthop){ .ip = 0x0a6400fe, .iface = WAN };
 	sh->n_nexthops = 1;
 	rte_lpm_add(sh->lpm, 0x0ac80000, 16, 0); /* 10.200.0.0/16 via 10.100.0.254 */
 	if (dp_lcore_init(lc, sh, 0, 16))

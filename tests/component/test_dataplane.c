@@ -23,6 +23,9 @@
 
 #define LAN 0
 #define WAN 1
+/* Interfaces beyond the ports' untagged sides (0: LAN, 1: WAN): two VLANs on the LAN port. */
+#define V20 2 /* VLAN 20, 10.20.0.2/24, VHID 1 (the LAN's number too: another segment) */
+#define V30 3 /* VLAN 30, 10.30.0.2/24, no VHID */
 
 static struct rte_mempool *mp;
 static struct rte_ring *rx_ring[2], *tx_ring[2];
@@ -90,13 +93,13 @@ make_port(int i, const char *name)
 }
 
 static void
-add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t port)
+add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t iface)
 {
 	uint32_t mask = ~0u << (32 - len);
 
 	/* As ctl_fwd builds them: connected subnets refuse their network/broadcast address. */
 	sh->nexthop[sh->n_nexthops] = (struct dp_nexthop){
-		.ip = via, .port = port,
+		.ip = via, .iface = iface,
 		.net = via ? 0 : prefix & mask, .bcast = via ? 0 : prefix | ~mask,
 	};
 	assert_int_equal(rte_lpm_add(sh->lpm, prefix, len, sh->n_nexthops++), 0);
@@ -110,12 +113,18 @@ set_master(uint16_t idx, bool master)
 }
 
 static void
-set_neighbor(uint32_t ip, const uint8_t mac[6])
+set_neighbor_on(uint32_t ip, const uint8_t mac[6], uint16_t iface)
 {
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = ip, .port = WAN };
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = ip, .iface = iface };
 
 	memcpy(msg.mac, mac, 6);
 	dp_apply_msg(lc, &msg);
+}
+
+static void
+set_neighbor(uint32_t ip, const uint8_t mac[6])
+{
+	set_neighbor_on(ip, mac, WAN);
 }
 
 static void
@@ -124,12 +133,39 @@ forget_neighbor(uint32_t ip)
 	dp_apply_msg(lc, &(struct dp_msg){ .type = DP_MSG_NEIGH_DEL, .ip = ip });
 }
 
+/* Interface @p i on port index @p port (VLAN @p vlan, 0: untagged) with address @p addr/24,
+ * and VHID @p vhid (0: none) of index @p i holding addr - 1 as its VIP. */
+static void
+init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid)
+{
+	struct dp_iface *di = &sh->iface[i];
+
+	di->port = port;
+	di->vlan = vlan;
+	di->mac = sh->port[port].mac;
+	di->addr4[0] = addr;
+	di->plen4[0] = 24;
+	di->n_addr4 = 1;
+	di->mtu = 1500;
+	for (int v = 0; v < 256; v++)
+		di->vhid_idx[v] = DP_NO_VHID;
+	if (vlan)
+		sh->vlan_iface[port][vlan] = i;
+	else
+		sh->port[port].untagged = i;
+	assert_int_equal(dp_shared_add_local(sh, addr, (uint16_t)(DP_LOCAL_PORT_ADDR | i)), 0);
+	if (vhid == 0)
+		return;
+	di->vhid_idx[vhid] = i; /* VHID index = interface index here */
+	carp_vmac(vhid, sh->vmac[i].addr_bytes);
+	assert_int_equal(carp_vip_table_add(&sh->vips, i, addr - 1, i), 0);
+	assert_int_equal(dp_shared_add_local(sh, addr - 1, i), 0);
+}
+
 static int
 setup(void **state)
 {
 	struct rte_lpm_config lpmc = { .max_rules = 16, .number_tbl8s = 32 };
-	static const uint32_t addr[2] = { 0x0a630002, 0x0a640002 }; /* 10.99.0.2, 10.100.0.2 */
-	static const uint8_t vhid[2] = { 1, 2 };
 
 	(void)state;
 	mp = rte_pktmbuf_pool_create("test_mbufs", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
@@ -139,27 +175,22 @@ setup(void **state)
 	assert_non_null(sh);
 	assert_non_null(lc);
 	assert_int_equal(carp_vip_table_init(&sh->vips, 4), 0);
-	assert_int_equal(carp_vip_table_init(&sh->local, 8), 0);
+	assert_int_equal(carp_vip_table_init(&sh->local, 16), 0);
+	memset(sh->vlan_iface, 0xff, sizeof(sh->vlan_iface));
 	for (int p = 0; p < 2; p++) {
 		struct dp_port *dp = &sh->port[p];
 
 		dp->port_id = make_port(p, p == LAN ? "lan" : "wan");
 		rte_eth_macaddr_get(dp->port_id, &dp->mac);
-		dp->addr4[0] = addr[p];
-		dp->n_addr4 = 1;
-		dp->mtu = 1500;
-		for (int v = 0; v < 256; v++)
-			dp->vhid_idx[v] = DP_NO_VHID;
-		dp->vhid_idx[vhid[p]] = (uint16_t)p; /* VHID index = port index here */
-		carp_vmac(vhid[p], sh->vmac[p].addr_bytes);
 		sh->port_of_id[dp->port_id] = (uint16_t)p;
-		dp->plen4[0] = 24;
-		assert_int_equal(carp_vip_table_add(&sh->vips, (uint16_t)p, addr[p] - 1, (uint16_t)p), 0);
-		assert_int_equal(dp_shared_add_local(sh, addr[p] - 1, (uint16_t)p), 0);
-		assert_int_equal(dp_shared_add_local(sh, addr[p], (uint16_t)(DP_LOCAL_PORT_ADDR | p)), 0);
 	}
+	init_iface(LAN, LAN, 0, 0x0a630002, 1); /* 10.99.0.2, VIP 10.99.0.1 */
+	init_iface(WAN, WAN, 0, 0x0a640002, 2); /* 10.100.0.2, VIP 10.100.0.1 */
+	init_iface(V20, LAN, 20, 0x0a140002, 1); /* 10.20.0.2, VIP 10.20.0.1 */
+	init_iface(V30, LAN, 30, 0x0a1e0002, 0); /* 10.30.0.2 */
 	sh->n_ports = 2;
-	sh->n_vhids = 2;
+	sh->n_ifaces = 4;
+	sh->n_vhids = 3;
 	sh->lpm = rte_lpm_create("test_routes", 0, &lpmc);
 	sh->nexthop = calloc(8, sizeof(*sh->nexthop));
 	assert_non_null(sh->lpm);
@@ -168,6 +199,9 @@ setup(void **state)
 	add_route(0x0ac80000, 16, 0x0a6400fe, WAN); /* 10.200.0.0/16 via 10.100.0.254 */
 	add_route(0x0a630001, 32, 0, LAN);          /* our lan VIP: a local /32 */
 	sh->nexthop[sh->n_nexthops - 1].local = true;
+	add_route(0x0a140000, 24, 0, V20);          /* 10.20.0.0/24 connected, VLAN 20 */
+	add_route(0x0a1e0000, 24, 0, V30);          /* 10.30.0.0/24 connected, VLAN 30 */
+	add_route(0x0ac90000, 16, 0x0a1e00fe, V30); /* 10.201.0.0/16 via 10.30.0.254 */
 
 	assert_int_equal(dp_lcore_init(lc, sh, 0, 16), 0);
 	lc->carp.fn = on_carp;
@@ -178,6 +212,7 @@ setup(void **state)
 	set_neighbor(0x0a6400fe, gateway_mac);
 	set_master(LAN, 1);
 	set_master(WAN, 1);
+	set_master(V20, 1);
 	return 0;
 }
 
@@ -354,7 +389,7 @@ test_static_route_goes_to_its_gateway(void **state)
 	struct rte_mbuf *out;
 
 	(void)state;
-	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0ac80105, 64)); /* to the port MAC */
+	rx(udp_frame(sh->iface[LAN].mac.addr_bytes, 0x0ac80105, 64)); /* to the port MAC */
 	out = sent_on(WAN);
 	assert_non_null(out);
 	assert_memory_equal(data(out), gateway_mac, 6);
@@ -370,16 +405,16 @@ test_egress_backup_sources_real_mac(void **state)
 	(void)state;
 	set_master(WAN, 0);
 	/* To a host on a connected subnet and through a gateway (its prebuilt header). */
-	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0a640009, 64));
-	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0ac80105, 64));
+	rx(udp_frame(sh->iface[LAN].mac.addr_bytes, 0x0a640009, 64));
+	rx(udp_frame(sh->iface[LAN].mac.addr_bytes, 0x0ac80105, 64));
 	for (int i = 0; i < 2; i++) {
 		out = sent_on(WAN);
 		assert_non_null(out);
-		assert_memory_equal(data(out) + 6, sh->port[WAN].mac.addr_bytes, 6);
+		assert_memory_equal(data(out) + 6, sh->iface[WAN].mac.addr_bytes, 6);
 		rte_pktmbuf_free(out);
 	}
 	set_master(WAN, 1);
-	rx(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0ac80105, 64));
+	rx(udp_frame(sh->iface[LAN].mac.addr_bytes, 0x0ac80105, 64));
 	out = sent_on(WAN);
 	assert_non_null(out);
 	assert_memory_equal(data(out), gateway_mac, 6);
@@ -545,22 +580,22 @@ test_larger_than_egress_mtu_is_counted_not_sent(void **state)
 	struct rte_mbuf *m;
 
 	(void)state;
-	sh->port[WAN].mtu = 41; /* our packet is 42 bytes (in a padded 60-byte frame) */
+	sh->iface[WAN].mtu = 41; /* our packet is 42 bytes (in a padded 60-byte frame) */
 	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64));
-	sh->port[WAN].mtu = 1500;
+	sh->iface[WAN].mtu = 1500;
 	assert_nothing_sent();
 	assert_true(lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED] == before + 1);
-	sh->port[WAN].mtu = 42; /* exactly the MTU passes */
+	sh->iface[WAN].mtu = 42; /* exactly the MTU passes */
 	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64));
-	sh->port[WAN].mtu = 1500;
+	sh->iface[WAN].mtu = 1500;
 	m = sent_on(WAN);
 	assert_non_null(m);
 	rte_pktmbuf_free(m);
 	/* Through a gateway: its prebuilt header carries the MTU of when it was resolved. */
-	sh->port[WAN].mtu = 41;
+	sh->iface[WAN].mtu = 41;
 	set_neighbor(0x0a6400fe, gateway_mac);
 	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0ac80105, 64));
-	sh->port[WAN].mtu = 1500;
+	sh->iface[WAN].mtu = 1500;
 	set_neighbor(0x0a6400fe, gateway_mac);
 	assert_nothing_sent();
 	assert_true(lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED] == before + 2);
@@ -643,40 +678,57 @@ test_carp_and_arp_replies_go_to_control(void **state)
 
 
 static void
-test_tagged_frames_are_dropped_never_answered_nor_forwarded(void **state)
+test_frames_of_unconfigured_vlans_are_dropped_never_answered_nor_forwarded(void **state)
 {
 	uint8_t carp[CARP_HDR_LEN] = { 0x21, 1 };
 	struct rte_mbuf *m;
 	uint8_t *f;
 
 	(void)state;
-	/* Until VLAN sub-ports exist every tag names a segment we are not on. */
+	/* The LAN port carries VLANs 20 and 30: every other tag names a segment we are not on. */
 	assert_dropped_as(tagged(arp_request(client_mac, 0x0a630009, 0x0a630001), 0x8100, 5),
-			  DP_DROP_VLAN_TAGGED, "ARP for the VIP on VLAN 5");
+			  DP_DROP_VLAN_UNKNOWN, "ARP for the VIP on VLAN 5");
 	assert_dropped_as(tagged(arp_request(client_mac, 0x0a630009, 0x0a630001), 0x8100, 0),
-			  DP_DROP_VLAN_TAGGED, "ARP for the VIP, priority-tagged (VLAN 0)");
+			  DP_DROP_VLAN_PRIORITY, "ARP for the VIP, priority-tagged (VLAN 0)");
+	assert_dropped_as(tagged(arp_request(client_mac, 0x0a630009, 0x0a630001), 0x8100, 4095),
+			  DP_DROP_VLAN_UNKNOWN, "ARP for the VIP on VLAN 4095 (reserved)");
 	assert_dropped_as(tagged(echo_request(sh->vmac[LAN].addr_bytes, 0x0a630009, 0x0a630001),
-				 0x8100, 5), DP_DROP_VLAN_TAGGED, "ping to the VIP on VLAN 5");
+				 0x8100, 5), DP_DROP_VLAN_UNKNOWN, "ping to the VIP on VLAN 5");
 	assert_dropped_as(tagged(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64), 0x8100, 7),
-			  DP_DROP_VLAN_TAGGED, "UDP to forward on VLAN 7");
-	assert_dropped_as(tagged(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64), 0x88a8, 7),
-			  DP_DROP_VLAN_TAGGED, "UDP to forward under an 802.1ad S-tag");
-	assert_dropped_as(tagged(tagged(udp_frame(sh->port[LAN].mac.addr_bytes, 0x0ac80105, 64),
+			  DP_DROP_VLAN_UNKNOWN, "UDP to forward on VLAN 7");
+	assert_dropped_as(tagged(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64), 0x88a8, 20),
+			  DP_DROP_VLAN_DOUBLE, "UDP to forward under an 802.1ad S-tag 20");
+	assert_dropped_as(tagged(tagged(udp_frame(sh->iface[LAN].mac.addr_bytes, 0x0ac80105, 64),
+					0x8100, 20), 0x8100, 20),
+			  DP_DROP_VLAN_DOUBLE, "two C-tags, both VLAN 20");
+	assert_dropped_as(tagged(tagged(udp_frame(sh->iface[LAN].mac.addr_bytes, 0x0ac80105, 64),
 					0x8100, 7), 0x88a8, 100),
-			  DP_DROP_VLAN_TAGGED, "QinQ: S-tag 100, C-tag 7");
+			  DP_DROP_VLAN_DOUBLE, "QinQ: S-tag 100, C-tag 7");
 	m = rte_pktmbuf_alloc(mp);
 	f = append(m, CARP_ADVERT_V4_LEN);
 	carp_build_advert4(f, CARP_ADVERT_V4_LEN, sh->vmac[LAN].addr_bytes, 0x0a630003, 0x10, 1,
 			   carp);
-	assert_dropped_as(tagged(m, 0x8100, 5), DP_DROP_VLAN_TAGGED, "an advert on VLAN 5");
+	assert_dropped_as(tagged(m, 0x8100, 5), DP_DROP_VLAN_UNKNOWN, "an advert on VLAN 5");
 	/* A device that stripped the tag into the mbuf: the frame looks untagged. */
 	m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
 	m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
 	m->vlan_tci = 7;
-	assert_dropped_as(m, DP_DROP_VLAN_TAGGED, "UDP whose tag the device stripped");
+	assert_dropped_as(m, DP_DROP_VLAN_UNKNOWN, "UDP whose tag (VLAN 7) the device stripped");
 	m = arp_request(client_mac, 0x0a630009, 0x0a630001);
 	m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
-	assert_dropped_as(m, DP_DROP_VLAN_TAGGED, "ARP whose tag the device stripped");
+	m->vlan_tci = 0x2000; /* priority 1, VLAN 0 */
+	assert_dropped_as(m, DP_DROP_VLAN_PRIORITY, "ARP whose priority tag the device stripped");
+	m = tagged(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64), 0x8100, 20);
+	m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+	m->vlan_tci = 30;
+	assert_dropped_as(m, DP_DROP_VLAN_DOUBLE, "a stripped tag and one more in the frame");
+	/* A trunk whose untagged side is unused takes no untagged frame. */
+	sh->port[LAN].untagged = DP_NO_IFACE;
+	assert_dropped_as(udp_frame(sh->iface[LAN].mac.addr_bytes, 0x0a640009, 64),
+			  DP_DROP_UNTAGGED_UNUSED, "untagged UDP on a trunk without an untagged side");
+	assert_dropped_as(arp_request(client_mac, 0x0a630009, 0x0a630002),
+			  DP_DROP_UNTAGGED_UNUSED, "untagged ARP on a trunk without an untagged side");
+	sh->port[LAN].untagged = LAN;
 	assert_int_equal(rte_mempool_in_use_count(mp), 0);
 }
 
@@ -701,7 +753,7 @@ test_arp_answered_only_for_the_ingress_ports_own_addresses(void **state)
 	assert_true(carp_arp_parse(data(out), 60, &a));
 	assert_int_equal(a.op, CARP_ARP_REPLY);
 	assert_int_equal(a.spa, 0x0a630002);
-	assert_memory_equal(a.sha, sh->port[LAN].mac.addr_bytes, 6);
+	assert_memory_equal(a.sha, sh->iface[LAN].mac.addr_bytes, 6);
 	assert_memory_equal(data(out), client_mac, 6);
 	rte_pktmbuf_free(out);
 	assert_nothing_sent();
@@ -974,7 +1026,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fragment_is_forwarded_intact),
 		cmocka_unit_test(test_arp_for_vip_answered_by_master_only),
 		cmocka_unit_test(test_carp_and_arp_replies_go_to_control),
-		cmocka_unit_test(test_tagged_frames_are_dropped_never_answered_nor_forwarded),
+		cmocka_unit_test(test_frames_of_unconfigured_vlans_are_dropped_never_answered_nor_forwarded),
 		cmocka_unit_test(test_arp_answered_only_for_the_ingress_ports_own_addresses),
 		cmocka_unit_test(test_nothing_is_answered_to_a_group_address),
 		cmocka_unit_test(test_martian_and_own_sources_are_never_forwarded),

@@ -73,7 +73,7 @@ assert_same_view(const struct dp_lcore *w)
 		e = fwd_cache_lookup(&w->neigh, c->e[k].ip);
 		assert_non_null(e);
 		assert_memory_equal(e->mac, c->e[k].mac, 6);
-		assert_int_equal(e->port, c->e[k].port);
+		assert_int_equal(e->iface, c->e[k].iface);
 	}
 }
 

@@ -81,10 +81,12 @@ setup(void **state)
 	assert_non_null(mp);
 	for (int p = 0; p < PORTS; p++) {
 		for (int v = 0; v < 256; v++)
-			sh->port[p].vhid_idx[v] = DP_NO_VHID;
+			sh->iface[p].vhid_idx[v] = DP_NO_VHID;
 		node->port[p].cfg = &cfg->ports[p];
+		node->iface[p].cfg = &cfg->ifaces[p];
 	}
 	sh->n_ports = node->n_ports = PORTS;
+	sh->n_ifaces = node->n_ifaces = PORTS;
 	assert_int_equal(ctl_node_init(node, cfg, sh, mp), 0);
 	assert_int_equal(dp_lcore_init(ctl_lc, sh, 0, 16), 0);
 	node->ctl_lc = ctl_lc;

@@ -77,20 +77,25 @@ test_shipped_config_yields_expected_values(void **state)
 	p = &c->ports[0];
 	assert_string_equal(p->name, "lan");
 	assert_string_equal(p->device, "net_af_packet0,iface=carp0");
-	assert_int_equal(p->n_addrs, 1);
-	assert_int_equal(p->addrs[0].family, 4);
-	assert_int_equal(p->addrs[0].v4, 0x0a630002); /* 10.99.0.2 */
-	assert_int_equal(p->addrs[0].prefixlen, 24);
+	assert_int_equal(c->n_ifaces, 1);
+	assert_string_equal(c->ifaces[0].name, "lan");
+	assert_int_equal(c->ifaces[0].port, 0);
+	assert_int_equal(c->ifaces[0].vlan, 0);
+	assert_int_equal(c->ifaces[0].mtu, 1500);
+	assert_int_equal(c->ifaces[0].n_addrs, 1);
+	assert_int_equal(c->ifaces[0].addrs[0].family, 4);
+	assert_int_equal(c->ifaces[0].addrs[0].v4, 0x0a630002); /* 10.99.0.2 */
+	assert_int_equal(c->ifaces[0].addrs[0].prefixlen, 24);
 	assert_int_equal(p->mtu, 1500);
 	assert_int_equal(p->rx_desc, 1024);
 	assert_int_equal(p->tx_desc, 1024);
 	assert_false(p->promiscuous);
-	assert_int_equal(p->source_mac, CARP_SOURCE_MAC_VMAC);
+	assert_int_equal(c->ifaces[0].source_mac, CARP_SOURCE_MAC_VMAC);
 
 	assert_int_equal(c->n_vhids, 1);
 	v = &c->vhids[0];
 	assert_int_equal(v->vhid, 1);
-	assert_int_equal(v->port, 0);
+	assert_int_equal(v->iface, 0);
 	assert_int_equal(v->advbase, 1);
 	assert_int_equal(v->advskew, 0);
 	assert_true(v->preempt);
@@ -163,8 +168,8 @@ test_shipped_peer_config_backs_up_the_same_vhid(void **state)
 	assert_int_equal(carp_config_load(SHIPPED_CONFIG, &a, &errs), 0);
 	assert_int_equal(carp_config_load(SHIPPED_PEER_CONFIG, &b, &errs), 0);
 	assert_int_equal(errs.n, 0);
-	assert_int_equal(b->ports[0].addrs[0].v4, 0x0a630003); /* 10.99.0.3 */
-	assert_int_equal(b->ports[0].addrs[0].prefixlen, 24);
+	assert_int_equal(b->ifaces[0].addrs[0].v4, 0x0a630003); /* 10.99.0.3 */
+	assert_int_equal(b->ifaces[0].addrs[0].prefixlen, 24);
 	assert_string_not_equal(a->ports[0].device, b->ports[0].device);
 	assert_int_equal(b->vhids[0].advskew, 100);
 	assert_true(b->vhids[0].advskew > a->vhids[0].advskew);
@@ -198,7 +203,7 @@ test_defaults_apply_when_keys_are_left_out(void **state)
 	assert_int_equal(c->ports[0].rx_desc, 1024);
 	assert_int_equal(c->ports[0].tx_desc, 1024);
 	assert_false(c->ports[0].promiscuous);
-	assert_int_equal(c->ports[0].source_mac, CARP_SOURCE_MAC_VMAC);
+	assert_int_equal(c->ifaces[0].source_mac, CARP_SOURCE_MAC_VMAC);
 	assert_int_equal(c->global.neighbor_timeout_s, 300);
 	assert_int_equal(c->global.neighbor_queue, 4);
 	assert_int_equal(c->n_routes, 0);
@@ -257,9 +262,9 @@ test_sub_second_advbase_and_ipv6_are_accepted(void **state)
 					"    vips: [\"2001:db8::1\", 10.0.0.1]\n");
 
 	(void)state;
-	assert_int_equal(c->ports[0].n_addrs, 2);
-	assert_int_equal(c->ports[0].addrs[1].family, 6);
-	assert_int_equal(c->ports[0].addrs[1].prefixlen, 64);
+	assert_int_equal(c->ifaces[0].n_addrs, 2);
+	assert_int_equal(c->ifaces[0].addrs[1].family, 6);
+	assert_int_equal(c->ifaces[0].addrs[1].prefixlen, 64);
 	assert_int_equal(c->vhids[0].vhid, 255);
 	assert_int_equal(c->vhids[0].advbase, 0);
 	assert_int_equal(c->vhids[0].advskew, 64);
@@ -316,6 +321,81 @@ test_passphrase_of_19_bytes_is_kept_whole(void **state)
 	"    vips: [10.0.0.1]\n"
 
 static void
+test_vlans_are_interfaces_after_the_ports(void **state)
+{
+	struct carp_config *c = load_ok(
+		"ports:\n"
+		"  - name: trunk\n"
+		"    device: net_tap0\n"
+		"    mtu: 9000\n"
+		"  - name: wan\n"
+		"    device: net_tap1\n"
+		"    addresses: [192.0.2.2/29]\n"
+		"vlans:\n"
+		"  - name: lan20\n"
+		"    port: trunk\n"
+		"    vlan: 20\n"
+		"    addresses: [10.20.0.2/24]\n"
+		"  - {name: lan30, port: trunk, vlan: 30, addresses: [10.30.0.2/24], mtu: 1500,\n"
+		"     source_mac: real}\n"
+		"  - {name: wan7, port: wan, vlan: 7, addresses: [10.7.0.2/24]}\n"
+		"vhids:\n"
+		"  - {vhid: 1, port: lan20, passphrase: s, vips: [10.20.0.1]}\n"
+		"  - {vhid: 1, port: lan30, passphrase: s, vips: [10.30.0.1]}\n"
+		"  - {vhid: 1, port: wan, passphrase: s, vips: [192.0.2.1]}\n"
+		"routes:\n"
+		"  - {prefix: 10.40.0.0/16, via: 10.30.0.254}\n"
+		"neighbors:\n"
+		"  - {address: 10.20.0.9, mac: '52:54:00:12:34:56'}\n");
+
+	(void)state;
+	assert_int_equal(c->n_ports, 2);
+	assert_int_equal(c->n_ifaces, 5);
+	/* The ports' untagged sides first, at the ports' indexes: the trunk's is unused. */
+	assert_string_equal(c->ifaces[0].name, "trunk");
+	assert_int_equal(c->ifaces[0].n_addrs, 0);
+	assert_int_equal(c->ifaces[0].vlan, 0);
+	assert_int_equal(c->ifaces[0].mtu, 9000);
+	assert_string_equal(c->ifaces[1].name, "wan");
+	assert_int_equal(c->ifaces[1].port, 1);
+	/* Then the VLANs in file order, their MTU the port's unless given. */
+	assert_string_equal(c->ifaces[2].name, "lan20");
+	assert_int_equal(c->ifaces[2].port, 0);
+	assert_int_equal(c->ifaces[2].vlan, 20);
+	assert_int_equal(c->ifaces[2].mtu, 9000);
+	assert_int_equal(c->ifaces[2].source_mac, CARP_SOURCE_MAC_VMAC);
+	assert_int_equal(c->ifaces[2].addrs[0].v4, 0x0a140002);
+	assert_int_equal(c->ifaces[2].line, 9);
+	assert_int_equal(c->ifaces[3].vlan, 30);
+	assert_int_equal(c->ifaces[3].mtu, 1500);
+	assert_int_equal(c->ifaces[3].source_mac, CARP_SOURCE_MAC_REAL);
+	assert_int_equal(c->ifaces[4].port, 1);
+	assert_int_equal(c->ifaces[4].vlan, 7);
+	assert_int_equal(c->ports[0].n_vlans, 2);
+	assert_int_equal(c->ports[1].n_vlans, 1);
+	/* VHID 1 three times: three segments. Routes and neighbors find their VLAN. */
+	assert_int_equal(c->vhids[0].iface, 2);
+	assert_int_equal(c->vhids[1].iface, 3);
+	assert_int_equal(c->vhids[2].iface, 1);
+	assert_int_equal(c->routes[0].iface, 3);
+	assert_int_equal(c->neighbors[0].iface, 2);
+	assert_ptr_equal(carp_config_iface_by_name(c, "lan30"), &c->ifaces[3]);
+	assert_null(carp_config_iface_by_name(c, "lan40"));
+	assert_ptr_equal(carp_config_vhid_find(c, 3, 1), &c->vhids[1]);
+	carp_config_free(c);
+	/* "addresses: []" says the same as leaving the key out. */
+	c = load_ok("ports:\n"
+		    "  - {name: trunk, device: net_tap0, addresses: []}\n"
+		    "vlans:\n"
+		    "  - {name: lan20, port: trunk, vlan: 4094, addresses: [10.20.0.2/24]}\n"
+		    "vhids:\n"
+		    "  - {vhid: 1, port: lan20, passphrase: s, vips: [10.20.0.1]}\n");
+	assert_int_equal(c->ifaces[0].n_addrs, 0);
+	assert_int_equal(c->ifaces[1].vlan, 4094);
+	carp_config_free(c);
+}
+
+static void
 test_routes_resolve_their_egress_port(void **state)
 {
 	struct carp_config *c = load_ok(TWO_PORTS
@@ -335,23 +415,23 @@ test_routes_resolve_their_egress_port(void **state)
 	assert_int_equal(r[0].prefix, 0);
 	assert_int_equal(r[0].prefixlen, 0);
 	assert_int_equal(r[0].via, 0xc0000201);
-	assert_int_equal(r[0].port, 1);
+	assert_int_equal(r[0].iface, 1);
 	assert_int_equal(r[0].line, 14);
 	assert_int_equal(r[1].prefix, 0x0a140000);
 	assert_int_equal(r[1].prefixlen, 16);
 	assert_int_equal(r[1].via, 0x0a000014);
-	assert_int_equal(r[1].port, 0);
+	assert_int_equal(r[1].iface, 0);
 	assert_int_equal(r[1].line, 16);
 	/* More specific than a connected subnet: allowed, longest prefix wins. */
 	assert_int_equal(r[2].prefix, 0x0a000080);
 	assert_int_equal(r[2].prefixlen, 25);
-	assert_int_equal(r[2].port, 0);
+	assert_int_equal(r[2].iface, 0);
 	assert_int_equal(r[2].line, 17);
 	/* A host route, via the last host address of a /29. */
 	assert_int_equal(r[3].prefix, 0xcb007107);
 	assert_int_equal(r[3].prefixlen, 32);
 	assert_int_equal(r[3].via, 0xc0000206);
-	assert_int_equal(r[3].port, 1);
+	assert_int_equal(r[3].iface, 1);
 	assert_int_equal(c->n_neighbors, 0);
 	carp_config_free(c);
 }
@@ -371,11 +451,11 @@ test_neighbors_resolve_their_port_and_mac(void **state)
 	assert_int_equal(c->n_neighbors, 2);
 	assert_int_equal(c->neighbors[0].addr, 0x0a000014);
 	assert_memory_equal(c->neighbors[0].mac, mac0, 6); /* either case of hex digit */
-	assert_int_equal(c->neighbors[0].port, 0);
+	assert_int_equal(c->neighbors[0].iface, 0);
 	assert_int_equal(c->neighbors[0].line, 14);
 	assert_int_equal(c->neighbors[1].addr, 0xc0000201);
 	assert_memory_equal(c->neighbors[1].mac, mac1, 6);
-	assert_int_equal(c->neighbors[1].port, 1);
+	assert_int_equal(c->neighbors[1].iface, 1);
 	assert_int_equal(c->neighbors[1].line, 16);
 	assert_int_equal(c->n_routes, 0);
 	carp_config_free(c);
@@ -419,9 +499,9 @@ test_source_mac_and_neighbor_settings_are_read(void **state)
 	(void)state;
 	assert_int_equal(c->global.neighbor_timeout_s, 86400);
 	assert_int_equal(c->global.neighbor_queue, 0);
-	assert_int_equal(c->ports[0].source_mac, CARP_SOURCE_MAC_REAL);
-	assert_int_equal(c->ports[1].source_mac, CARP_SOURCE_MAC_VMAC);
-	assert_int_equal(c->ports[2].source_mac, CARP_SOURCE_MAC_VMAC);
+	assert_int_equal(c->ifaces[0].source_mac, CARP_SOURCE_MAC_REAL);
+	assert_int_equal(c->ifaces[1].source_mac, CARP_SOURCE_MAC_VMAC);
+	assert_int_equal(c->ifaces[2].source_mac, CARP_SOURCE_MAC_VMAC);
 	assert_string_equal(carp_config_source_mac_name(CARP_SOURCE_MAC_VMAC), "vmac");
 	assert_string_equal(carp_config_source_mac_name(CARP_SOURCE_MAC_REAL), "real");
 	assert_string_equal(carp_config_source_mac_name(CARP_SOURCE_MAC_COUNT), "?");
@@ -880,6 +960,7 @@ main(void)
 		cmocka_unit_test(test_sub_second_advbase_and_ipv6_are_accepted),
 		cmocka_unit_test(test_empty_passphrase_means_no_authentication),
 		cmocka_unit_test(test_passphrase_of_19_bytes_is_kept_whole),
+		cmocka_unit_test(test_vlans_are_interfaces_after_the_ports),
 		cmocka_unit_test(test_routes_resolve_their_egress_port),
 		cmocka_unit_test(test_neighbors_resolve_their_port_and_mac),
 		cmocka_unit_test(test_empty_routes_and_neighbors_mean_none),
@@ -908,12 +989,12 @@ main(void)
 		BAD("empty_file", "empty.yaml", "1:1",
 		    "the file holds no YAML document"),
 		BAD("top_level_that_is_not_a_mapping", "top_not_mapping.yaml", "3:1",
-		    "the top level is a sequence; valid: a mapping with keys global, ports, vhids, "
+		    "the top level is a sequence; valid: a mapping with keys global, ports, vlans, vhids, "
 		    "routes, neighbors"),
 		BAD("second_yaml_document", "two_documents.yaml", "12:1",
 		    "a second YAML document starts here"),
 		BAD("unknown_top_level_key", "unknown_top_key.yaml", "3:1",
-		    "key 'vhid': unknown key (did you mean 'vhids'?); valid: global, ports, vhids, "
+		    "key 'vhid': unknown key (did you mean 'vhids'?); valid: global, ports, vlans, vhids, "
 		    "routes, neighbors"),
 		BAD("unknown_global_key", "unknown_global_key.yaml", "4:3",
 		    "key 'loglevel': unknown key (did you mean 'log_level'?); valid: log_level, "
@@ -1002,7 +1083,7 @@ main(void)
 		BAD("kernel_interface_as_device", "device_invalid.yaml", "5:13",
 		    "key 'device': 'eth0': neither a PCI address nor a virtual device"),
 		BAD("vhid_on_unknown_port", "unknown_port.yaml", "9:11",
-		    "key 'port': no port is named 'wan'; valid: lan"),
+		    "key 'port': no port or VLAN is named 'wan'; valid: lan"),
 		BAD("address_without_prefix", "address_no_prefix.yaml", "6:17",
 		    "key 'addresses': '10.0.0.2': no prefix length"),
 		BAD("ipv4_prefix_of_33", "address_prefix_range.yaml", "6:17",
@@ -1119,6 +1200,37 @@ main(void)
 		    "key 'node_id': 0 is out of range; valid: an integer 1..65535"),
 		BAD("replay_counter_file_relative", "replay_counter_file_relative.yaml", "4:24",
 		    "key 'replay_counter_file': not an absolute path of at most 255 bytes"),
+		BAD("vlan_id_zero", "vlan_id_zero.yaml", "9:11",
+		    "key 'vlan': VLAN 0 is not a VLAN: it marks priority-tagged frames; valid: a "
+		    "VLAN id 1..4094"),
+		BAD("vlan_id_4095", "vlan_id_4095.yaml", "9:11",
+		    "key 'vlan': VLAN 4095 is reserved; valid: a VLAN id 1..4094"),
+		BAD("vlan_id_twice_on_a_port", "vlan_duplicate_id.yaml", "13:11",
+		    "key 'vlan': VLAN 20 is already configured on port 'trunk' as 'lan20' (line 7); "
+		    "valid: a VLAN id unused on this port"),
+		BAD("vlan_on_unknown_port", "vlan_unknown_port.yaml", "8:11",
+		    "key 'port': no port is named 'trunk2'; valid: trunk"),
+		BAD("vlan_on_a_vlan", "vlan_on_a_vlan.yaml", "12:11",
+		    "key 'port': 'lan20' is a VLAN: a VLAN sits on a port (QinQ is not supported); "
+		    "valid: trunk"),
+		BAD("vlan_named_like_a_port", "vlan_name_of_a_port.yaml", "8:11",
+		    "key 'name': VLAN name 'trunk' is already used by the port at line 4; valid: a "
+		    "name no other port or VLAN uses"),
+		BAD("vlan_mtu_above_its_port", "vlan_mtu_above_port.yaml", "12:10",
+		    "key 'mtu': VLAN 'lan20' has MTU 9000, above the MTU 1500 of its port 'trunk'"),
+		BAD("vlan_subnet_overlapping_its_port", "vlan_overlaps_port.yaml", "11:17",
+		    "key 'addresses': subnet 10.20.0.0/24 overlaps 10.20.0.0/16 of port 'trunk' "
+		    "(line 6); valid: ports and VLANs on separate subnets"),
+		BAD("vhid_on_the_unused_untagged_side", "vhid_on_unused_untagged.yaml", "13:11",
+		    "key 'port': port 'trunk' has no addresses of its own (only VLANs): name one of "
+		    "its VLANs; valid: a port with addresses, or a VLAN"),
+		BAD("port_without_addresses_or_vlans", "port_without_addresses_or_vlans.yaml",
+		    "4:5", "key 'addresses': port 'trunk' has neither addresses nor VLANs"),
+		BAD("vlan_without_its_id", "vlan_missing_id.yaml", "7:5",
+		    "key 'vlan': required key missing from this VLAN; valid: a VLAN id 1..4094"),
+		BAD("vhid_twice_on_a_vlan", "vhid_twice_on_a_vlan.yaml", "16:11",
+		    "key 'vhid': vhid 1 is already configured on VLAN 'lan20' at line 12; valid: "
+		    "a VHID number unused on this port or VLAN"),
 		BAD("port_names_one_telemetry_key", "port_names_collide_in_telemetry.yaml", "7:11",
 		    "key 'name': port name 'lan_1' and 'lan-1' (line 4) would be one key in "
 		    "telemetry, which spells '-' as '_'"),

@@ -3,7 +3,8 @@
 # A hostile host on the LAN, against the forwarding pair (a MASTER, b BACKUP of vhid 1 on
 # lan and vhid 2 on wan), without knowing any key:
 #   - VLAN hopping: ARP and ping for the VIP and a datagram for the server, in 802.1Q
-#     tags, are neither answered nor forwarded, and counted as vlan_tagged;
+#     tags of a VLAN the port does not carry, are neither answered nor forwarded, and
+#     counted as vlan_unknown;
 #   - cross-port ARP: asking the LAN for the WAN VIP gets no answer (arp_other_port);
 #   - reflection: an ARP request whose sender MAC is broadcast, and a ping from the
 #     subnet's broadcast address, are not answered (arp_bad_sender, echo_bad_src);
@@ -22,7 +23,7 @@ N=5
 hostile() { ip netns exec "$NS_CLIENT" "$E2E_PY" "$HOSTILE" "$@"; }
 
 tap_plan pair_settles control_questions_answered tagged_arp_not_answered \
-	tagged_ping_not_answered tagged_udp_not_forwarded vlan_tagged_counted \
+	tagged_ping_not_answered tagged_udp_not_forwarded vlan_unknown_counted \
 	arp_for_other_port_not_answered arp_broadcast_sender_not_answered \
 	ping_from_broadcast_not_answered reflection_drops_counted spoofed_wan_host_not_learned \
 	wan_host_still_reached states_unchanged
@@ -69,7 +70,7 @@ tap_check ping_from_broadcast_not_answered none bcast_src_ping
 touch "$stop"
 probe_wait srv_cap 10 || tap_abort "$E2E_ERR"
 a1=$(lcore_counters a)
-tap_diag "node a: $(lcore_delta "$a0" "$a1" vlan_tagged arp_other_port arp_bad_sender echo_bad_src forwarded)"
+tap_diag "node a: $(lcore_delta "$a0" "$a1" vlan_unknown arp_other_port arp_bad_sender echo_bad_src forwarded)"
 
 udp_not_forwarded() {
 	check_eq "frames from the client at the server while the hostile host asked" \
@@ -77,8 +78,8 @@ udp_not_forwarded() {
 }
 tap_check tagged_udp_not_forwarded udp_not_forwarded
 # Tagged: N ARP (broadcast), N pings and N datagrams (to the vMAC): 3N at the master.
-tap_check vlan_tagged_counted check_ge "node a's vlan_tagged rise" \
-	"$(lcore_rise "$a0" "$a1" vlan_tagged)" $((3 * N))
+tap_check vlan_unknown_counted check_ge "node a's vlan_unknown rise" \
+	"$(lcore_rise "$a0" "$a1" vlan_unknown)" $((3 * N))
 reflection_counted() {
 	local other bad echo
 	other=$(lcore_rise "$a0" "$a1" arp_other_port)

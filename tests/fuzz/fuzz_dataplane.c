@@ -2,11 +2,14 @@
 /*
  * libFuzzer harness: the worker's frame path (dp_rx_burst: destination check, VLAN and
  * source checks, classifier, ARP and ICMP answers, the IPv4 router checks, forwarding)
- * on a real EAL with two ring-backed ports, as the component test sets them up. The first
- * byte picks which VHIDs are MASTER and whether the "device" stripped a VLAN tag; the rest
- * is one frame received on the LAN port. Whatever it holds:
+ * on a real EAL with two ring-backed ports, as the component test sets them up, and two
+ * VLANs: 20 on the LAN port (VHID 1 again, another segment), 30 on the WAN port. The first
+ * byte picks which VHIDs are MASTER and whether the "device" stripped a VLAN tag (and
+ * which); the rest is one frame received on the LAN port. Whatever it holds:
  *   - every frame is accounted for by exactly one counter, and no mbuf is leaked;
- *   - nothing leaves tagged, to a group address, or from a MAC that is not ours;
+ *   - nothing leaves with a tag its port does not carry, or untagged on a port whose
+ *     untagged side it is not, to a group address, or from a MAC that is not ours on the
+ *     interface its tag names;
  *   - a BACKUP answers nothing for its VIP.
  */
 #include <stdio.h>
@@ -26,6 +29,8 @@
 
 #define LAN 0
 #define WAN 1
+#define V20 2 /* VLAN 20 on the LAN port */
+#define V30 3 /* VLAN 30 on the WAN port */
 
 static struct rte_mempool *mp;
 static struct rte_ring *rx_ring[2], *tx_ring[2];
@@ -68,15 +73,44 @@ make_port(int i, const char *name)
 }
 
 static void
-add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t port, bool local)
+add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t iface, bool local)
 {
 	uint32_t mask = len ? ~0u << (32 - len) : 0;
 
 	sh->nexthop[sh->n_nexthops] = (struct dp_nexthop){
-		.ip = via, .port = port, .local = local,
+		.ip = via, .iface = iface, .local = local,
 		.net = via || local ? 0 : prefix & mask, .bcast = via || local ? 0 : prefix | ~mask,
 	};
 	check(rte_lpm_add(sh->lpm, prefix & mask, len, sh->n_nexthops++) == 0);
+}
+
+/* Interface @p i on port @p port, VLAN @p vlan (0: untagged), address @p addr/24, and
+ * VHID @p vhid (index @p i) holding addr - 1; a /32 local route to each. */
+static void
+init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid)
+{
+	struct dp_iface *di = &sh->iface[i];
+
+	di->port = port;
+	di->vlan = vlan;
+	di->mac = sh->port[port].mac;
+	di->addr4[0] = addr;
+	di->plen4[0] = 24;
+	di->n_addr4 = 1;
+	di->mtu = 1500;
+	for (int v = 0; v < 256; v++)
+		di->vhid_idx[v] = DP_NO_VHID;
+	if (vlan)
+		sh->vlan_iface[port][vlan] = i;
+	else
+		sh->port[port].untagged = i;
+	di->vhid_idx[vhid] = i;
+	carp_vmac(vhid, sh->vmac[i].addr_bytes);
+	check(carp_vip_table_add(&sh->vips, i, addr - 1, i) == 0);
+	check(dp_shared_add_local(sh, addr - 1, i) == 0);
+	check(dp_shared_add_local(sh, addr, (uint16_t)(DP_LOCAL_PORT_ADDR | i)) == 0);
+	add_route(addr, 24, 0, i, false);
+	add_route(addr - 1, 32, 0, i, true);
 }
 
 int
@@ -86,10 +120,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	char *eal[] = { (*argv)[0], "-l", "0", "--no-huge", "-m", "128", "--no-pci",
 			"--no-telemetry", "--log-level", "error", prefix, NULL };
 	struct rte_lpm_config lpmc = { .max_rules = 16, .number_tbl8s = 32 };
-	static const uint32_t addr[2] = { 0x0a630002, 0x0a640002 };
-	static const uint8_t vhid[2] = { 1, 2 };
 	static const uint8_t server[6] = { 2, 0, 0, 0, 0x10, 9 }, gw[6] = { 2, 0, 0, 0, 0x10, 0xfe };
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .port = WAN };
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .iface = WAN };
 
 	(void)argc;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=fuzzdp%d", (int)getpid());
@@ -99,35 +131,27 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	sh = calloc(1, sizeof(*sh));
 	lc = calloc(1, sizeof(*lc));
 	check(mp && sh && lc);
-	check(carp_vip_table_init(&sh->vips, 4) == 0 && carp_vip_table_init(&sh->local, 8) == 0);
+	check(carp_vip_table_init(&sh->vips, 8) == 0 && carp_vip_table_init(&sh->local, 16) == 0);
+	memset(sh->vlan_iface, 0xff, sizeof(sh->vlan_iface));
 	for (int p = 0; p < 2; p++) {
 		struct dp_port *dp = &sh->port[p];
 
 		dp->port_id = make_port(p, p == LAN ? "flan" : "fwan");
 		rte_eth_macaddr_get(dp->port_id, &dp->mac);
-		dp->addr4[0] = addr[p];
-		dp->plen4[0] = 24;
-		dp->n_addr4 = 1;
-		dp->mtu = 1500;
-		for (int v = 0; v < 256; v++)
-			dp->vhid_idx[v] = DP_NO_VHID;
-		dp->vhid_idx[vhid[p]] = (uint16_t)p;
-		carp_vmac(vhid[p], sh->vmac[p].addr_bytes);
 		sh->port_of_id[dp->port_id] = (uint16_t)p;
-		check(carp_vip_table_add(&sh->vips, (uint16_t)p, addr[p] - 1, (uint16_t)p) == 0);
-		check(dp_shared_add_local(sh, addr[p] - 1, (uint16_t)p) == 0);
-		check(dp_shared_add_local(sh, addr[p], (uint16_t)(DP_LOCAL_PORT_ADDR | p)) == 0);
 	}
-	sh->n_ports = 2;
-	sh->n_vhids = 2;
 	sh->lpm = rte_lpm_create("fz_routes", 0, &lpmc);
-	sh->nexthop = calloc(8, sizeof(*sh->nexthop));
+	sh->nexthop = calloc(12, sizeof(*sh->nexthop));
 	check(sh->lpm && sh->nexthop);
-	add_route(0x0a630000, 24, 0, LAN, false);
-	add_route(0x0a640000, 24, 0, WAN, false);
+	init_iface(LAN, LAN, 0, 0x0a630002, 1); /* 10.99.0.2 */
+	init_iface(WAN, WAN, 0, 0x0a640002, 2); /* 10.100.0.2 */
+	init_iface(V20, LAN, 20, 0x0a140002, 1); /* 10.20.0.2 */
+	init_iface(V30, WAN, 30, 0x0a1e0002, 3); /* 10.30.0.2 */
+	sh->n_ports = 2;
+	sh->n_ifaces = 4;
+	sh->n_vhids = 4;
 	add_route(0x0ac80000, 16, 0x0a6400fe, WAN, false);
-	add_route(0x0a630001, 32, 0, LAN, true);
-	add_route(0x0a640001, 32, 0, WAN, true);
+	add_route(0x0ac90000, 16, 0x0a1e00fe, V30, false);
 	check(dp_lcore_init(lc, sh, 0, 16) == 0);
 	lc->carp.fn = lc->arp.fn = lc->resolve.fn = to_control;
 	msg.ip = 0x0a640009;
@@ -135,6 +159,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	dp_apply_msg(lc, &msg);
 	msg.ip = 0x0a6400fe;
 	memcpy(msg.mac, gw, 6);
+	dp_apply_msg(lc, &msg);
+	msg.ip = 0x0a1e00fe;
+	msg.iface = V30;
+	dp_apply_msg(lc, &msg);
+	msg.ip = 0x0a140009;
+	msg.iface = V20;
 	dp_apply_msg(lc, &msg);
 	return 0;
 }
@@ -152,32 +182,45 @@ outcomes(void)
 	return n;
 }
 
-/* A frame we sent: untagged, to a station, from one of our MACs. */
+/* A frame we sent on port @p port: on one of its interfaces, to a station, from our MAC
+ * there or the vMAC of a VHID MASTER on that interface. */
 static void
 check_sent(struct rte_mbuf *m, int port)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint16_t type;
+	uint16_t type, i, idx;
 
 	check(rte_pktmbuf_data_len(m) >= 14);
+	check(!(m->ol_flags & RTE_MBUF_F_TX_VLAN)); /* ring ports insert no tags */
 	type = (uint16_t)(f[12] << 8 | f[13]);
+	if (type == 0x8100) {
+		check(rte_pktmbuf_data_len(m) >= 18);
+		i = sh->vlan_iface[port][(f[14] << 8 | f[15]) & 0x0fff];
+		type = (uint16_t)(f[16] << 8 | f[17]);
+	} else {
+		i = sh->port[port].untagged;
+	}
+	check(i != DP_NO_IFACE && sh->iface[i].port == port);
 	check(type != 0x8100 && type != 0x88a8 && type != 0x9100);
-	check(!(m->ol_flags & RTE_MBUF_F_TX_VLAN));
 	check(!(f[0] & 1));
-	check(memcmp(f + 6, sh->port[port].mac.addr_bytes, 6) == 0 ||
-	      (memcmp(f + 6, sh->vmac[port].addr_bytes, 6) == 0 && lc->master[port]));
+	if (memcmp(f + 6, sh->iface[i].mac.addr_bytes, 6) == 0)
+		return;
+	check(memcmp(f + 6, sh->vmac[0].addr_bytes, 5) == 0); /* 00:00:5e:00:01 */
+	idx = sh->iface[i].vhid_idx[f[11]];
+	check(idx != DP_NO_VHID && lc->master[idx]);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const uint16_t stripped_tci[4] = { 0, 20, 30, 0x2014 }; /* 0x2014: prio 1, 20 */
 	struct rte_mbuf *m, *out;
 	uint64_t before;
 	uint8_t *f;
 
 	if (size < 1 || size > 1 + RTE_MBUF_DEFAULT_DATAROOM)
 		return 0;
-	for (uint16_t v = 0; v < 2; v++)
+	for (uint16_t v = 0; v < 4; v++)
 		if (lc->master[v] != ((data[0] >> v) & 1))
 			dp_apply_msg(lc, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = v,
 							   .flag = (data[0] >> v) & 1 });
@@ -187,9 +230,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(size == 1 || f != NULL);
 	if (size > 1)
 		memcpy(f, data + 1, size - 1);
-	if (data[0] & 4)
+	if (data[0] & 0x10) {
 		m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
-	if (data[0] & 8)
+		m->vlan_tci = stripped_tci[(data[0] >> 6) & 3];
+	}
+	if (data[0] & 0x20)
 		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 	m->port = sh->port[LAN].port_id;
 	before = outcomes();

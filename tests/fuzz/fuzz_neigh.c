@@ -29,7 +29,7 @@
 struct model_entry {
 	uint32_t ip;
 	uint8_t mac[6];
-	uint16_t port;
+	uint16_t iface;
 	bool used;
 };
 
@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      .resolve_rate = 50 };
 	static const uint32_t addr[] = { 0x0a000001 };
 	static const uint8_t plen[] = { 24 }, own[][6] = { { 2, 0, 0, 0, 0, 1 } };
-	const struct fwd_arp_port in = { 0, addr, plen, 1, own, 1, no_own, NULL };
+	const struct fwd_arp_iface in = { 0, addr, plen, 1, own, 1, no_own, NULL };
 	struct fwd_cache c;
 	struct fwd_neigh_table t;
 	uint64_t now = SEC;
@@ -124,7 +124,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				n_model++;
 			}
 			memcpy(e->mac, mac, 6);
-			e->port = x;
+			e->iface = x;
 			break;
 		case 1: /* cache: delete */
 			fwd_cache_del(&c, ip);
@@ -163,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default: /* lookups agree with the model */
 			ce = fwd_cache_lookup(&c, ip);
 			check((ce != NULL) == (e != NULL));
-			check(ce == NULL || (memcmp(ce->mac, e->mac, 6) == 0 && ce->port == e->port));
+			check(ce == NULL || (memcmp(ce->mac, e->mac, 6) == 0 && ce->iface == e->iface));
 			break;
 		}
 		check(c.n == n_model);

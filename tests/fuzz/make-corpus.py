@@ -70,6 +70,23 @@ def frames():
                              UDP(dport=53)),
         "udp_tagged": bytes(Ether(dst=VMAC1, src=CLIENT) / Dot1Q(vlan=7) /
                             IP(src="10.99.0.9", dst="10.100.0.9") / UDP()),
+        "udp_vlan20_to_vlan30": bytes(Ether(dst=VMAC1, src=CLIENT) / Dot1Q(vlan=20) /
+                                      IP(src="10.20.0.9", dst="10.30.0.9") / UDP()),
+        "udp_vlan20_via_vlan30": bytes(Ether(dst=VMAC1, src=CLIENT) / Dot1Q(vlan=20) /
+                                       IP(src="10.20.0.9", dst="10.201.0.9") / UDP()),
+        "arp_request_vlan20_vip": bytes(Ether(dst="ff:ff:ff:ff:ff:ff", src=CLIENT) /
+                                        Dot1Q(vlan=20) /
+                                        ARP(op=1, hwsrc=CLIENT, psrc="10.20.0.9",
+                                            pdst="10.20.0.1")),
+        "echo_vlan20_vip": bytes(Ether(dst=VMAC1, src=CLIENT) / Dot1Q(vlan=20) /
+                                 IP(src="10.20.0.9", dst="10.20.0.1") / ICMP()),
+        "advert_vlan20": bytes(Ether(dst="01:00:5e:00:00:12", src=VMAC1) / Dot1Q(vlan=20) /
+                               IP(src="10.20.0.3", dst="224.0.0.18", proto=112, ttl=255,
+                                  flags="DF") / Raw(carp_hdr())),
+        "udp_qinq": bytes(Ether(dst=VMAC1, src=CLIENT, type=0x88a8) / Dot1Q(vlan=100) /
+                          Dot1Q(vlan=20) / IP(src="10.20.0.9", dst="10.30.0.9") / UDP()),
+        "udp_priority_tagged": bytes(Ether(dst=VMAC1, src=CLIENT) / Dot1Q(vlan=0, prio=5) /
+                                     IP(src="10.99.0.9", dst="10.100.0.9") / UDP()),
         "udp_own_src": bytes(Ether(dst=VMAC1, src=CLIENT) /
                              IP(src="10.100.0.1", dst="10.100.0.9") / UDP()),
         "nd_solicit": bytes(Ether(dst="33:33:ff:00:00:01", src=CLIENT) /
@@ -94,11 +111,12 @@ def main():
     for name, f in frames().items():
         for mode in (0, 1, 3):  # advert: with HMAC, without, with replay protection
             write("fuzz_advert", f"{name}-{mode}", bytes([mode]) + f)
-        for mode in (3, 0, 7):  # dataplane: both MASTER, both BACKUP, a stripped tag
+        # dataplane: every VHID MASTER, every one BACKUP, a tag (VLAN 20) stripped
+        for mode in (0x0f, 0x00, 0x5f):
             write("fuzz_dataplane", f"{name}-{mode}", bytes([mode]) + f)
     top = os.path.join(ROOT, "..", "..")
     for f in glob.glob(os.path.join(top, "config", "*.yaml")) + \
-            sorted(glob.glob(os.path.join(top, "tests", "config", "bad", "*.yaml")))[:30]:
+            sorted(glob.glob(os.path.join(top, "tests", "config", "bad", "*.yaml"))):
         with open(f, "rb") as fh:
             write("fuzz_config", os.path.basename(f), fh.read())
     for f in glob.glob(os.path.join(ROOT, "..", "captures", "*.pcap")):

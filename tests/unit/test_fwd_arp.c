@@ -29,8 +29,8 @@ own_addr(const void *arg, uint32_t ip)
 	return ip == lan_addr[0] || ip == wan_addr[0] || ip == 0x0a630001 || ip == 0x0a640001;
 }
 
-static const struct fwd_arp_port lan = { 0, lan_addr, plen24, 1, our_macs, 3, own_addr, NULL };
-static const struct fwd_arp_port wan = { 1, wan_addr, plen24, 1, our_macs, 3, own_addr, NULL };
+static const struct fwd_arp_iface lan = { 0, lan_addr, plen24, 1, our_macs, 3, own_addr, NULL };
+static const struct fwd_arp_iface wan = { 1, wan_addr, plen24, 1, our_macs, 3, own_addr, NULL };
 
 static void on_request(void *arg, const struct fwd_neigh *n) { (void)arg; (void)n; }
 static void
@@ -90,7 +90,7 @@ test_lan_host_cannot_move_the_wan_gateway(void **state)
 	arp(f, CARP_ARP_REPLY, evil_mac, 0x0a6400fe, lan_addr[0]);
 	assert_int_equal(fwd_arp_input(&t, &lan, f, 60, 6 * SEC, &ops), FWD_ARP_NOT_ON_LINK);
 	assert_memory_equal(fwd_neigh_find(&t, 0x0a6400fe)->mac, gw_mac, 6);
-	assert_int_equal(fwd_neigh_find(&t, 0x0a6400fe)->port, 1);
+	assert_int_equal(fwd_neigh_find(&t, 0x0a6400fe)->iface, 1);
 	assert_true(t.st.arp[FWD_ARP_NOT_ON_LINK] == 2);
 	fwd_neigh_free(&t);
 }

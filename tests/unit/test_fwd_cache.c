@@ -20,7 +20,7 @@ test_set_lookup_update_delete(void **state)
 	assert_memory_equal(fwd_cache_lookup(&c, ip4(10, 0, 0, 1))->mac, a, 6);
 	assert_int_equal(fwd_cache_set(&c, ip4(10, 0, 0, 1), b, 2), 0);
 	assert_memory_equal(fwd_cache_lookup(&c, ip4(10, 0, 0, 1))->mac, b, 6);
-	assert_int_equal(fwd_cache_lookup(&c, ip4(10, 0, 0, 1))->port, 2);
+	assert_int_equal(fwd_cache_lookup(&c, ip4(10, 0, 0, 1))->iface, 2);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(fwd_cache_set(&c, 0, a, 0), -EINVAL);
 	fwd_cache_del(&c, ip4(10, 0, 0, 1));
@@ -86,7 +86,7 @@ test_random_operations_match_a_model(void **state)
 				if (model[j] < 0)
 					assert_null(e);
 				else
-					assert_int_equal(e->port, model[j]);
+					assert_int_equal(e->iface, model[j]);
 			}
 	}
 	assert_int_equal(c.n, present);

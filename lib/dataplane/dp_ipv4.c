@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 frames that are not plain forwarding: ICMP echo for our own addresses (answered in
+ * place, from the owner's MAC), and everything else checked for forwarding.
+ */
+#include <netinet/in.h>
+
+#include "carp_icmp.h"
+#include "dp_ipv4.h"
+
+/* True when @p a is the broadcast address of a subnet of interface @p ifc (/30 and wider). */
+static bool
+subnet_broadcast(const struct dp_iface *ifc, uint32_t a)
+{
+	for (unsigned int i = 0; i < ifc->n_addr4; i++) {
+		uint8_t len = ifc->plen4[i];
+		uint32_t host = len ? ~0u >> len : ~0u;
+
+		if (len <= 30 && (a & host) == host && ((a ^ ifc->addr4[i]) & ~host) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Which MAC answers a ping to IPv4 address @p a arriving on interface @p i: the vMAC of
+ * its VHID while MASTER (a VIP of another interface too: a router answers for all of its
+ * addresses on any interface, and the packet came to a MAC of ours), the ingress
+ * interface's MAC for any address of the node's interfaces. NULL when we must not answer
+ * (a BACKUP never does, counted as vmac_backup) or @p a is not ours at all (*why left as
+ * it was).
+ */
+static const struct rte_ether_addr *
+echo_owner_mac(const struct dp_lcore *lc, uint16_t i, uint32_t a, enum dp_drop *why)
+{
+	uint16_t v = carp_vip_table_lookup(&lc->sh->local, 0, a);
+
+	if (v == CARP_VIP_NONE)
+		return NULL;
+	if (v & DP_LOCAL_PORT_ADDR)
+		return &lc->sh->iface[i].mac;
+	if (lc->master[v])
+		return &lc->sh->vmac[v];
+	*why = DP_DROP_VMAC_BACKUP;
+	return NULL;
+}
+
+void
+dp_ipv4_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, size_t len,
+	      size_t l3, struct dp_fwd_burst *b)
+{
+	const struct rte_ether_addr *mac;
+	enum dp_drop why = DP_DROP_IPV4_NOT_LOCAL;
+	uint32_t echo_dst;
+
+	/* Only ICMP pays for the echo parser; other traffic to our own addresses meets a
+	 * local /32 route in the batch lookup and is dropped there. */
+	if (len >= l3 + 20 && f[l3 + 9] == IPPROTO_ICMP &&
+	    carp_icmp_echo_request(f, len, l3, &echo_dst)) {
+		mac = echo_owner_mac(lc, i, echo_dst, &why);
+		if (mac != NULL) {
+			uint32_t src = carp_rd32(f + l3 + 12);
+
+			/* The reply would go to a group (a smurf reflection): never. */
+			if (!dp_ipv4_unicast(src) || subnet_broadcast(&lc->sh->iface[i], src)) {
+				dp_drop(lc, m, DP_DROP_ECHO_BAD_SRC);
+				return;
+			}
+			carp_icmp_echo_make_reply(f, l3, mac->addr_bytes);
+			lc->cnt.echo_replies++;
+			dp_reply(lc, m, i, l3);
+			return;
+		}
+		if (why != DP_DROP_IPV4_NOT_LOCAL) {
+			dp_drop(lc, m, why); /* a BACKUP never answers for a VIP */
+			return;
+		}
+	}
+	if (f[0] & 1) {
+		dp_drop(lc, m, DP_DROP_L2_MULTICAST);
+		return;
+	}
+	dp_ipv4_take_for_forwarding(lc, m, f, len, l3, b, false);
+}
