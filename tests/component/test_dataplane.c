@@ -732,6 +732,189 @@ test_frames_of_unconfigured_vlans_are_dropped_never_answered_nor_forwarded(void 
 	assert_int_equal(rte_mempool_in_use_count(mp), 0);
 }
 
+/* The VLAN a frame sent on a port carries in its data: 0 for none. */
+static uint16_t
+vlan_of(struct rte_mbuf *m)
+{
+	const uint8_t *f = data(m);
+
+	return f[12] == 0x81 && f[13] == 0x00 ? (uint16_t)((f[14] << 8 | f[15]) & 0x0fff) : 0;
+}
+
+/* Forwarded: to @p dst_mac, TTL 63 and a valid checksum, behind @p hlen bytes of header. */
+static void
+assert_forwarded_frame(struct rte_mbuf *out, const uint8_t dst_mac[6], size_t hlen,
+		       uint16_t data_len)
+{
+	assert_non_null(out);
+	assert_memory_equal(data(out), dst_mac, 6);
+	assert_int_equal(data(out)[hlen - 2], 0x08);
+	assert_int_equal(data(out)[hlen - 1], 0x00);
+	assert_int_equal(data(out)[hlen + 8], 63);
+	assert_int_equal(carp_cksum(data(out) + hlen, 20), 0);
+	assert_int_equal(rte_pktmbuf_data_len(out), data_len);
+	assert_int_equal(rte_pktmbuf_pkt_len(out), data_len);
+	assert_hex_equal(data(out) + hlen + 20, 13, "30 39 00 35 00 16 00 00 68 65 6c 6c 6f");
+}
+
+static void
+test_forwarding_between_vlans_and_ports_carries_the_egress_tag_only(void **state)
+{
+	struct rte_mbuf *out, *m;
+
+	(void)state;
+	set_neighbor_on(0x0a1e0009, server_mac, V30); /* 10.30.0.9 */
+	set_neighbor_on(0x0a140009, server_mac, V20); /* 10.20.0.9 */
+	set_neighbor_on(0x0a1e00fe, gateway_mac, V30); /* 10.30.0.254, a gateway */
+	/* VLAN 20 to VLAN 30, on the same port: the tag rewritten, the source the port's MAC
+	 * (no VHID on VLAN 30). A frame for VLAN 30 never leaves on VLAN 20. */
+	rx(tagged(udp_frame(sh->vmac[V20].addr_bytes, 0x0a1e0009, 64), 0x8100, 20));
+	out = sent_on(LAN);
+	assert_forwarded_frame(out, server_mac, 18, 64);
+	assert_int_equal(vlan_of(out), 30);
+	assert_memory_equal(data(out) + 6, sh->port[LAN].mac.addr_bytes, 6);
+	rte_pktmbuf_free(out);
+	/* Through a gateway on VLAN 30: the prebuilt header carries the tag. */
+	rx(tagged(udp_frame(sh->vmac[V20].addr_bytes, 0x0ac90105, 64), 0x8100, 20));
+	out = sent_on(LAN);
+	assert_forwarded_frame(out, gateway_mac, 18, 64);
+	assert_int_equal(vlan_of(out), 30);
+	rte_pktmbuf_free(out);
+	/* VLAN 20 to the WAN port's untagged side: the tag removed. */
+	rx(tagged(udp_frame(sh->vmac[V20].addr_bytes, 0x0a640009, 64), 0x8100, 20));
+	out = sent_on(WAN);
+	assert_forwarded_frame(out, server_mac, 14, 60);
+	assert_int_equal(vlan_of(out), 0);
+	assert_memory_equal(data(out) + 6, sh->vmac[WAN].addr_bytes, 6);
+	rte_pktmbuf_free(out);
+	/* Untagged LAN to VLAN 20: a tag added; the source the vMAC of VLAN 20's MASTER VHID. */
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a140009, 64));
+	out = sent_on(LAN);
+	assert_forwarded_frame(out, server_mac, 18, 64);
+	assert_int_equal(vlan_of(out), 20);
+	assert_memory_equal(data(out) + 6, sh->vmac[V20].addr_bytes, 6);
+	rte_pktmbuf_free(out);
+	/* A tag the device stripped leads to the same interface; the egress tag in the data. */
+	m = udp_frame(sh->vmac[V20].addr_bytes, 0x0a1e0009, 64);
+	m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+	m->vlan_tci = 0x6014; /* priority 3, VLAN 20 */
+	rx(m);
+	out = sent_on(LAN);
+	assert_forwarded_frame(out, server_mac, 18, 64);
+	assert_int_equal(vlan_of(out), 30);
+	rte_pktmbuf_free(out);
+	/* A port whose device inserts tags: the frame leaves untagged, the tag in the mbuf. */
+	sh->port[LAN].tx_vlan_insert = sh->iface[V30].tag_by_device = true;
+	dp_lcore_refresh(lc);
+	rx(tagged(udp_frame(sh->vmac[V20].addr_bytes, 0x0a1e0009, 64), 0x8100, 20));
+	out = sent_on(LAN);
+	assert_forwarded_frame(out, server_mac, 14, 60);
+	assert_true(out->ol_flags & RTE_MBUF_F_TX_VLAN);
+	assert_int_equal(out->vlan_tci, 30);
+	rte_pktmbuf_free(out);
+	rx(tagged(udp_frame(sh->vmac[V20].addr_bytes, 0x0ac90105, 64), 0x8100, 20));
+	out = sent_on(LAN);
+	assert_forwarded_frame(out, gateway_mac, 14, 60);
+	assert_int_equal(out->vlan_tci, 30);
+	rte_pktmbuf_free(out);
+	sh->port[LAN].tx_vlan_insert = sh->iface[V30].tag_by_device = false;
+	dp_lcore_refresh(lc);
+	assert_nothing_sent();
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+}
+
+/* The ARP reply to a request on VLAN @p vlan for @p tpa: sent on the LAN port, tagged. */
+static struct rte_mbuf *
+arp_reply_on_vlan(uint16_t vlan, uint32_t tpa, struct carp_arp *a)
+{
+	struct rte_mbuf *out;
+
+	rx(tagged(arp_request(client_mac, 0x0a140009, tpa), 0x8100, vlan));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_int_equal(vlan_of(out), vlan);
+	assert_true(carp_arp_parse(data(out), rte_pktmbuf_data_len(out), a));
+	assert_int_equal(a->op, CARP_ARP_REPLY);
+	return out;
+}
+
+static void
+test_each_vlan_answers_for_its_own_addresses_and_vhids(void **state)
+{
+	struct rte_mbuf *out, *m;
+	struct carp_arp a;
+	uint8_t carp[CARP_HDR_LEN] = { 0x21, 1 };
+	unsigned int before;
+	uint8_t *f;
+
+	(void)state;
+	/* VHID 1 on VLAN 20 answers for its VIP with its vMAC, tagged 20. */
+	out = arp_reply_on_vlan(20, 0x0a140001, &a);
+	assert_memory_equal(a.sha, sh->vmac[V20].addr_bytes, 6);
+	assert_memory_equal(data(out) + 6, sh->vmac[V20].addr_bytes, 6);
+	rte_pktmbuf_free(out);
+	/* The VLAN's own address: the real MAC. */
+	out = arp_reply_on_vlan(30, 0x0a1e0002, &a);
+	assert_memory_equal(a.sha, sh->port[LAN].mac.addr_bytes, 6);
+	rte_pktmbuf_free(out);
+	/* Another segment's addresses are not answered here. */
+	assert_dropped_as(tagged(arp_request(client_mac, 0x0a1e0009, 0x0a140001), 0x8100, 30),
+			  DP_DROP_ARP_OTHER_PORT, "VLAN 30 asks for VLAN 20's VIP");
+	assert_dropped_as(tagged(arp_request(client_mac, 0x0a140009, 0x0a630001), 0x8100, 20),
+			  DP_DROP_ARP_OTHER_PORT, "VLAN 20 asks for the untagged side's VIP");
+	assert_dropped_as(arp_request(client_mac, 0x0a630009, 0x0a140001),
+			  DP_DROP_ARP_OTHER_PORT, "the untagged side asks for VLAN 20's VIP");
+	/* The same VHID number on two segments is two state machines: BACKUP on VLAN 20,
+	 * MASTER untagged. */
+	set_master(V20, 0);
+	assert_dropped_as(tagged(arp_request(client_mac, 0x0a140009, 0x0a140001), 0x8100, 20),
+			  DP_DROP_ARP_BACKUP, "VLAN 20's VIP while its VHID is BACKUP");
+	assert_dropped_as(tagged(udp_frame(sh->vmac[V20].addr_bytes, 0x0a640009, 64), 0x8100,
+				 20), DP_DROP_VMAC_BACKUP, "to the vMAC on VLAN 20 while BACKUP");
+	rx(arp_request(client_mac, 0x0a630009, 0x0a630001));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_int_equal(vlan_of(out), 0);
+	rte_pktmbuf_free(out);
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64));
+	out = sent_on(WAN);
+	assert_non_null(out);
+	rte_pktmbuf_free(out);
+	set_master(V20, 1);
+	/* A ping on VLAN 20 to the VLAN's address: answered on VLAN 20. */
+	rx(tagged(echo_request(sh->port[LAN].mac.addr_bytes, 0x0a140009, 0x0a140002), 0x8100, 20));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_int_equal(vlan_of(out), 20);
+	assert_int_equal(data(out)[18 + 20], 0); /* echo reply */
+	assert_memory_equal(data(out), client_mac, 6);
+	rte_pktmbuf_free(out);
+	/* A request whose tag the device stripped: the reply gets the tag back. */
+	m = arp_request(client_mac, 0x0a140009, 0x0a140001);
+	m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+	m->vlan_tci = 20;
+	rx(m);
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_int_equal(vlan_of(out), 20);
+	assert_true(carp_arp_parse(data(out), rte_pktmbuf_data_len(out), &a));
+	assert_memory_equal(a.sha, sh->vmac[V20].addr_bytes, 6);
+	rte_pktmbuf_free(out);
+	/* Adverts on VLAN 20 reach the control lcore with their interface. */
+	before = n_punted;
+	m = rte_pktmbuf_alloc(mp);
+	f = append(m, CARP_ADVERT_V4_LEN);
+	carp_build_advert4(f, CARP_ADVERT_V4_LEN, sh->vmac[V20].addr_bytes, 0x0a140003, 0x10, 1,
+			   carp);
+	rx(tagged(m, 0x8100, 20));
+	assert_int_equal(n_punted, before + 1);
+	assert_int_equal(dp_meta_iface(punted[before % 64]), V20);
+	assert_int_equal(punted[before % 64]->l2_len, 18);
+	rte_pktmbuf_free(punted[before % 64]);
+	assert_nothing_sent();
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+}
+
 static void
 test_arp_answered_only_for_the_ingress_ports_own_addresses(void **state)
 {
@@ -1027,6 +1210,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_arp_for_vip_answered_by_master_only),
 		cmocka_unit_test(test_carp_and_arp_replies_go_to_control),
 		cmocka_unit_test(test_frames_of_unconfigured_vlans_are_dropped_never_answered_nor_forwarded),
+		cmocka_unit_test(test_forwarding_between_vlans_and_ports_carries_the_egress_tag_only),
+		cmocka_unit_test(test_each_vlan_answers_for_its_own_addresses_and_vhids),
 		cmocka_unit_test(test_arp_answered_only_for_the_ingress_ports_own_addresses),
 		cmocka_unit_test(test_nothing_is_answered_to_a_group_address),
 		cmocka_unit_test(test_martian_and_own_sources_are_never_forwarded),
