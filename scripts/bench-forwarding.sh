@@ -13,6 +13,10 @@
 #                     cache, TTL and MAC rewrite (config written here: lan 10.0.0.1/24 =
 #                     the pcap port, wan 10.1.0.1/24 = net_null, 198.18.0.0/15 via
 #                     10.1.0.2 with a static neighbor, VHID 1 on lan)
+#     carp-dpdk-tagged the same, on a trunk: every frame tagged VLAN 10 in, forwarded to
+#                     VLAN 11 of the other port (the same addresses, on VLANs; the ports'
+#                     untagged sides unused): tag demux, checks, the egress tag written
+#                     (in software: neither device strips or inserts)
 #     testpmd-io      dpdk-testpmd --forward-mode=io: rx -> tx untouched, the framework's
 #                     ceiling on these devices
 #     testpmd-5tswap  dpdk-testpmd --forward-mode=5tswap: swaps MACs, IPs and ports, i.e.
@@ -52,7 +56,7 @@
 # starting and before each run, and repeats once a run during which one appeared.
 # Processes are stopped by PID (SIGTERM, SIGKILL after 10 s); hugepages it reserved and the
 # hugetlbfs mount it made are given back. The last line of its output is exactly
-#   ratio carp-dpdk/testpmd-io=R1 carp-dpdk/testpmd-5tswap=R2 carp-dpdk/l3fwd-lpm=R3
+#   ratio carp-dpdk/testpmd-io=R1 carp-dpdk/testpmd-5tswap=R2 carp-dpdk/l3fwd-lpm=R3 carp-dpdk-tagged/carp-dpdk=R4
 # (medians at the first frame size). Exit status 0, 1 on a failed run, 2 on usage or a
 # machine that stayed busy.
 
@@ -420,7 +424,7 @@ DST_NET=198.18.1.0/24
 # with --rxq=1, never polls it), so in both only lcore 1 forwards.
 lan_dev() { echo "net_pcap0,rx_pcap=$WORK/bench-$1.pcap,rx_pcap=$WORK/empty.pcap,infinite_rx=1"; }
 
-write_config() { # SIZE -> path of the carp-dpdk config
+write_config() { # SIZE -> path of the carp-dpdk config (untagged)
 	local f=$WORK/carp-$1.yaml
 	cat >"$f" <<EOF
 # Written by scripts/bench-forwarding.sh
@@ -433,9 +437,41 @@ ports:
   - name: wan
     device: "$WAN_DEV"
     addresses: [10.1.0.1/24]
+$(config_tail lan)
+EOF
+	echo "$f"
+}
+
+write_config_tagged() { # SIZE -> path of the carp-dpdk config (VLAN 10 -> VLAN 11)
+	local f=$WORK/carp-$1-tagged.yaml
+	cat >"$f" <<EOF
+# Written by scripts/bench-forwarding.sh
+global:
+  idle: adaptive
+ports:
+  - name: lan
+    device: "$(lan_dev "$1-tagged")"
+  - name: wan
+    device: "$WAN_DEV"
+vlans:
+  - name: lan10
+    port: lan
+    vlan: 10
+    addresses: [10.0.0.1/24]
+  - name: wan11
+    port: wan
+    vlan: 11
+    addresses: [10.1.0.1/24]
+$(config_tail lan10)
+EOF
+	echo "$f"
+}
+
+config_tail() { # INTERFACE of VHID 1: the VHID, the route and its neighbour
+	cat <<EOF
 vhids:
   - vhid: 1
-    port: lan
+    port: $1
     advbase: 0          # MASTER after 3 x 1/256 s
     advskew: 1
     passphrase: ""
@@ -447,7 +483,6 @@ neighbors:
   - address: 10.1.0.2
     mac: "02:00:00:00:01:02"
 EOF
-	echo "$f"
 }
 
 eal_args() { # PREFIX
@@ -459,6 +494,7 @@ cmd_for() { # CONFIG SIZE PREFIX -> the command line
 	case "$cfg" in
 	carp) echo "$BIN $(eal_args "$prefix") -- -c $WORK/carp-$size.yaml" ;;
 	cand) echo "$CAND $(eal_args "$prefix") -- -c $WORK/carp-$size.yaml" ;;
+	tagged) echo "$BIN $(eal_args "$prefix") -- -c $WORK/carp-$size-tagged.yaml" ;;
 	io|5tswap)
 		echo "$TESTPMD $(eal_args "$prefix") --vdev $(lan_dev "$size") --vdev $WAN_DEV --" \
 			"--forward-mode=$cfg --nb-cores=1 --rxq=1 --txq=1 --rxd=1024 --txd=1024" \
@@ -493,7 +529,7 @@ run_one() {
 	CUR_PID=$pid
 	CUR_PREFIX=$prefix
 	kind=testpmd
-	[ "$cfg" = carp ] || [ "$cfg" = cand ] && kind=carp
+	[ "$cfg" = carp ] || [ "$cfg" = cand ] || [ "$cfg" = tagged ] && kind=carp
 	[ "$cfg" = l3fwd ] && kind=l3fwd
 	out=$("$PY" "$WORK/sample.py" "/var/run/dpdk/$prefix/dpdk_telemetry.v2" "$kind" \
 		"$WARMUP" "$MEAS" "$pid" 30)
@@ -576,7 +612,7 @@ profile_one() {
 # Main
 
 N_SIZES=$(echo "$SIZES" | wc -w)
-CONTENDERS="carp io 5tswap${L3FWD:+ l3fwd}${CAND:+ cand}"
+CONTENDERS="carp tagged io 5tswap${L3FWD:+ l3fwd}${CAND:+ cand}"
 N_CONT=$(echo "$CONTENDERS" | wc -w)
 N_RUNS=$((RUNS * N_CONT * N_SIZES))
 EST=$((N_RUNS * (WARMUP + MEAS + 3) + (PROFILE ? 3 * 14 : 0) + 10))
@@ -601,13 +637,20 @@ for s in $SIZES; do
 	"$PY" "$GEN" --size "$s" --flows "$FLOWS" --dst-mac "$VMAC" --dst-net "$DST_NET" \
 		-o "$WORK/bench-$s.pcap" ||
 		die "pcap generator failed"
+	"$PY" "$GEN" --size "$s" --flows "$FLOWS" --dst-mac "$VMAC" --dst-net "$DST_NET" \
+		--vlan 10 -o "$WORK/bench-$s-tagged.pcap" ||
+		die "pcap generator failed"
 	write_config "$s" >/dev/null
+	write_config_tagged "$s" >/dev/null
 done
 "$PY" -c 'import struct, sys; open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))' \
 	"$WORK/empty.pcap"
 "$BIN" -l 0-1 --no-huge -m 64 --file-prefix="${TAG}_check" --no-pci -- --check \
 	-c "$WORK/carp-${SIZES%% *}.yaml" >"$WORK/check.log" 2>&1 ||
 	{ cat "$WORK/check.log" >&2; die "carp-dpdk refused the benchmark config"; }
+"$BIN" -l 0-1 --no-huge -m 64 --file-prefix="${TAG}_check" --no-pci -- --check \
+	-c "$WORK/carp-${SIZES%% *}-tagged.yaml" >"$WORK/check.log" 2>&1 ||
+	{ cat "$WORK/check.log" >&2; die "carp-dpdk refused the tagged benchmark config"; }
 forget_prefix "${TAG}_check"
 
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -667,7 +710,7 @@ for line in open(tsv):
     size, cfg, rnd, kv = line.rstrip("\n").split("\t")
     d = dict(x.split("=") for x in kv.split())
     rows.setdefault((size, cfg), []).append(float(d["pps"]))
-names = {"carp": "carp-dpdk", "io": "testpmd-io", "5tswap": "testpmd-5tswap",
+names = {"carp": "carp-dpdk", "tagged": "carp-dpdk-tagged", "io": "testpmd-io", "5tswap": "testpmd-5tswap",
          "l3fwd": "l3fwd-lpm", "cand": "candidate"}
 med = {k: statistics.median(v) for k, v in rows.items()}
 out, table = [], []
@@ -684,7 +727,7 @@ def rel(m, s, c):
 
 
 for s in sizes:
-    for c in ("carp", "io", "5tswap", "l3fwd", "cand"):
+    for c in ("carp", "tagged", "io", "5tswap", "l3fwd", "cand"):
         if (s, c) not in med:
             continue
         m, v = med[(s, c)], rows[(s, c)]
@@ -705,15 +748,20 @@ def ratio_of(c):
         return "nan"
 
 
-ratio = "ratio carp-dpdk/testpmd-io=%s carp-dpdk/testpmd-5tswap=%s carp-dpdk/l3fwd-lpm=%s" % (
-    ratio_of("io"), ratio_of("5tswap"), ratio_of("l3fwd"))
+try:
+    tagged = "%.2f" % (med[(s0, "tagged")] / med[(s0, "carp")])
+except (KeyError, ZeroDivisionError):
+    tagged = "nan"
+ratio = ("ratio carp-dpdk/testpmd-io=%s carp-dpdk/testpmd-5tswap=%s carp-dpdk/l3fwd-lpm=%s"
+         " carp-dpdk-tagged/carp-dpdk=%s" % (ratio_of("io"), ratio_of("5tswap"),
+                                            ratio_of("l3fwd"), tagged))
 print("\n".join(out))
 print(ratio)
 open(md, "w").write("\n".join(table) + "\n\n    " + ratio + "\n")
 EOF
 
 # Cross-checks worth a glance: carp-dpdk's own counter and drops, testpmd's own Tx-pps.
-awk -F'\t' '($2 == "carp" || $2 == "cand") {split($4, a, " "); for (i in a) {split(a[i], kv, "="); v[kv[1]] = kv[2]}
+awk -F'\t' '($2 == "carp" || $2 == "cand" || $2 == "tagged") {split($4, a, " "); for (i in a) {split(a[i], kv, "="); v[kv[1]] = kv[2]}
 	if (v["worker_drops"] > 0) bad++; d = v["pps"] ? v["worker_fwd_pps"] / v["mean_pps"] : 0
 	if (d < 0.98 || d > 1.02) off++}
 	END {printf "cross-check: carp-dpdk worker forwarded vs egress opackets within 2%%: %s; runs with worker drops: %d\n",
@@ -752,6 +800,12 @@ if [ -n "$DOC" ]; then
 		echo
 		echo '```yaml'
 		sed "s#$WORK#\$W#g" "$WORK/carp-${SIZES%% *}.yaml"
+		echo '```'
+		echo
+		echo "carp-dpdk-tagged: the same pcap generator with \`--vlan 10\`, and \$W/carp-${SIZES%% *}-tagged.yaml:"
+		echo
+		echo '```yaml'
+		sed "s#$WORK#\$W#g" "$WORK/carp-${SIZES%% *}-tagged.yaml"
 		echo '```'
 	} >"$WORK/doc-block.md"
 	"$PY" - "$DOC" "$WORK/doc-block.md" <<'EOF' || echo "bench-forwarding: could not update $DOC" >&2

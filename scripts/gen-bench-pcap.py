@@ -9,8 +9,9 @@ pcap does not hold, so a 64-byte frame is a 60-byte record and a 1518-byte frame
 Every frame goes to --dst-mac (the router's port MAC or a vMAC), from FLOWS distinct
 (source IP, destination IP, source port, destination port) tuples: sources in --src-net
 (a /24, hosts .10 upwards), destinations spread over --dst-net (a /16), TTL 64, IPv4
-header and UDP checksums valid, DF set. Only the standard library is used, so any python3
-runs it.
+header and UDP checksums valid, DF set. With --vlan V every frame carries an 802.1Q tag
+of VLAN V (priority 0) inside the same frame size. Only the standard library is used, so
+any python3 runs it.
 
     gen-bench-pcap.py --size 64 --flows 256 --dst-mac 02:70:63:61:70:00 -o bench-64.pcap
 """
@@ -41,9 +42,10 @@ def mac(text: str) -> bytes:
     return bytes(int(p, 16) for p in parts)
 
 
-def frame(size, dst_mac, src_mac, src_ip, dst_ip, sport, dport, ident):
+def frame(size, dst_mac, src_mac, src_ip, dst_ip, sport, dport, ident, vlan=0):
     rec = size - FCS
-    payload_len = rec - ETH - IP - UDP
+    tag = struct.pack("!HH", 0x8100, vlan) if vlan else b""
+    payload_len = rec - ETH - len(tag) - IP - UDP
     # Recognisable payload: flow index then a counting pattern.
     payload = bytes((ident + i) & 0xFF for i in range(payload_len))
     udp_len = UDP + payload_len
@@ -55,7 +57,7 @@ def frame(size, dst_mac, src_mac, src_ip, dst_ip, sport, dport, ident):
     udp = struct.pack("!HHHH", sport, dport, udp_len, 0)
     ucs = csum(pseudo + udp + payload) or 0xFFFF  # 0 means "no checksum" in UDP
     udp = udp[:6] + struct.pack("!H", ucs)
-    eth = dst_mac + src_mac + b"\x08\x00"
+    eth = dst_mac + src_mac + tag + b"\x08\x00"
     f = eth + ip + udp + payload
     assert len(f) == rec, (len(f), rec)
     return f
@@ -73,10 +75,14 @@ def main():
                     help="senders' subnet, the router's ingress subnet (10.0.0.0/24)")
     ap.add_argument("--dst-net", type=ipaddress.IPv4Network, default="198.18.0.0/16",
                     help="destinations, routed out of the other port (198.18.0.0/16)")
+    ap.add_argument("--vlan", type=int, default=0,
+                    help="802.1Q VLAN id 1..4094 of every frame (default: untagged)")
     ap.add_argument("-o", "--output", required=True, help="pcap file to write")
     a = ap.parse_args()
     if not 64 <= a.size <= 1518:
         ap.error("--size must be 64..1518 (RFC 2544 frame sizes include the FCS)")
+    if a.vlan and not 1 <= a.vlan <= 4094:
+        ap.error("--vlan must be 1..4094")
     if not 1 <= a.flows <= 65535:
         ap.error("--flows must be 1..65535")
     n_src = min(200, a.src_net.num_addresses - 12)
@@ -90,7 +96,8 @@ def main():
             src = a.src_net.network_address + 10 + (i % n_src)
             # Spread destinations over the /16 (different LPM tbl8-free /24s) deterministically.
             dst = a.dst_net.network_address + 1 + ((i * 257) % n_dst)
-            f = frame(a.size, a.dst_mac, a.src_mac, src, dst, 1024 + i, 5001 + (i % 16), i)
+            f = frame(a.size, a.dst_mac, a.src_mac, src, dst, 1024 + i, 5001 + (i % 16), i,
+                      a.vlan)
             out.write(struct.pack("<IIII", 1700000000 + i // 1000000, i % 1000000,
                                   len(f), len(f)))
             out.write(f)

@@ -24,25 +24,31 @@ subnet_broadcast(const struct dp_iface *ifc, uint32_t a)
 
 /*
  * Which MAC answers a ping to IPv4 address @p a arriving on interface @p i: the vMAC of
- * its VHID while MASTER (a VIP of another interface too: a router answers for all of its
- * addresses on any interface, and the packet came to a MAC of ours), the ingress
- * interface's MAC for any address of the node's interfaces. NULL when we must not answer
- * (a BACKUP never does, counted as vmac_backup) or @p a is not ours at all (*why left as
- * it was).
+ * its VHID while MASTER when the VHID lives on @p i; the ingress interface's own MAC for
+ * any other address of the node (a router answers for all of its addresses on any
+ * interface, and the packet came to a MAC of ours). Never the vMAC of a VHID of another
+ * interface: a switch would learn it on this segment, where the same VHID number may
+ * belong to another group (or the peer), and send that segment's traffic to us. NULL
+ * when we must not answer (a BACKUP never does for a VIP, counted as vmac_backup) or @p a
+ * is not ours at all (*why left as it was).
  */
 static const struct rte_ether_addr *
 echo_owner_mac(const struct dp_lcore *lc, uint16_t i, uint32_t a, enum dp_drop *why)
 {
-	uint16_t v = carp_vip_table_lookup(&lc->sh->local, 0, a);
+	const struct dp_shared *sh = lc->sh;
+	uint16_t v = carp_vip_table_lookup(&sh->local, 0, a);
 
 	if (v == CARP_VIP_NONE)
 		return NULL;
 	if (v & DP_LOCAL_PORT_ADDR)
-		return &lc->sh->iface[i].mac;
-	if (lc->master[v])
-		return &lc->sh->vmac[v];
-	*why = DP_DROP_VMAC_BACKUP;
-	return NULL;
+		return &sh->iface[i].mac;
+	if (!lc->master[v]) {
+		*why = DP_DROP_VMAC_BACKUP;
+		return NULL;
+	}
+	if (sh->iface[i].vhid_idx[sh->vmac[v].addr_bytes[5]] == v)
+		return &sh->vmac[v];
+	return &sh->iface[i].mac;
 }
 
 void

@@ -880,6 +880,16 @@ test_each_vlan_answers_for_its_own_addresses_and_vhids(void **state)
 	out = sent_on(WAN);
 	assert_non_null(out);
 	rte_pktmbuf_free(out);
+	/* A ping on VLAN 20 for the untagged side's VIP (the router answers for all of its
+	 * addresses) leaves from VLAN 20's own MAC: the untagged side's vMAC is VLAN 20's
+	 * vMAC too, whose VHID is BACKUP here, and a switch would move it to us. */
+	rx(tagged(echo_request(sh->port[LAN].mac.addr_bytes, 0x0a140009, 0x0a630001), 0x8100,
+		  20));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_int_equal(vlan_of(out), 20);
+	assert_memory_equal(data(out) + 6, sh->port[LAN].mac.addr_bytes, 6);
+	rte_pktmbuf_free(out);
 	set_master(V20, 1);
 	/* A ping on VLAN 20 to the VLAN's address: answered on VLAN 20. */
 	rx(tagged(echo_request(sh->port[LAN].mac.addr_bytes, 0x0a140009, 0x0a140002), 0x8100, 20));

@@ -1026,12 +1026,14 @@ interop_fault() {
 	tap_diag "$name: first advert from $new $FO_WIRE_MS ms after the fault, first echo reply from $new $FO_CLIENT_MS ms; lost $FO_LOST probes, longest gap $FO_GAP_MS ms; replies by $(jget "$ping" 'd["replies_by"]')"
 }
 
-# capture_start NAME NS IFACE FILTER: tcpdump writing $E2E_TMP/NAME.pcap (classic pcap,
-# packet-buffered); returns once it listens.
+# capture_start NAME NS IFACE FILTER [DIRECTION]: tcpdump writing $E2E_TMP/NAME.pcap
+# (classic pcap, packet-buffered, VLAN tags kept in the frames); DIRECTION (in, out or
+# inout, the default) is tcpdump's -Q: "in" on a bridge port is what its node sent.
+# Returns once it listens.
 capture_start() {
-	local name=$1 ns=$2 iface=$3 filter=$4
-	ip netns exec "$ns" tcpdump -i "$iface" -nn -U -s 256 -w "$E2E_TMP/$name.pcap" "$filter" \
-		>"$E2E_TMP/$name.tcpdump" 2>&1 &
+	local name=$1 ns=$2 iface=$3 filter=$4 dir=${5:-inout}
+	ip netns exec "$ns" tcpdump -i "$iface" -Q "$dir" -nn -U -s 256 -w "$E2E_TMP/$name.pcap" \
+		"$filter" >"$E2E_TMP/$name.tcpdump" 2>&1 &
 	BG_PID[$name]=$!
 	E2E_PIDS+=($!)
 	wait_for "tcpdump $name listening" 5 grep -q 'listening on' "$E2E_TMP/$name.tcpdump"

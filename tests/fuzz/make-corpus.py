@@ -80,6 +80,10 @@ def frames():
                                             pdst="10.20.0.1")),
         "echo_vlan20_vip": bytes(Ether(dst=VMAC1, src=CLIENT) / Dot1Q(vlan=20) /
                                  IP(src="10.20.0.9", dst="10.20.0.1") / ICMP()),
+        # A ping on VLAN 20 for the untagged side's VIP, in a group frame: the reply must
+        # leave from VLAN 20's own MAC, never the other segment's vMAC (a fuzzer's find).
+        "echo_vlan20_other_vip": bytes(Ether(dst="ff:00:5e:00:01:01", src=CLIENT) /
+                                       IP(src="10.99.0.255", dst="10.99.0.1") / ICMP()),
         "advert_vlan20": bytes(Ether(dst="01:00:5e:00:00:12", src=VMAC1) / Dot1Q(vlan=20) /
                                IP(src="10.20.0.3", dst="224.0.0.18", proto=112, ttl=255,
                                   flags="DF") / Raw(carp_hdr())),
@@ -114,6 +118,10 @@ def main():
         # dataplane: every VHID MASTER, every one BACKUP, a tag (VLAN 20) stripped
         for mode in (0x0f, 0x00, 0x5f):
             write("fuzz_dataplane", f"{name}-{mode}", bytes([mode]) + f)
+    # The fuzzer's find as it was: VLAN 20 stripped (prio 1), its VHID BACKUP, the
+    # untagged side's MASTER.
+    write("fuzz_dataplane", "echo_vlan20_other_vip-243",
+          bytes([0xf3]) + frames()["echo_vlan20_other_vip"])
     top = os.path.join(ROOT, "..", "..")
     for f in glob.glob(os.path.join(top, "config", "*.yaml")) + \
             sorted(glob.glob(os.path.join(top, "tests", "config", "bad", "*.yaml"))):
