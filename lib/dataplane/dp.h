@@ -276,7 +276,12 @@ struct dp_lcore {
 	bool adaptive_idle;
 	struct dp_counters cnt;
 	uint8_t master[DP_MAX_VHIDS];
-	uint64_t mac_key[DP_MAX_IFACES];             /* each interface's MAC for dp_mac_key */
+	/* Per interface, for one-compare acceptance (dp_mac_key): its MAC, and the vMAC its
+	 * forwarded frames leave from (a MASTER VHID's: the one hosts most likely use as
+	 * their gateway), or a key no MAC has. */
+	struct dp_accept_keys {
+		uint64_t own, vmac;
+	} accept[DP_MAX_IFACES];
 	uint8_t vmac_state[DP_MAX_IFACES][256];      /* DP_VMAC_* by interface and VHID number */
 	struct dp_l2_hdr l2[DP_MAX_IFACES];          /* forwarded frames' header per interface,
 						      * destination left zero */

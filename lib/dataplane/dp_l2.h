@@ -109,7 +109,9 @@ dp_l2_is_vmac(const uint8_t *mac)
 static inline bool
 dp_l2_accept_dst(const struct dp_lcore *lc, uint16_t i, const uint8_t *dst, enum dp_drop *why)
 {
-	if (dp_mac_key(dst) == lc->mac_key[i] || (dst[0] & 1))
+	uint64_t k = dp_mac_key(dst);
+
+	if (k == lc->accept[i].own || k == lc->accept[i].vmac || (dst[0] & 1))
 		return true;
 	if (dp_l2_is_vmac(dst)) {
 		uint8_t st = lc->vmac_state[i][dst[5]];

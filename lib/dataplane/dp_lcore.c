@@ -104,7 +104,8 @@ dp_lcore_refresh(struct dp_lcore *lc)
 		uint8_t key[8] = { 0 };
 
 		memcpy(key, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-		lc->mac_key[i] = dp_mac_key(key);
+		lc->accept[i].own = dp_mac_key(key);
+		lc->accept[i].vmac = UINT64_MAX; /* no MAC: the top two bytes are never set */
 		for (unsigned int v = 0; v < 256; v++) {
 			uint16_t idx = ifc->vhid_idx[v];
 
@@ -114,9 +115,12 @@ dp_lcore_refresh(struct dp_lcore *lc)
 		}
 		/* Frames leave with the vMAC of a VHID we are MASTER of on that segment, so
 		 * the switches keep pointing the VIP's MAC at the master. */
-		for (unsigned int v = 1; v < 256 && !ifc->source_real; v++) {
+		for (unsigned int v = 1; v < 256; v++) {
 			if (lc->vmac_state[i][v] == DP_VMAC_MASTER) {
-				src = &sh->vmac[ifc->vhid_idx[v]];
+				memcpy(key, sh->vmac[ifc->vhid_idx[v]].addr_bytes, RTE_ETHER_ADDR_LEN);
+				lc->accept[i].vmac = dp_mac_key(key);
+				if (!ifc->source_real)
+					src = &sh->vmac[ifc->vhid_idx[v]];
 				break;
 			}
 		}
