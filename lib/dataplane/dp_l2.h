@@ -126,17 +126,24 @@ dp_l2_accept_dst(const struct dp_lcore *lc, uint16_t i, const uint8_t *dst, enum
 }
 
 /*
- * Give packet @p m, whose layer-3 header is at @p l3h, the header @p h: one 16-byte store
- * ending at the EtherType (which stays), then the start of the frame moved by what the
+ * Give packet @p m, whose layer-3 header is at @p l3h, the header @p h: the MACs (and the
+ * tag) in one or two stores up to the EtherType (which stays), then the start of the frame moved by what the
  * old and new headers differ (a tag removed or added), and the device asked for the tag
  * where it inserts them. Always inlined: it is the forwarding path's whole layer 2.
  */
 static __rte_always_inline void
 dp_l2_write(struct rte_mbuf *m, uint8_t *l3h, const struct dp_l2_hdr *h)
 {
-	int delta = (int)((l3h - 2 - h->hlen) - rte_pktmbuf_mtod(m, uint8_t *));
+	uint8_t *start = l3h - 2 - h->hlen;
+	int delta = (int)(start - rte_pktmbuf_mtod(m, uint8_t *));
 
-	memcpy(l3h - 18, h->img, sizeof(h->img));
+	/* Stored from the frame's new start, which the pool aligns: 16 bytes from 4 before
+	 * it would straddle a cache line with every untagged frame (3-4 % of the worker's
+	 * samples on the store alone). */
+	if (h->hlen == 16)
+		memcpy(start, h->img, 16);
+	else
+		memcpy(start, h->img + 4, 12);
 	if (unlikely(delta != 0)) {
 		m->data_off = (uint16_t)(m->data_off + delta);
 		m->data_len = (uint16_t)(m->data_len - delta);
