@@ -308,6 +308,7 @@ struct dp_fwd_burst {
 	uint8_t *ip[DP_BURST];    /* the IPv4 header (checked by fwd_ipv4_check) */
 	uint32_t dst[DP_BURST];   /* its destination, host order */
 	uint16_t total[DP_BURST]; /* its total length: the MTU check, not the padded frame */
+	uint8_t l3[DP_BURST];     /* where it starts in the frame: 14, or 18 behind a tag */
 	uint16_t n;
 };
 

@@ -22,7 +22,7 @@ dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[
 
 	memcpy(dp_l2_hdr_dst(&h), mac, RTE_ETHER_ADDR_LEN);
 	fwd_ipv4_dec_ttl(ip);
-	dp_l2_write(m, ip, &h);
+	dp_l2_write(m, ip, m->l2_len, &h);
 	return h.port;
 }
 
@@ -73,7 +73,7 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 			adj = &lc->adj[hops[i] & 0x00ffffff];
 			if (likely(b->total[i] <= adj->mtu)) {
 				fwd_ipv4_dec_ttl(ip);
-				dp_l2_write(m, ip, &adj->l2);
+				dp_l2_write(m, ip, b->l3[i], &adj->l2);
 				forwarded++;
 				dp_queue_tx(lc, adj->l2.port, m);
 				continue;
@@ -96,7 +96,7 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 			continue;
 		}
 		/* The slow path and the control lcore find the L3 offset in l2_len. */
-		m->l2_len = (uint8_t)(ip - rte_pktmbuf_mtod(m, uint8_t *));
+		m->l2_len = b->l3[i];
 		if (b->total[i] > sh->iface[nh->iface].mtu) {
 			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
 			rte_pktmbuf_free(m);

@@ -54,6 +54,7 @@ dp_ipv4_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f,
 	b->m[b->n] = m;
 	b->ip[b->n] = f + l3;
 	b->dst[b->n] = carp_rd32(f + l3 + 16);
+	b->l3[b->n] = (uint8_t)l3;
 	b->total[b->n++] = carp_rd16(f + l3 + 2);
 }
 

@@ -126,16 +126,19 @@ dp_l2_accept_dst(const struct dp_lcore *lc, uint16_t i, const uint8_t *dst, enum
 }
 
 /*
- * Give packet @p m, whose layer-3 header is at @p l3h, the header @p h: the MACs (and the
+ * Give packet @p m, whose layer-3 header is at @p l3h (offset @p l3 in the frame), the
+ * header @p h: the MACs (and the
  * tag) in one or two stores up to the EtherType (which stays), then the start of the frame moved by what the
  * old and new headers differ (a tag removed or added), and the device asked for the tag
  * where it inserts them. Always inlined: it is the forwarding path's whole layer 2.
  */
 static __rte_always_inline void
-dp_l2_write(struct rte_mbuf *m, uint8_t *l3h, const struct dp_l2_hdr *h)
+dp_l2_write(struct rte_mbuf *m, uint8_t *l3h, unsigned int l3, const struct dp_l2_hdr *h)
 {
 	uint8_t *start = l3h - 2 - h->hlen;
-	int delta = (int)(start - rte_pktmbuf_mtod(m, uint8_t *));
+	/* From the L3 offset the caller knows, not from the mbuf: between ports of the same
+	 * kind the mbuf is not touched at all. */
+	int delta = (int)l3 - 2 - h->hlen;
 
 	/* Stored from the frame's new start, which the pool aligns: 16 bytes from 4 before
 	 * it would straddle a cache line with every untagged frame (3-4 % of the worker's
