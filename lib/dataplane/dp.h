@@ -223,10 +223,11 @@ struct dp_to_control {
 };
 
 /*
- * The Ethernet header of frames an lcore sends out of an interface, as one 16-byte image
- * written in one store ending where the EtherType starts (dp_l2_write): destination,
- * source, and the 802.1Q tag when tagged in software (hlen 16); else four unused bytes
- * first (hlen 12), and the device inserts the tag when the interface has one.
+ * The Ethernet header of frames an lcore sends out of an interface, as a 16-byte image
+ * ending where the EtherType starts, whose last hlen bytes dp_l2_write stores from the
+ * frame's start: destination, source, and the 802.1Q tag when tagged in software (hlen
+ * 16); else four unused bytes first (hlen 12), and the device inserts the tag when the
+ * interface has one.
  */
 struct dp_l2_hdr {
 	uint8_t img[16];

@@ -26,8 +26,8 @@
 #define DP_ETHERTYPE_QINQ 0x88a8     /* 802.1ad S-tag */
 #define DP_ETHERTYPE_QINQ_OLD 0x9100 /* pre-standard QinQ */
 
-/* Frames are rewritten in place, a header of up to 18 bytes written in one 16-byte store
- * ending at the EtherType: at least 4 bytes of headroom before a 14-byte header. */
+/* Frames are rewritten in place: a tag added to an untagged frame moves its start 4 bytes
+ * into the headroom. */
 _Static_assert(RTE_PKTMBUF_HEADROOM >= 4, "dp_l2_write needs 4 bytes of headroom");
 
 static inline bool
