@@ -1032,7 +1032,7 @@ interop_fault() {
 # Returns once it listens.
 capture_start() {
 	local name=$1 ns=$2 iface=$3 filter=$4 dir=${5:-inout}
-	ip netns exec "$ns" tcpdump -i "$iface" -Q "$dir" -nn -U -s 256 -w "$E2E_TMP/$name.pcap" \
+	ip netns exec "$ns" tcpdump -i "$iface" -Q "$dir" -nn -U -B 4096 -s 256 -w "$E2E_TMP/$name.pcap" \
 		"$filter" >"$E2E_TMP/$name.tcpdump" 2>&1 &
 	BG_PID[$name]=$!
 	E2E_PIDS+=($!)

