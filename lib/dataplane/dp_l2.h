@@ -127,10 +127,10 @@ dp_l2_accept_dst(const struct dp_lcore *lc, uint16_t i, const uint8_t *dst, enum
 
 /*
  * Give packet @p m, whose layer-3 header is at @p l3h (offset @p l3 in the frame), the
- * header @p h: the MACs (and the
- * tag) in one or two stores up to the EtherType (which stays), then the start of the frame moved by what the
- * old and new headers differ (a tag removed or added), and the device asked for the tag
- * where it inserts them. Always inlined: it is the forwarding path's whole layer 2.
+ * header @p h: the MACs (and the tag) stored up to the EtherType (which stays), the start
+ * of the frame moved by what the old and new headers differ (a tag removed or added), and
+ * the device asked for the tag where it inserts them. Always inlined: it is the
+ * forwarding path's whole layer 2.
  */
 static __rte_always_inline void
 dp_l2_write(struct rte_mbuf *m, uint8_t *l3h, unsigned int l3, const struct dp_l2_hdr *h)

@@ -86,12 +86,6 @@ ipv4_ihl5(const uint8_t *w)
 	return (x & mask) == want;
 }
 
-/* What the fast path reads of the ingress port, loaded once per burst. */
-struct dp_rx_port {
-	uint16_t untagged;
-	const uint16_t *vlan_iface;
-};
-
 /*
  * The common case, decided with a few loads and compares: a single-segment IPv4 frame
  * without options on a configured interface (untagged, or one 802.1Q tag in the frame or
@@ -100,9 +94,10 @@ struct dp_rx_port {
  * everything else, which takes handle_one's full path and its named drops.
  */
 static inline unsigned int
-plain_ipv4_to_forward(const struct dp_lcore *lc, const struct dp_rx_port *rp,
-		      const struct rte_mbuf *m, const uint8_t *f)
+plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mbuf *m,
+		      const uint8_t *f)
 {
+	const struct dp_shared *sh = lc->sh;
 	enum dp_drop unused;
 	unsigned int l3;
 	uint16_t i;
@@ -112,15 +107,15 @@ plain_ipv4_to_forward(const struct dp_lcore *lc, const struct dp_rx_port *rp,
 	if (likely(ipv4_ihl5(f + 12))) {
 		l3 = 14;
 		if (likely(!(m->ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_QINQ))))
-			i = rp->untagged;
+			i = sh->port[p].untagged;
 		else if (m->ol_flags & RTE_MBUF_F_RX_QINQ)
 			return 0;
 		else
-			i = rp->vlan_iface[m->vlan_tci & 0x0fff]; /* VLAN 0: none */
+			i = sh->vlan_iface[p][m->vlan_tci & 0x0fff]; /* VLAN 0: none */
 	} else if (carp_rd16(f + 12) == DP_ETHERTYPE_VLAN && ipv4_ihl5(f + 16) &&
 		   !(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
 		l3 = 18;
-		i = rp->vlan_iface[carp_rd16(f + 14) & 0x0fff];
+		i = sh->vlan_iface[p][carp_rd16(f + 14) & 0x0fff];
 	} else {
 		return 0;
 	}
@@ -138,8 +133,6 @@ plain_ipv4_to_forward(const struct dp_lcore *lc, const struct dp_rx_port *rp,
 void
 dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct dp_rx_port rp = { .untagged = lc->sh->port[p].untagged,
-				       .vlan_iface = lc->sh->vlan_iface[p] };
 	struct dp_fwd_burst b;
 	uint16_t i;
 
@@ -158,7 +151,7 @@ dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 			rte_prefetch0(pkts[i + DP_PREFETCH_MBUF_AHEAD]);
 		if (i + DP_PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_AHEAD], void *));
-		l3 = plain_ipv4_to_forward(lc, &rp, m, f);
+		l3 = plain_ipv4_to_forward(lc, p, m, f);
 		if (likely(l3 != 0))
 			dp_ipv4_take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), l3, &b,
 						    true);
