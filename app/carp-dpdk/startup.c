@@ -9,6 +9,8 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "carp_nd.h"
+
 #define MBUF_CACHE 256
 #define RING_MIN 1024
 #define PUNT_RING_SIZE 1024 /* each of the three rings to the control lcore (mbufs) */
@@ -166,6 +168,42 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 }
 
 /*
+ * Interface @p i's IPv6 addresses: its link-local first (the configured one, else derived
+ * from the MAC as a kernel would), then the others. Only an interface with IPv6 (an
+ * address or a VIP) gets one: an IPv4-only interface stays silent to IPv6.
+ */
+static void
+fill_addr6(struct dp_iface *di, const struct carp_config *cfg, unsigned int i)
+{
+	const struct carp_config_iface *ci = &cfg->ifaces[i];
+	bool any = false, have_ll = false;
+
+	for (unsigned int k = 0; k < ci->n_addrs; k++)
+		if (ci->addrs[k].family == 6) {
+			any = true;
+			have_ll |= carp_in6_is_link_local(&ci->addrs[k].v6);
+		}
+	for (unsigned int v = 0; v < cfg->n_vhids; v++)
+		any |= cfg->vhids[v].iface == i && cfg->vhids[v].n_vip6 > 0;
+	di->n_addr6 = 0;
+	if (!any)
+		return;
+	if (!have_ll)
+		carp_in6_link_local(di->mac.addr_bytes, &di->addr6[di->n_addr6++]);
+	for (unsigned int k = 0; k < ci->n_addrs && di->n_addr6 < RTE_DIM(di->addr6); k++) {
+		if (ci->addrs[k].family != 6)
+			continue;
+		if (carp_in6_is_link_local(&ci->addrs[k].v6) && di->n_addr6 > 0) {
+			/* the link-local goes first */
+			di->addr6[di->n_addr6++] = di->addr6[0];
+			di->addr6[0] = ci->addrs[k].v6;
+		} else {
+			di->addr6[di->n_addr6++] = ci->addrs[k].v6;
+		}
+	}
+}
+
+/*
  * The interfaces as every lcore reads them: each port's untagged side (unused on a trunk
  * without addresses of its own), then the VLANs, and the (port, VLAN id) map the receive
  * path looks a tag up in. Ports must be set up: a VLAN is tagged by its port's device
@@ -189,6 +227,7 @@ fill_ifaces(struct dp_shared *sh, const struct carp_config *cfg)
 			di->plen4[di->n_addr4] = ci->addrs[k].prefixlen;
 			di->addr4[di->n_addr4++] = ci->addrs[k].v4;
 		}
+		fill_addr6(di, cfg, i);
 		for (unsigned int v = 0; v < 256; v++)
 			di->vhid_idx[v] = DP_NO_VHID;
 		di->source_real = ci->source_mac == CARP_SOURCE_MAC_REAL;

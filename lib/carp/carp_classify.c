@@ -23,6 +23,9 @@ classify_ipv6(const uint8_t *ip, size_t avail)
 	if (avail < 40)
 		return CARP_CLASS_RUNT;
 	nh = ip[6];
+	/* ICMPv6 behind one hop-by-hop header is MLD (its Router Alert): the data plane's. */
+	if (nh == IPV6_NH_HOPOPTS && avail >= 48 && ip[40] == IPPROTO_ICMPV6_NH)
+		return CARP_CLASS_IPV6;
 	if (nh == CARP_IPPROTO || nh == IPV6_NH_HOPOPTS || nh == IPV6_NH_ROUTING ||
 	    nh == IPV6_NH_DSTOPTS)
 		return CARP_CLASS_CARP; /* extension headers: rare, the control lcore walks them */

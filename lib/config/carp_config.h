@@ -28,6 +28,7 @@
 #define CARP_CONFIG_VIPS_MAX 64    /* per VHID, both families together */
 #define CARP_CONFIG_VHIDS_MAX 4096 /* VHIDs in all, on every interface */
 #define CARP_CONFIG_PORT_ADDR4_MAX 8 /* IPv4 addresses per interface */
+#define CARP_CONFIG_PORT_ADDR6_MAX 8 /* IPv6 addresses per interface */
 #define CARP_CONFIG_COUNTER_FILE "/var/lib/carp-dpdk/replay-counter"
 #define CARP_CONFIG_STRINGIFY_(x) #x
 #define CARP_CONFIG_STRINGIFY(x) CARP_CONFIG_STRINGIFY_(x)

@@ -60,7 +60,7 @@ walk_addresses(struct cfg_ctx *ctx, yaml_node_t *seq, struct carp_config_iface *
 		return;
 	}
 	s->addrs_ok = true;
-	for (unsigned int i = 0, n4 = 0; i < n; i++) {
+	for (unsigned int i = 0, n4 = 0, n6 = 0; i < n; i++) {
 		yaml_node_t *a = cfg_node(ctx, it[i]);
 		const char *text, *why;
 		char show[64];
@@ -86,6 +86,17 @@ walk_addresses(struct cfg_ctx *ctx, yaml_node_t *seq, struct carp_config_iface *
 				  CARP_CONFIG_STRINGIFY(CARP_CONFIG_PORT_ADDR4_MAX) " IPv4 addresses "
 				  "per port", "'%s' is the %s's IPv4 address number %u",
 				  cfg_show(a, show, sizeof(show)), s->is_vlan ? "VLAN" : "port", n4);
+			s->addrs_ok = false;
+			continue;
+		}
+		if (ifc->addrs[ifc->n_addrs].family == 6 && ++n6 > CARP_CONFIG_PORT_ADDR6_MAX) {
+			/* And their IPv6 addresses, with the link-local one. */
+			cfg_error(ctx, cfg_mark_of(a), "addresses", s->is_vlan ? "at most "
+				  CARP_CONFIG_STRINGIFY(CARP_CONFIG_PORT_ADDR6_MAX) " IPv6 addresses "
+				  "per VLAN" : "at most "
+				  CARP_CONFIG_STRINGIFY(CARP_CONFIG_PORT_ADDR6_MAX) " IPv6 addresses "
+				  "per port", "'%s' is the %s's IPv6 address number %u",
+				  cfg_show(a, show, sizeof(show)), s->is_vlan ? "VLAN" : "port", n6);
 			s->addrs_ok = false;
 			continue;
 		}

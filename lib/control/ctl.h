@@ -47,6 +47,7 @@ struct ctl_vhid_stats {
 	uint64_t adverts_sent;
 	uint64_t adverts_received;
 	uint64_t garps_sent;
+	uint64_t nas_sent;   /* unsolicited neighbour advertisements */
 	uint64_t transitions;
 	uint64_t send_errors;
 	uint64_t id_clashes; /* replay protection: adverts of another node with our node id */
@@ -82,6 +83,11 @@ struct ctl_iface {
 	uint64_t drop[CARP_DROP_COUNT]; /* adverts dropped before a local VHID was known */
 	uint8_t (*own_macs)[6];         /* our MACs on this segment (ARP claiming one: refused) */
 	unsigned int n_own_macs;
+	/* MLD: when the next report is due (0: none), its record type, and how many more
+	 * follow it a second apart (RFC 3810's robustness: each change is reported twice) */
+	uint64_t mld_due_ns;
+	uint8_t mld_record;
+	uint8_t mld_repeats;
 };
 
 /** What telemetry shows of a VHID, copied by the control lcore. */
@@ -101,6 +107,8 @@ struct ctl_fwd_stats {
 	uint64_t arp_request_nombuf; /* requests not sent: the mbuf pool was empty */
 	uint64_t released;         /* held packets sent once their next hop resolved */
 	uint64_t unresolved_drops; /* held or arriving packets dropped: no answer, queue full */
+	uint64_t mld_reports;      /* MLDv2 reports sent */
+	uint64_t mld_queries;      /* MLD queries received and answered */
 };
 
 struct ctl_node {
@@ -188,6 +196,21 @@ void ctl_fwd_arp_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);
 
 /** Neighbour probes and aging, every 100 ms. */
 void ctl_fwd_tick(struct ctl_node *n, uint64_t now);
+
+/**
+ * MLD (ctl_mld.c): report the groups of every interface with IPv6 (ff02::12, the
+ * solicited-node groups of its addresses and VIPs), now and once more a second later.
+ */
+void ctl_mld_start(struct ctl_node *n, uint64_t now);
+
+/** Report interface @p iface's groups again (a takeover), and once more a second later. */
+void ctl_mld_announce(struct ctl_node *n, uint16_t iface, uint64_t now);
+
+/** An MLD query received on interface @p iface (checked by the data plane); frees @p m. */
+void ctl_mld_query(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);
+
+/** Send the reports that are due. */
+void ctl_mld_tick(struct ctl_node *n, uint64_t now);
 
 
 /** Poll links, feed changes and the resulting demotion to the engine. */

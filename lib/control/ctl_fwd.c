@@ -270,6 +270,13 @@ void
 ctl_fwd_arp_input(struct ctl_node *n, uint16_t i, struct rte_mbuf *m)
 {
 	const struct dp_iface *dp = &n->sh->iface[i];
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	/* The ARP path also carries MLD queries (dp_ipv6.c). */
+	if (m->l2_len >= 14 && carp_rd16(f + m->l2_len - 2) == CARP_ETHERTYPE_IPV6) {
+		ctl_mld_query(n, i, m);
+		return;
+	}
 	const struct fwd_arp_iface in = {
 		.iface = i, .addr4 = dp->addr4, .plen4 = dp->plen4, .n_addr4 = dp->n_addr4,
 		.own_macs = (const uint8_t(*)[6])n->iface[i].own_macs,

@@ -172,6 +172,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 	for (uint16_t i = 0; i < n->n_vhids; i++)
 		carp_engine_start(&n->engine, i, n->port[n->vhid[i].port].link_up, now);
 	n->next_link_poll = now + LINK_POLL_NS;
+	ctl_mld_start(n, now);
 	ctl_pub_flush(&n->pub);
 	dp_tx_flush(n->ctl_lc);
 
@@ -185,6 +186,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 		}
 		work = poll_control_queues(n);
 		ctl_fwd_tick(n, now);
+		ctl_mld_tick(n, now);
 		work += carp_engine_run_timers(&n->engine, ctl_now_ns());
 		ctl_pub_flush(&n->pub);
 		dp_tx_flush(n->ctl_lc);

@@ -9,6 +9,7 @@
 #include <rte_malloc.h>
 
 #include "carp_frame.h"
+#include "carp_nd.h"
 #include "ctl.h"
 #include "ctl_counter_file.h"
 
@@ -160,13 +161,17 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 	v->port = (uint16_t)n->cfg->ifaces[cv->iface].port;
 	carp_vmac(cv->vhid, v->vmac.addr_bytes);
 	first_addrs(&n->cfg->ifaces[cv->iface], &v->src4, &v->src6);
+	/* IPv6 adverts come from the interface's link-local address, as the BSDs' in
+	 * practice (and ND's rules for link-scoped traffic) have it. */
+	if (n->sh->iface[cv->iface].n_addr6)
+		v->src6 = n->sh->iface[cv->iface].addr6[0];
 	rc = carp_hmac_prepare(&v->hmac, &cv->key, &in);
 	if (rc)
 		return rc;
 	v->auth.hmac = &v->hmac;
 	v->auth.counter = &v->counter;
 	v->auth.own_src4 = v->src4;
-	v->auth.own_src6 = NULL;
+	v->auth.own_src6 = n->sh->iface[cv->iface].n_addr6 ? &v->src6 : NULL;
 	if (cv->replay_protection) {
 		/* The id is ours alone in the group (config_validate.c sees to it). */
 		uint16_t id = n->cfg->global.node_id ? n->cfg->global.node_id
@@ -193,6 +198,11 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 		if (rc == 0)
 			rc = dp_shared_add_local(n->sh, cv->vip4[i], idx);
 	}
+	for (unsigned int i = 0; i < cv->n_vip6 && rc == 0; i++) {
+		rc = carp_addr6_table_add(&n->sh->vips6, v->iface, &cv->vip6[i], idx);
+		if (rc == 0 && !carp_in6_is_link_local(&cv->vip6[i]))
+			rc = carp_addr6_table_add(&n->sh->local6, 0, &cv->vip6[i], idx);
+	}
 	if (rc)
 		return rc;
 	return 0;
@@ -203,7 +213,7 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 	      struct rte_mempool *mp)
 {
 	struct carp_fsm_config *fc;
-	unsigned int n_vips = 0, n_addrs = 0;
+	unsigned int n_vips = 0, n_vips6 = 0, n_addrs = 0;
 	int rc;
 
 	n->cfg = cfg;
@@ -212,18 +222,27 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 	replay_start(n);
 	n->n_vhids = (uint16_t)cfg->n_vhids;
 	sh->n_vhids = n->n_vhids;
-	for (unsigned int i = 0; i < cfg->n_vhids; i++)
+	for (unsigned int i = 0; i < cfg->n_vhids; i++) {
 		n_vips += cfg->vhids[i].n_vip4;
+		n_vips6 += cfg->vhids[i].n_vip6;
+	}
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
 		n_addrs += cfg->ifaces[i].n_addrs;
 	rc = carp_vip_table_init(&sh->vips, n_vips);
 	if (rc == 0)
 		rc = carp_vip_table_init(&sh->local, n_vips + n_addrs);
+	if (rc == 0)
+		rc = carp_addr6_table_init(&sh->vips6, n_vips6);
+	if (rc == 0)
+		rc = carp_addr6_table_init(&sh->local6, n_vips6 + n_addrs);
 	for (unsigned int i = 0; i < cfg->n_ifaces && rc == 0; i++)
 		for (unsigned int a = 0; a < cfg->ifaces[i].n_addrs && rc == 0; a++)
 			if (cfg->ifaces[i].addrs[a].family == 4)
 				rc = dp_shared_add_local(sh, cfg->ifaces[i].addrs[a].v4,
 							 (uint16_t)(DP_LOCAL_PORT_ADDR | i));
+			else if (!carp_in6_is_link_local(&cfg->ifaces[i].addrs[a].v6))
+				rc = carp_addr6_table_add(&sh->local6, 0, &cfg->ifaces[i].addrs[a].v6,
+							  (uint16_t)(DP_LOCAL_PORT_ADDR | i));
 	n->vhid = calloc(n->n_vhids, sizeof(*n->vhid));
 	n->snap = calloc(n->n_vhids, sizeof(*n->snap));
 	n->handover = calloc(n->n_vhids, 1);
@@ -252,6 +271,8 @@ ctl_node_free(struct ctl_node *n)
 	carp_engine_free(&n->engine);
 	carp_vip_table_free(&n->sh->vips);
 	carp_vip_table_free(&n->sh->local);
+	carp_addr6_table_free(&n->sh->vips6);
+	carp_addr6_table_free(&n->sh->local6);
 	free(n->vhid);
 	free(n->snap);
 	free(n->handover);

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Carrying out what the state machines ask: adverts (v4 and/or v6, source MAC = vMAC),
- * gratuitous ARP for every IPv4 VIP, and transitions, which are logged with their reason
+ * gratuitous ARP for every IPv4 VIP and unsolicited neighbour advertisements for every
+ * IPv6 one, and transitions, which are logged with their reason
  * and published to every data-plane lcore.
  */
 #include <rte_ethdev.h>
 #include <rte_random.h>
 
 #include "carp_frame.h"
+#include "carp_nd.h"
 #include "ctl.h"
 #include "dp_l2.h"
 
@@ -97,7 +99,24 @@ send_garps(struct ctl_node *n, uint32_t idx)
 		ctl_send_frame(n, v->iface, m);
 		v->st.garps_sent++;
 	}
-	/* IPv6 VIPs: unsolicited neighbour advertisements are not sent yet. */
+	/* And an unsolicited neighbour advertisement per IPv6 VIP, repeated as the ARP is
+	 * (the BSDs send one; a switch or host that missed it would wait for its neighbour
+	 * entry to go stale). Router set: this node forwards. */
+	for (unsigned int i = 0; i < v->cfg->n_vip6; i++) {
+		struct rte_mbuf *m;
+		uint8_t *f = alloc_frame(n, &m, CARP_NA_FRAME_LEN);
+
+		if (f == NULL) {
+			if (m)
+				rte_pktmbuf_free(m);
+			v->st.send_errors++;
+			continue;
+		}
+		carp_build_unsolicited_na(f, CARP_NA_FRAME_LEN, v->vmac.addr_bytes,
+					  &v->cfg->vip6[i], true);
+		ctl_send_frame(n, v->iface, m);
+		v->st.nas_sent++;
+	}
 }
 
 static void
@@ -122,6 +141,8 @@ publish(struct ctl_node *n, uint32_t idx, const struct carp_action *a)
 	}
 	ctl_pub_master(&n->pub, (uint16_t)idx, master);
 	n->snap_dirty = true;
+	if (master && v->cfg->n_vip6)
+		ctl_mld_announce(n, v->iface, ctl_now_ns()); /* snooping switches: we are here */
 }
 
 void

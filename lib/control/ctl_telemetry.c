@@ -235,6 +235,7 @@ stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_dict_u64(v, "adverts_sent", st->adverts_sent);
 			rte_tel_data_add_dict_u64(v, "adverts_received", st->adverts_received);
 			rte_tel_data_add_dict_u64(v, "garps_sent", st->garps_sent);
+			rte_tel_data_add_dict_u64(v, "nas_sent", st->nas_sent);
 			rte_tel_data_add_dict_u64(v, "transitions", st->transitions);
 			rte_tel_data_add_dict_u64(v, "send_errors", st->send_errors);
 			rte_tel_data_add_dict_u64(v, "id_clashes", st->id_clashes);
@@ -262,6 +263,8 @@ read_counters(const struct dp_counters *c, struct dp_counters *sum)
 	sum->punted += __atomic_load_n(&c->punted, __ATOMIC_RELAXED);
 	sum->arp_replies += __atomic_load_n(&c->arp_replies, __ATOMIC_RELAXED);
 	sum->echo_replies += __atomic_load_n(&c->echo_replies, __ATOMIC_RELAXED);
+	sum->nd_replies += __atomic_load_n(&c->nd_replies, __ATOMIC_RELAXED);
+	sum->nd_dad_defended += __atomic_load_n(&c->nd_dad_defended, __ATOMIC_RELAXED);
 	sum->forwarded += __atomic_load_n(&c->forwarded, __ATOMIC_RELAXED);
 	sum->to_resolve += __atomic_load_n(&c->to_resolve, __ATOMIC_RELAXED);
 	for (int r = 0; r < DP_DROP_COUNT; r++)
@@ -285,6 +288,8 @@ add_counters(struct rte_tel_data *d, const char *key, const struct dp_counters *
 	rte_tel_data_add_dict_u64(v, "punted", c->punted);
 	rte_tel_data_add_dict_u64(v, "arp_replies", c->arp_replies);
 	rte_tel_data_add_dict_u64(v, "echo_replies", c->echo_replies);
+	rte_tel_data_add_dict_u64(v, "nd_replies", c->nd_replies);
+	rte_tel_data_add_dict_u64(v, "nd_dad_defended", c->nd_dad_defended);
 	rte_tel_data_add_dict_u64(v, "forwarded", c->forwarded);
 	rte_tel_data_add_dict_u64(v, "to_resolve", c->to_resolve);
 	for (int r = 0; r < DP_DROP_COUNT; r++)
@@ -413,6 +418,10 @@ forwarding_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "arp_request_nombuf",
 				  __atomic_load_n(&n->fwd_st.arp_request_nombuf, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "held", __atomic_load_n(&n->neigh.held, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "mld_reports",
+				  __atomic_load_n(&n->fwd_st.mld_reports, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "mld_queries",
+				  __atomic_load_n(&n->fwd_st.mld_queries, __ATOMIC_RELAXED));
 	/* What became of every ARP the workers handed over, and why packets were not held. */
 	for (int r = 0; r < FWD_ARP_COUNT; r++)
 		rte_tel_data_add_dict_u64(d, fwd_arp_name(r),

@@ -28,6 +28,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "carp_addr6.h"
 #include "carp_classify.h"
 #include "carp_config.h"
 #include "fwd_cache.h"
@@ -63,7 +64,18 @@ struct rte_lpm;
 	X(ECHO_BAD_SRC, "echo_bad_src", "echo request from a non-unicast source (broadcast, multicast, zero, loopback): never answered") \
 	X(IPV4_NOT_LOCAL, "ipv4_not_local", "IPv4 to one of our addresses that we do not answer") \
 	X(L2_MULTICAST, "l2_multicast", "IPv4 to a foreign address in a broadcast/multicast frame") \
-	X(IPV6, "ipv6", "IPv6 data or neighbour discovery (not handled yet)") \
+	X(IPV6, "ipv6", "IPv6 not to one of our addresses: IPv6 forwarding is not built yet") \
+	X(IPV6_NOT_LOCAL, "ipv6_not_local", "IPv6 to one of our addresses that we do not answer") \
+	X(ND_BAD_HLIM, "nd_bad_hlim", "neighbour discovery with a hop limit other than 255: it crossed a router") \
+	X(ND_BAD_CKSUM, "nd_bad_cksum", "neighbour discovery with a wrong ICMPv6 checksum") \
+	X(ND_MALFORMED, "nd_malformed", "neighbour discovery truncated, with a code other than 0 or a malformed option") \
+	X(ND_BAD_SRC, "nd_bad_src", "neighbour solicitation from a group address or MAC, or a DAD probe that breaks RFC 4861 7.1.1") \
+	X(ND_BAD_TARGET, "nd_bad_target", "neighbour discovery for a multicast target, or a solicited advertisement to a group") \
+	X(ND_BACKUP, "nd_backup", "neighbour solicitation for a VIP of a VHID that is not MASTER here") \
+	X(ND_OTHER, "nd_other", "neighbour solicitation that does not ask for one of our addresses") \
+	X(ND_OTHER_PORT, "nd_other_port", "neighbour solicitation for an address or VIP of another port or VLAN: answered only where it lives") \
+	X(ND_ADVERT, "nd_advert", "neighbour advertisement: IPv6 neighbours are not learned yet") \
+	X(MLD_RATE_LIMITED, "mld_rate_limited", "MLD query over arp_punt_rate: not handed to the control lcore") \
 	X(CARP_PUNT_FULL, "carp_punt_full", "CARP ring to the control lcore full: advert lost") \
 	X(ARP_PUNT_FULL, "arp_punt_full", "ARP ring to the control lcore full: ARP reply or announcement lost") \
 	X(RESOLVE_FULL, "resolve_full", "resolve ring full: packet to an unresolved next hop lost") \
@@ -84,6 +96,8 @@ struct dp_counters {
 	uint64_t punted;  /* CARP adverts, ARP replies and announcements to the control lcore */
 	uint64_t arp_replies;
 	uint64_t echo_replies;
+	uint64_t nd_replies;      /* neighbour advertisements answering a solicitation */
+	uint64_t nd_dad_defended; /* of which to a DAD probe for an address we hold */
 	uint64_t forwarded;
 	uint64_t to_resolve; /* packets handed to the control lcore for ARP resolution */
 	uint64_t drop[DP_DROP_COUNT];
@@ -91,6 +105,7 @@ struct dp_counters {
 } __rte_cache_aligned;
 
 #define DP_PORT_ADDR4_MAX CARP_CONFIG_PORT_ADDR4_MAX
+#define DP_IFACE_ADDR6_MAX (CARP_CONFIG_PORT_ADDR6_MAX + 1) /* and the derived link-local */
 
 /** What every lcore reads about a port: a device. */
 struct dp_port {
@@ -109,6 +124,10 @@ struct dp_iface {
 	uint32_t addr4[DP_PORT_ADDR4_MAX]; /* the interface's own IPv4 addresses, host order */
 	uint8_t plen4[DP_PORT_ADDR4_MAX];  /* and their prefix lengths */
 	unsigned int n_addr4;
+	/* Its IPv6 addresses, network order: [0] its link-local (configured, else derived
+	 * from the MAC: modified EUI-64), then the configured ones. None without IPv6. */
+	struct carp_in6 addr6[DP_IFACE_ADDR6_MAX];
+	unsigned int n_addr6;
 	uint16_t vhid_idx[256]; /* VHID number -> VHID index on this interface, or DP_NO_VHID */
 	bool source_real;       /* forwarded frames leave with the real MAC, never a vMAC */
 	uint16_t mtu;           /* largest IPv4 packet forwarded out of this interface */
@@ -160,6 +179,10 @@ struct dp_shared {
 	struct carp_vip_table vips;            /* (interface index, IPv4 VIP) -> VHID index */
 	struct carp_vip_table local;           /* (0, any of our IPv4 addresses) -> VHID index,
 						* or DP_LOCAL_PORT_ADDR | interface index */
+	struct carp_addr6_table vips6;         /* (interface index, IPv6 VIP) -> VHID index */
+	struct carp_addr6_table local6;        /* as local, for the IPv6 addresses and VIPs
+						* outside fe80::/10 (link-local ones live on
+						* their interface only) */
 	struct rte_lpm *lpm;                   /* routes: connected subnets and static routes */
 	struct dp_nexthop *nexthop;
 	uint32_t n_nexthops;
@@ -265,6 +288,9 @@ struct dp_adj {
 #define DP_VMAC_MASTER 1  /* MASTER here: frames to the vMAC are ours */
 #define DP_VMAC_BACKUP 2  /* not MASTER here: frames to the vMAC belong to the master */
 
+/* The rate limits of what goes to the control lcore on the ARP path, per interface. */
+enum dp_punt_bucket { DP_PUNT_ARP, DP_PUNT_ARP_REPLY, DP_PUNT_MLD, DP_PUNT_BUCKETS };
+
 /** One data-plane lcore: its queues, its copy of the MASTER flags, its counters. */
 struct dp_lcore {
 	const struct dp_shared *sh;
@@ -291,10 +317,10 @@ struct dp_lcore {
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* frames waiting per port */
 	uint16_t n_tx[DP_MAX_PORTS];
 	/* Cold, at the end, out of the forwarding path's lines: ARP to control, theoretical
-	 * arrival times per interface, for announcements and other ARP [0] and for replies
+	 * arrival times per interface, for announcements and other ARP [0], for replies
 	 * addressed to one of our interface addresses [1], so that a flood of announcements
-	 * never starves the answers to our own requests. */
-	uint64_t arp_tat[2][DP_MAX_IFACES];
+	 * never starves the answers to our own requests, and for MLD queries [2]. */
+	uint64_t arp_tat[DP_PUNT_BUCKETS][DP_MAX_IFACES];
 };
 
 /** Handle a burst received on port index @p p. Frees, answers or forwards every mbuf. */

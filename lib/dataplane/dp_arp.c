@@ -4,31 +4,8 @@
  * they arrive on (a VIP only while MASTER), hand replies and announcements to the control
  * lcore for learning, at a bounded rate, and drop the rest with a named reason.
  */
-#include <rte_cycles.h>
-
 #include "carp_arp.h"
 #include "dp_internal.h"
-
-/*
- * ARP handed to the control lcore is rate-limited per interface on every lcore (GCRA: one
- * comparison and one store per frame), so a flood of announcements costs the control
- * lcore a bounded share of its time whatever the attacker's rate.
- */
-static inline bool
-arp_punt_allowed(struct dp_lcore *lc, unsigned int bucket, uint16_t i)
-{
-	const struct dp_shared *sh = lc->sh;
-	uint64_t now, tat;
-
-	if (sh->arp_interval == 0)
-		return true;
-	now = rte_rdtsc();
-	tat = lc->arp_tat[bucket][i] > now ? lc->arp_tat[bucket][i] : now;
-	if (tat - now > sh->arp_tolerance)
-		return false;
-	lc->arp_tat[bucket][i] = tat + sh->arp_interval;
-	return true;
-}
 
 /*
  * Which MAC answers an ARP request for @p a on interface @p i. ARP is strict where ping
@@ -76,10 +53,12 @@ dp_arp_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, si
 	}
 	if (a.op == CARP_ARP_REPLY || carp_arp_is_gratuitous(&a)) {
 		/* Replies and announcements teach the control lcore where next hops are. */
-		unsigned int bucket = a.op == CARP_ARP_REPLY &&
-				      dp_is_iface_address(&lc->sh->iface[i], a.tpa);
+		enum dp_punt_bucket bucket = a.op == CARP_ARP_REPLY &&
+						     dp_is_iface_address(&lc->sh->iface[i], a.tpa)
+					     ? DP_PUNT_ARP_REPLY
+					     : DP_PUNT_ARP;
 
-		if (!arp_punt_allowed(lc, bucket, i)) {
+		if (!dp_punt_allowed(lc, bucket, i)) {
 			dp_drop(lc, m, DP_DROP_ARP_RATE_LIMITED);
 			return;
 		}

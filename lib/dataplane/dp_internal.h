@@ -7,6 +7,8 @@
  * anyone else: counting drops and handing frames to the control lcore.
  */
 
+#include <rte_cycles.h>
+
 #include "dp.h"
 #include "dp_l2.h"
 
@@ -32,6 +34,28 @@ dp_punt(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t iface, size_t l3,
 	} else {
 		lc->cnt.punted++;
 	}
+}
+
+/*
+ * What goes to the control lcore on the ARP path (ARP, MLD queries) is rate-limited per
+ * interface and bucket on every lcore (GCRA: one comparison and one store per frame), so
+ * a flood costs the control lcore a bounded share of its time whatever the attacker's
+ * rate.
+ */
+static inline bool
+dp_punt_allowed(struct dp_lcore *lc, enum dp_punt_bucket bucket, uint16_t i)
+{
+	const struct dp_shared *sh = lc->sh;
+	uint64_t now, tat;
+
+	if (sh->arp_interval == 0)
+		return true;
+	now = rte_rdtsc();
+	tat = lc->arp_tat[bucket][i] > now ? lc->arp_tat[bucket][i] : now;
+	if (tat - now > sh->arp_tolerance)
+		return false;
+	lc->arp_tat[bucket][i] = tat + sh->arp_interval;
+	return true;
 }
 
 /* Unicast IPv4 (RFC 1122 3.2.1.3): not zero/"this network", loopback, multicast, class E
@@ -61,6 +85,16 @@ dp_is_iface_address(const struct dp_iface *ifc, uint32_t a)
 	return false;
 }
 
+/* True when @p a is one of interface @p ifc's own IPv6 addresses (its link-local too). */
+static inline bool
+dp_is_iface_address6(const struct dp_iface *ifc, const struct carp_in6 *a)
+{
+	for (unsigned int i = 0; i < ifc->n_addr6; i++)
+		if (memcmp(&ifc->addr6[i], a, sizeof(*a)) == 0)
+			return true;
+	return false;
+}
+
 /* Send a reply rewritten in place (layer 3 at @p l3) back out of interface @p iface. */
 static inline void
 dp_reply(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t iface, size_t l3)
@@ -72,8 +106,12 @@ dp_reply(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t iface, size_t l3)
 	dp_queue_tx(lc, lc->sh->iface[iface].port, m);
 }
 
-/* dp_arp.c, dp_ipv4.c: the per-frame paths of dp_rx.c's handle_one */
+/* dp_arp.c, dp_nd.c, dp_ipv6.c: the per-frame paths of dp_rx.c's handle_one */
 void dp_arp_input(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8_t *f,
 		  size_t len);
+void dp_nd_input(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8_t *f,
+		 size_t len, size_t l3);
+void dp_ipv6_input(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8_t *f,
+		   size_t len, size_t l3);
 
 #endif

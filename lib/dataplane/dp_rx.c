@@ -2,7 +2,8 @@
 /*
  * A data-plane lcore's receive path: the burst loop and its fast path for plain IPv4 to
  * forward, and for every other frame its interface (dp_l2.h), its destination, its class,
- * then ARP (dp_arp.c), IPv4 (dp_ipv4.c), CARP to the control lcore, or a named drop.
+ * then ARP (dp_arp.c), IPv4 (dp_ipv4.c), neighbour discovery (dp_nd.c), other IPv6
+ * (dp_ipv6.c), CARP to the control lcore, or a named drop.
  */
 #include <netinet/in.h>
 
@@ -60,8 +61,10 @@ handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, struct dp_fwd_bu
 		dp_ipv4_input(lc, i, m, f, len, l3, b);
 		return;
 	case CARP_CLASS_ND:
+		dp_nd_input(lc, i, m, f, len, l3);
+		return;
 	case CARP_CLASS_IPV6:
-		dp_drop(lc, m, DP_DROP_IPV6);
+		dp_ipv6_input(lc, i, m, f, len, l3);
 		return;
 	case CARP_CLASS_RUNT:
 		dp_drop(lc, m, DP_DROP_RUNT);

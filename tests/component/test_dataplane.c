@@ -19,6 +19,7 @@
 #include "carp_arp.h"
 #include "carp_cksum.h"
 #include "carp_frame.h"
+#include "carp_nd.h"
 #include "dp.h"
 
 #define LAN 0
@@ -162,6 +163,38 @@ init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid
 	assert_int_equal(dp_shared_add_local(sh, addr - 1, i), 0);
 }
 
+/* 2001:db8:<net>::<host> */
+static struct carp_in6
+in6(uint16_t net, uint8_t host)
+{
+	struct carp_in6 a = { { 0x20, 0x01, 0x0d, 0xb8, (uint8_t)(net >> 8), (uint8_t)net,
+				[15] = host } };
+
+	return a;
+}
+
+static const struct carp_in6 ll_vip = { { 0xfe, 0x80, [15] = 1 } };
+static const struct carp_in6 client6_ll = { { 0xfe, 0x80, [15] = 9 } };
+
+/* Interface @p i's IPv6: its link-local from its MAC, 2001:db8:<net>::2 and, with VHID
+ * index @p vhid, the VIP 2001:db8:<net>::1. */
+static void
+init_iface6(uint16_t i, uint16_t net, uint16_t vhid)
+{
+	struct dp_iface *di = &sh->iface[i];
+	struct carp_in6 a = in6(net, 2), vip = in6(net, 1);
+
+	carp_in6_link_local(di->mac.addr_bytes, &di->addr6[0]);
+	di->addr6[1] = a;
+	di->n_addr6 = 2;
+	assert_int_equal(carp_addr6_table_add(&sh->local6, 0, &a,
+					      (uint16_t)(DP_LOCAL_PORT_ADDR | i)), 0);
+	if (vhid == DP_NO_VHID)
+		return;
+	assert_int_equal(carp_addr6_table_add(&sh->vips6, i, &vip, vhid), 0);
+	assert_int_equal(carp_addr6_table_add(&sh->local6, 0, &vip, vhid), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -176,6 +209,8 @@ setup(void **state)
 	assert_non_null(lc);
 	assert_int_equal(carp_vip_table_init(&sh->vips, 4), 0);
 	assert_int_equal(carp_vip_table_init(&sh->local, 16), 0);
+	assert_int_equal(carp_addr6_table_init(&sh->vips6, 4), 0);
+	assert_int_equal(carp_addr6_table_init(&sh->local6, 8), 0);
 	memset(sh->vlan_iface, 0xff, sizeof(sh->vlan_iface));
 	for (int p = 0; p < 2; p++) {
 		struct dp_port *dp = &sh->port[p];
@@ -188,6 +223,11 @@ setup(void **state)
 	init_iface(WAN, WAN, 0, 0x0a640002, 2); /* 10.100.0.2, VIP 10.100.0.1 */
 	init_iface(V20, LAN, 20, 0x0a140002, 1); /* 10.20.0.2, VIP 10.20.0.1 */
 	init_iface(V30, LAN, 30, 0x0a1e0002, 0); /* 10.30.0.2 */
+	init_iface6(LAN, 0x99, LAN);
+	init_iface6(WAN, 0x100, WAN);
+	init_iface6(V20, 0x20, DP_NO_VHID);
+	/* VLAN 20's VIP is fe80::1: a link-local VIP, known on its interface only. */
+	assert_int_equal(carp_addr6_table_add(&sh->vips6, V20, &ll_vip, V20), 0);
 	sh->n_ports = 2;
 	sh->n_ifaces = 4;
 	sh->n_vhids = 3;
@@ -1186,11 +1226,272 @@ test_a_burst_of_mixed_destinations_goes_each_its_own_way(void **state)
 	assert_nothing_sent();
 }
 
+/* An IPv6 frame from the client (@p src) to @p dst at @p eth_dst: @p icmp_len bytes of
+ * ICMPv6 @p icmp, its checksum filled in, hop limit @p hlim. */
+static struct rte_mbuf *
+icmp6_frame(const uint8_t eth_dst[6], const struct carp_in6 *src, const struct carp_in6 *dst,
+	    uint8_t hlim, const uint8_t *icmp, uint16_t icmp_len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *f = append(m, (uint16_t)(54 + icmp_len)), *ip6 = f + 14;
+	uint16_t c;
+
+	memcpy(f, eth_dst, 6);
+	memcpy(f + 6, client_mac, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	memset(ip6, 0, 40);
+	ip6[0] = 0x60;
+	ip6[4] = (uint8_t)(icmp_len >> 8);
+	ip6[5] = (uint8_t)icmp_len;
+	ip6[6] = CARP_IPPROTO_ICMPV6;
+	ip6[7] = hlim;
+	memcpy(ip6 + 8, src->b, 16);
+	memcpy(ip6 + 24, dst->b, 16);
+	memcpy(ip6 + 40, icmp, icmp_len);
+	ip6[42] = ip6[43] = 0;
+	c = carp_icmp6_cksum(ip6, ip6 + 40, icmp_len);
+	ip6[42] = (uint8_t)(c >> 8);
+	ip6[43] = (uint8_t)c;
+	return m;
+}
+
+/* A neighbour solicitation from the client's link-local (or :: for DAD) for @p target, to
+ * its solicited-node group, with the client's MAC as source option unless DAD. */
+static struct rte_mbuf *
+ns_frame(const struct carp_in6 *target, bool dad, uint8_t hlim)
+{
+	uint8_t icmp[32] = { CARP_ICMP6_ND_NS }, mac[6];
+	struct carp_in6 group, none = { { 0 } };
+
+	memcpy(icmp + 8, target->b, 16);
+	icmp[24] = CARP_ND_OPT_SLLA;
+	icmp[25] = 1;
+	memcpy(icmp + 26, client_mac, 6);
+	carp_in6_solicited_node(target, &group);
+	carp_in6_multicast_mac(&group, mac);
+	return icmp6_frame(mac, dad ? &none : &client6_ll, &group, hlim, icmp, dad ? 24 : 32);
+}
+
+/* The advertisement @p out must be: for @p target, from @p mac, to the client (or to all
+ * nodes for a DAD defence). */
+static void
+assert_na(struct rte_mbuf *out, size_t l3, const struct carp_in6 *target, const uint8_t mac[6],
+	  bool dad)
+{
+	uint8_t *f = data(out);
+	struct carp_nd nd;
+
+	assert_non_null(out);
+	assert_int_equal(rte_pktmbuf_data_len(out), l3 + 72);
+	assert_int_equal(carp_nd_parse(f + l3, 72, &nd), CARP_ND_OK);
+	assert_int_equal(nd.type, CARP_ICMP6_ND_NA);
+	assert_memory_equal(nd.target.b, target->b, 16);
+	assert_memory_equal(nd.lladdr, mac, 6);
+	assert_memory_equal(f + 6, mac, 6);
+	if (dad) {
+		assert_int_equal(nd.flags, CARP_NA_ROUTER | CARP_NA_OVERRIDE);
+		assert_memory_equal(nd.dst.b, carp_in6_all_nodes.b, 16);
+		assert_hex_equal(f, 6, "33 33 00 00 00 01");
+	} else {
+		assert_int_equal(nd.flags, CARP_NA_ROUTER | CARP_NA_SOLICITED | CARP_NA_OVERRIDE);
+		assert_memory_equal(nd.dst.b, client6_ll.b, 16);
+		assert_memory_equal(f, client_mac, 6);
+	}
+	rte_pktmbuf_free(out);
+}
+
+static void
+test_ns_for_vip_answered_by_master_only_from_the_vmac(void **state)
+{
+	struct carp_in6 vip = in6(0x99, 1);
+	uint64_t replies = lc->cnt.nd_replies;
+
+	(void)state;
+	rx(ns_frame(&vip, false, 255));
+	assert_na(sent_on(LAN), 14, &vip, sh->vmac[LAN].addr_bytes, false);
+	assert_true(lc->cnt.nd_replies == replies + 1);
+	set_master(LAN, 0);
+	assert_dropped_as(ns_frame(&vip, false, 255), DP_DROP_ND_BACKUP, "NS for a VIP, BACKUP");
+	assert_dropped_as(ns_frame(&vip, true, 255), DP_DROP_ND_BACKUP, "DAD for a VIP, BACKUP");
+	set_master(LAN, 1);
+}
+
+static void
+test_ns_for_own_addresses_answered_with_the_real_mac(void **state)
+{
+	struct carp_in6 a = in6(0x99, 2);
+
+	(void)state;
+	rx(ns_frame(&a, false, 255));
+	assert_na(sent_on(LAN), 14, &a, sh->iface[LAN].mac.addr_bytes, false);
+	rx(ns_frame(&sh->iface[LAN].addr6[0], false, 255)); /* its link-local */
+	assert_na(sent_on(LAN), 14, &sh->iface[LAN].addr6[0], sh->iface[LAN].mac.addr_bytes,
+		  false);
+	assert_nothing_sent();
+}
+
+static void
+test_dad_probe_for_a_held_vip_is_defended(void **state)
+{
+	struct carp_in6 vip = in6(0x99, 1);
+	uint64_t defended = lc->cnt.nd_dad_defended;
+
+	(void)state;
+	rx(ns_frame(&vip, true, 255));
+	assert_na(sent_on(LAN), 14, &vip, sh->vmac[LAN].addr_bytes, true);
+	assert_true(lc->cnt.nd_dad_defended == defended + 1);
+}
+
+static void
+test_ns_answered_only_on_the_interface_of_its_target(void **state)
+{
+	struct carp_in6 wan_vip = in6(0x100, 1), wan_addr = in6(0x100, 2), stranger = in6(0x99, 7);
+
+	(void)state;
+	assert_dropped_as(ns_frame(&wan_vip, false, 255), DP_DROP_ND_OTHER_PORT,
+			  "NS on the LAN for the WAN's VIP");
+	assert_dropped_as(ns_frame(&wan_addr, false, 255), DP_DROP_ND_OTHER_PORT,
+			  "NS on the LAN for the WAN's address");
+	assert_dropped_as(ns_frame(&stranger, false, 255), DP_DROP_ND_OTHER,
+			  "NS for an address nobody here holds");
+	assert_dropped_as(ns_frame(&ll_vip, false, 255), DP_DROP_ND_OTHER,
+			  "NS on the LAN for VLAN 20's link-local VIP");
+}
+
+static void
+test_ns_on_a_vlan_for_its_link_local_vip_is_answered_tagged(void **state)
+{
+	struct rte_mbuf *out;
+
+	(void)state;
+	rx(tagged(ns_frame(&ll_vip, false, 255), 0x8100, 20));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_hex_equal(data(out) + 12, 4, "81 00 00 14");
+	assert_na(out, 18, &ll_vip, sh->vmac[V20].addr_bytes, false);
+	/* VLAN 30 holds no such VIP */
+	assert_dropped_as(tagged(ns_frame(&ll_vip, false, 255), 0x8100, 30), DP_DROP_ND_OTHER,
+			  "NS on VLAN 30 for VLAN 20's link-local VIP");
+}
+
+static void
+test_bad_neighbour_discovery_is_dropped_by_name(void **state)
+{
+	struct carp_in6 vip = in6(0x99, 1);
+	struct rte_mbuf *m;
+	uint8_t na[32] = { CARP_ICMP6_ND_NA, 0, 0, 0, CARP_NA_OVERRIDE };
+	uint8_t mac[6];
+
+	(void)state;
+	assert_dropped_as(ns_frame(&vip, false, 254), DP_DROP_ND_BAD_HLIM,
+			  "NS with hop limit 254: from off-link");
+	m = ns_frame(&vip, false, 255);
+	data(m)[14 + 40 + 2] ^= 0x40;
+	assert_dropped_as(m, DP_DROP_ND_BAD_CKSUM, "NS with a wrong checksum");
+	m = ns_frame(&vip, false, 255);
+	rte_pktmbuf_trim(m, 10);
+	assert_dropped_as(m, DP_DROP_ND_MALFORMED, "NS shorter than its payload length");
+	m = ns_frame(&vip, false, 255);
+	data(m)[14 + 40 + 24] = 0; /* the option's type 0 keeps the checksum: length below */
+	data(m)[14 + 40 + 25] = 0;
+	data(m)[14 + 40 + 2] = data(m)[14 + 40 + 3] = 0;
+	{
+		uint16_t c = carp_icmp6_cksum(data(m) + 14, data(m) + 54, 32);
+
+		data(m)[14 + 40 + 2] = (uint8_t)(c >> 8);
+		data(m)[14 + 40 + 3] = (uint8_t)c;
+	}
+	assert_dropped_as(m, DP_DROP_ND_MALFORMED, "NS with an option of length 0");
+	/* A source link-layer option naming a group: the answer would go to everyone. */
+	{
+		uint8_t icmp[32] = { CARP_ICMP6_ND_NS };
+		struct carp_in6 group;
+
+		memcpy(icmp + 8, vip.b, 16);
+		icmp[24] = CARP_ND_OPT_SLLA;
+		icmp[25] = 1;
+		memset(icmp + 26, 0xff, 6);
+		carp_in6_solicited_node(&vip, &group);
+		carp_in6_multicast_mac(&group, mac);
+		assert_dropped_as(icmp6_frame(mac, &client6_ll, &group, 255, icmp, 32),
+				  DP_DROP_ND_BAD_SRC, "NS with a broadcast source link-layer option");
+	}
+	memcpy(na + 8, vip.b, 16);
+	na[24] = CARP_ND_OPT_TLLA;
+	na[25] = 1;
+	memcpy(na + 26, client_mac, 6);
+	assert_dropped_as(icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client6_ll,
+				      &sh->iface[LAN].addr6[0], 255, na, 32),
+			  DP_DROP_ND_ADVERT, "an NA claiming our VIP");
+}
+
+static void
+test_ping6_answered_for_our_addresses_and_master_vips(void **state)
+{
+	static const uint8_t echo[12] = { CARP_ICMP6_ECHO_REQUEST, 0, 0, 0, 0x12, 0x34, 0, 1,
+					  'p', 'i', 'n', 'g' };
+	struct carp_in6 vip = in6(0x99, 1), client = in6(0x99, 9), wan_vip = in6(0x100, 1);
+	struct rte_mbuf *out;
+
+	(void)state;
+	rx(icmp6_frame(sh->vmac[LAN].addr_bytes, &client, &vip, 64, echo, sizeof(echo)));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_int_equal(data(out)[54], CARP_ICMP6_ECHO_REPLY);
+	assert_memory_equal(data(out) + 6, sh->vmac[LAN].addr_bytes, 6);
+	assert_memory_equal(data(out) + 14 + 8, vip.b, 16);
+	assert_memory_equal(data(out) + 14 + 24, client.b, 16);
+	assert_int_equal(carp_icmp6_cksum(data(out) + 14, data(out) + 54, sizeof(echo)), 0);
+	rte_pktmbuf_free(out);
+	/* another interface's VIP: from the ingress interface's MAC, never the WAN's vMAC */
+	rx(icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client, &wan_vip, 64, echo, sizeof(echo)));
+	out = sent_on(LAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out) + 6, sh->iface[LAN].mac.addr_bytes, 6);
+	rte_pktmbuf_free(out);
+	set_master(LAN, 0);
+	assert_dropped_as(icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client, &vip, 64, echo,
+				      sizeof(echo)), DP_DROP_VMAC_BACKUP, "ping6 to a VIP, BACKUP");
+	set_master(LAN, 1);
+}
+
+static void
+test_other_ipv6_dropped_by_name_and_mld_queries_go_to_control(void **state)
+{
+	static const uint8_t udp[8] = { 0x30, 0x39, 0, 53, 0, 8, 0, 0 };
+	/* an MLDv2 general query from fe80::1: hop-by-hop with Router Alert, then ICMPv6 */
+	static const char *query = "33 33 00 00 00 01 02 00 00 00 00 fe 86 dd "
+		"60 00 00 00 00 24 00 01 fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 01 "
+		"ff 02 00 00 00 00 00 00 00 00 00 00 00 00 00 01 3a 00 05 02 00 00 01 00 "
+		"82 00 59 13 27 10 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
+		"00 00 00 00 00 00";
+	struct carp_in6 client = in6(0x99, 9), addr = in6(0x99, 2), far = in6(0x555, 1);
+	struct rte_mbuf *m;
+	unsigned int arp = n_arp;
+	uint8_t *f;
+
+	(void)state;
+	m = icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client, &far, 64, udp, sizeof(udp));
+	data(m)[14 + 6] = 17;
+	assert_dropped_as(m, DP_DROP_IPV6, "IPv6 to elsewhere: not forwarded (yet)");
+	m = icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client, &addr, 64, udp, sizeof(udp));
+	data(m)[14 + 6] = 17;
+	assert_dropped_as(m, DP_DROP_IPV6_NOT_LOCAL, "UDP to our address");
+	m = rte_pktmbuf_alloc(mp);
+	f = append(m, 90);
+	assert_int_equal(hex_to_bytes(query, f, 90), 90);
+	rx(m);
+	assert_int_equal(n_arp, arp + 1);
+	assert_nothing_sent();
+	rte_pktmbuf_free(punted[(n_punted - 1) % 64]);
+}
+
 static void
 test_every_frame_is_accounted_for(void **state)
 {
 	uint64_t out = lc->cnt.forwarded + lc->cnt.punted + lc->cnt.to_resolve +
-		       lc->cnt.arp_replies + lc->cnt.echo_replies;
+		       lc->cnt.arp_replies + lc->cnt.echo_replies + lc->cnt.nd_replies;
 
 	(void)state;
 	for (int r = 0; r < DP_DROP_COUNT; r++)
@@ -1228,6 +1529,14 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_arp_to_control_is_rate_limited_per_port),
 		cmocka_unit_test(test_carp_keeps_its_own_ring_when_arp_fills_its_own),
 		cmocka_unit_test(test_a_burst_of_mixed_destinations_goes_each_its_own_way),
+		cmocka_unit_test(test_ns_for_vip_answered_by_master_only_from_the_vmac),
+		cmocka_unit_test(test_ns_for_own_addresses_answered_with_the_real_mac),
+		cmocka_unit_test(test_dad_probe_for_a_held_vip_is_defended),
+		cmocka_unit_test(test_ns_answered_only_on_the_interface_of_its_target),
+		cmocka_unit_test(test_ns_on_a_vlan_for_its_link_local_vip_is_answered_tagged),
+		cmocka_unit_test(test_bad_neighbour_discovery_is_dropped_by_name),
+		cmocka_unit_test(test_ping6_answered_for_our_addresses_and_master_vips),
+		cmocka_unit_test(test_other_ipv6_dropped_by_name_and_mld_queries_go_to_control),
 		cmocka_unit_test(test_every_frame_is_accounted_for),
 	};
 	int rc;

@@ -25,6 +25,7 @@
 
 #include "../component/eal_test.h"
 #include "carp_frame.h"
+#include "carp_nd.h"
 #include "dp.h"
 
 #define LAN 0
@@ -111,6 +112,17 @@ init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid
 	check(dp_shared_add_local(sh, addr, (uint16_t)(DP_LOCAL_PORT_ADDR | i)) == 0);
 	add_route(addr, 24, 0, i, false);
 	add_route(addr - 1, 32, 0, i, true);
+	/* IPv6: the link-local from the MAC, 2001:db8:<second byte>::2, VIP ...::1 */
+	struct carp_in6 a6 = { { 0x20, 0x01, 0x0d, 0xb8, 0, (uint8_t)(addr >> 16), [15] = 2 } };
+	struct carp_in6 vip6 = a6;
+
+	vip6.b[15] = 1;
+	carp_in6_link_local(di->mac.addr_bytes, &di->addr6[0]);
+	di->addr6[1] = a6;
+	di->n_addr6 = 2;
+	check(carp_addr6_table_add(&sh->local6, 0, &a6, (uint16_t)(DP_LOCAL_PORT_ADDR | i)) == 0);
+	check(carp_addr6_table_add(&sh->vips6, i, &vip6, i) == 0);
+	check(carp_addr6_table_add(&sh->local6, 0, &vip6, i) == 0);
 }
 
 int
@@ -132,6 +144,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	lc = calloc(1, sizeof(*lc));
 	check(mp && sh && lc);
 	check(carp_vip_table_init(&sh->vips, 8) == 0 && carp_vip_table_init(&sh->local, 16) == 0);
+	check(carp_addr6_table_init(&sh->vips6, 8) == 0 && carp_addr6_table_init(&sh->local6, 16) == 0);
 	memset(sh->vlan_iface, 0xff, sizeof(sh->vlan_iface));
 	for (int p = 0; p < 2; p++) {
 		struct dp_port *dp = &sh->port[p];
@@ -173,7 +186,7 @@ static uint64_t
 outcomes(void)
 {
 	uint64_t n = lc->cnt.forwarded + lc->cnt.punted + lc->cnt.to_resolve +
-		     lc->cnt.arp_replies + lc->cnt.echo_replies;
+		     lc->cnt.arp_replies + lc->cnt.echo_replies + lc->cnt.nd_replies;
 
 	for (int r = 0; r < DP_DROP_COUNT; r++)
 		n += lc->cnt.drop[r];
@@ -202,7 +215,14 @@ check_sent(struct rte_mbuf *m, int port)
 	}
 	check(i != DP_NO_IFACE && sh->iface[i].port == port);
 	check(type != 0x8100 && type != 0x88a8 && type != 0x9100);
-	check(!(f[0] & 1));
+	if (f[0] & 1) {
+		/* To a group only to defend an address against DAD: an NA to ff02::1. */
+		static const uint8_t all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+		size_t l3 = f[12] == 0x81 ? 18 : 14;
+
+		check(type == 0x86dd && memcmp(f, all_nodes, 6) == 0 &&
+		      rte_pktmbuf_data_len(m) == l3 + 72 && f[l3 + 6] == 58 && f[l3 + 40] == 136);
+	}
 	if (memcmp(f + 6, sh->iface[i].mac.addr_bytes, 6) == 0)
 		return;
 	check(memcmp(f + 6, sh->vmac[0].addr_bytes, 5) == 0); /* 00:00:5e:00:01 */

@@ -12,7 +12,9 @@ import struct
 import sys
 
 from scapy.layers.inet import IP, ICMP, UDP
-from scapy.layers.inet6 import IPv6, ICMPv6ND_NS
+from scapy.layers.inet6 import (ICMPv6EchoRequest, ICMPv6MLQuery2, ICMPv6ND_NA, ICMPv6ND_NS,
+                                 ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, IPv6,
+                                 IPv6ExtHdrHopByHop, PadN, RouterAlert)
 from scapy.layers.l2 import ARP, Dot1Q, Ether
 from scapy.packet import Raw
 from scapy.utils import rdpcap
@@ -96,6 +98,34 @@ def frames():
         "nd_solicit": bytes(Ether(dst="33:33:ff:00:00:01", src=CLIENT) /
                             IPv6(src="fe80::9", dst="ff02::1:ff00:1", hlim=255) /
                             ICMPv6ND_NS(tgt="2001:db8::1")),
+        # fuzz_dataplane's LAN: 2001:db8:63::2, VIP 2001:db8:63::1; VLAN 20: 2001:db8:14::
+        "nd_solicit_vip6": bytes(Ether(dst="33:33:ff:00:00:01", src=CLIENT) /
+                                 IPv6(src="fe80::9", dst="ff02::1:ff00:1", hlim=255) /
+                                 ICMPv6ND_NS(tgt="2001:db8:63::1") /
+                                 ICMPv6NDOptSrcLLAddr(lladdr=CLIENT)),
+        "nd_dad_vip6": bytes(Ether(dst="33:33:ff:00:00:01", src=CLIENT) /
+                             IPv6(src="::", dst="ff02::1:ff00:1", hlim=255) /
+                             ICMPv6ND_NS(tgt="2001:db8:63::1")),
+        "nd_solicit_vlan20": bytes(Ether(dst="33:33:ff:00:00:01", src=CLIENT) /
+                                   Dot1Q(vlan=20) /
+                                   IPv6(src="fe80::9", dst="ff02::1:ff00:1", hlim=255) /
+                                   ICMPv6ND_NS(tgt="2001:db8:14::1")),
+        "nd_advert": bytes(Ether(dst="33:33:00:00:00:01", src=CLIENT) /
+                           IPv6(src="fe80::9", dst="ff02::1", hlim=255) /
+                           ICMPv6ND_NA(tgt="2001:db8:63::1", O=1) /
+                           ICMPv6NDOptDstLLAddr(lladdr=CLIENT)),
+        "echo6_vip": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                           IPv6(src="2001:db8:63::9", dst="2001:db8:63::1") /
+                           ICMPv6EchoRequest(data=b"ping")),
+        "echo6_wan_vip": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                               IPv6(src="2001:db8:63::9", dst="2001:db8:64::1") /
+                               ICMPv6EchoRequest()),
+        "mld_query": bytes(Ether(dst="33:33:00:00:00:01", src=CLIENT) /
+                           IPv6(src="fe80::1", dst="ff02::1", hlim=1) /
+                           IPv6ExtHdrHopByHop(options=[RouterAlert(value=0), PadN(optdata=b"")]) /
+                           ICMPv6MLQuery2(mrd=10000)),
+        "udp6": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                      IPv6(src="2001:db8:63::9", dst="2001:db8:64::9") / UDP(dport=53)),
     }
     for f in ("ucarp-advert.pcap", "keepalived-v2-advert.pcap", "keepalived-v3-advert.pcap"):
         for i, p in enumerate(rdpcap(os.path.join(ROOT, "..", "captures", f))[:2]):
@@ -118,6 +148,9 @@ def main():
         # dataplane: every VHID MASTER, every one BACKUP, a tag (VLAN 20) stripped
         for mode in (0x0f, 0x00, 0x5f):
             write("fuzz_dataplane", f"{name}-{mode}", bytes([mode]) + f)
+    # The IPv6 parsers on their own: every frame, and the unit tests' ND frames.
+    for name, f in frames().items():
+        write("fuzz_nd", name, f)
     # The fuzzer's find as it was: VLAN 20 stripped (prio 1), its VHID BACKUP, the
     # untagged side's MASTER.
     write("fuzz_dataplane", "echo_vlan20_other_vip-243",

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 
+#include "carp_addr6.h"
 #include "carp_classify.h"
 #include "carp_frame.h"
 
@@ -63,6 +64,11 @@ test_ipv6_carp_nd_and_data(void **state)
 	assert_int_equal(carp_classify(f, len, &l3), CARP_CLASS_IPV6);
 	f[14 + 6] = 60; /* destination options: the control lcore walks to what follows */
 	assert_int_equal(carp_classify(f, len, &l3), CARP_CLASS_CARP);
+	f[14 + 6] = 0; /* hop-by-hop, then ICMPv6: an MLD query, the data plane's */
+	f[14 + 40] = 58;
+	assert_int_equal(carp_classify(f, len + 8, &l3), CARP_CLASS_IPV6);
+	f[14 + 40] = 112; /* hop-by-hop, then CARP */
+	assert_int_equal(carp_classify(f, len + 8, &l3), CARP_CLASS_CARP);
 }
 
 static void
@@ -115,6 +121,43 @@ test_vip_table_holds_thousands_and_refuses_when_full(void **state)
 	carp_vip_table_free(&t);
 }
 
+static void
+test_addr6_table_scopes_and_fills(void **state)
+{
+	struct carp_addr6_table t;
+	struct carp_in6 a = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } }, ll = { { 0xfe, 0x80, [15] = 1 } };
+
+	(void)state;
+	assert_int_equal(carp_addr6_table_init(&t, 1000), 0);
+	assert_int_equal(carp_addr6_table_add(&t, 0, &a, 7), 0);
+	assert_int_equal(carp_addr6_table_add(&t, 0, &a, 8), -EEXIST);
+	/* the same link-local on two interfaces: two scopes, two entries */
+	assert_int_equal(carp_addr6_table_add(&t, 1, &ll, 1), 0);
+	assert_int_equal(carp_addr6_table_add(&t, 2, &ll, 2), 0);
+	assert_int_equal(carp_addr6_table_lookup(&t, 0, &a), 7);
+	assert_int_equal(carp_addr6_table_lookup(&t, 1, &ll), 1);
+	assert_int_equal(carp_addr6_table_lookup(&t, 2, &ll), 2);
+	assert_int_equal(carp_addr6_table_lookup(&t, 3, &ll), CARP_ADDR6_NONE);
+	for (uint32_t i = 0; i < 997; i++) {
+		struct carp_in6 x = a;
+
+		x.b[13] = 1; /* 2001:db8::1:xxxx, never a */
+		x.b[14] = (uint8_t)(i >> 8);
+		x.b[15] = (uint8_t)i;
+		assert_int_equal(carp_addr6_table_add(&t, 0, &x, (uint16_t)i), 0);
+	}
+	for (uint32_t i = 0; i < 997; i++) {
+		struct carp_in6 x = a;
+
+		x.b[13] = 1; /* 2001:db8::1:xxxx, never a */
+		x.b[14] = (uint8_t)(i >> 8);
+		x.b[15] = (uint8_t)i;
+		assert_int_equal(carp_addr6_table_lookup(&t, 0, &x), i);
+	}
+	carp_addr6_table_free(&t);
+	assert_int_equal(carp_addr6_table_lookup(&t, 0, &a), CARP_ADDR6_NONE);
+}
+
 int
 main(void)
 {
@@ -125,6 +168,7 @@ main(void)
 		cmocka_unit_test(test_truncated_frames_are_runts),
 		cmocka_unit_test(test_vip_table_maps_port_and_vip_to_vhid),
 		cmocka_unit_test(test_vip_table_holds_thousands_and_refuses_when_full),
+		cmocka_unit_test(test_addr6_table_scopes_and_fills),
 	};
 
 	return cmocka_run_group_tests_name("classify", tests, NULL, NULL);
