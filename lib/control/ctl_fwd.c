@@ -169,6 +169,7 @@ static void
 send_request(void *arg, const struct fwd_neigh *nb)
 {
 	struct ctl_node *n = arg;
+	uint32_t target;
 	const struct dp_iface *ifc = &n->sh->iface[nb->iface];
 	struct rte_mbuf *m = rte_pktmbuf_alloc(n->mp);
 	uint8_t *f, *arp;
@@ -179,11 +180,12 @@ send_request(void *arg, const struct fwd_neigh *nb)
 		return;
 	}
 	/* Start from a gratuitous ARP of our own address, then ask for the target. */
+	target = fwd_addr_to4(&nb->ip);
 	memset(f, 0, ARP_FRAME_LEN);
 	carp_build_garp(f, ARP_FRAME_LEN, ifc->mac.addr_bytes,
-			source_for(n->iface[nb->iface].cfg, nb->ip));
+			source_for(n->iface[nb->iface].cfg, target));
 	arp = f + CARP_ETHER_HDR_LEN;
-	carp_wr32(arp + 24, nb->ip);
+	carp_wr32(arp + 24, target);
 	ctl_send_frame(n, nb->iface, m);
 	n->fwd_st.arp_requests++;
 }
@@ -193,7 +195,7 @@ neigh_resolved(void *arg, const struct fwd_neigh *nb, void **held, unsigned int 
 {
 	struct ctl_node *n = arg;
 
-	ctl_pub_neigh_set(&n->pub, nb->ip, nb->mac, nb->iface);
+	ctl_pub_neigh_set(&n->pub, &nb->ip, nb->mac, nb->iface);
 	for (unsigned int i = 0; i < n_held; i++) {
 		struct rte_mbuf *m = held[i];
 
@@ -204,7 +206,7 @@ neigh_resolved(void *arg, const struct fwd_neigh *nb, void **held, unsigned int 
 }
 
 static void
-neigh_removed(void *arg, uint32_t ip, void **held, unsigned int n_held)
+neigh_removed(void *arg, const struct fwd_addr *ip, void **held, unsigned int n_held)
 {
 	struct ctl_node *n = arg;
 
@@ -227,11 +229,12 @@ ctl_fwd_start(struct ctl_node *n)
 {
 	for (unsigned int i = 0; i < n->cfg->n_neighbors; i++) {
 		const struct carp_config_neighbor *cn = &n->cfg->neighbors[i];
-		int rc = fwd_neigh_add_static(&n->neigh, cn->addr, (uint16_t)cn->iface, cn->mac);
+		struct fwd_addr key = fwd_addr4(cn->addr);
+		int rc = fwd_neigh_add_static(&n->neigh, &key, (uint16_t)cn->iface, cn->mac);
 
 		if (rc)
 			return rc;
-		neigh_resolved(n, fwd_neigh_find(&n->neigh, cn->addr), NULL, 0);
+		neigh_resolved(n, fwd_neigh_find(&n->neigh, &key), NULL, 0);
 	}
 	return 0;
 }
@@ -239,14 +242,14 @@ ctl_fwd_start(struct ctl_node *n)
 void
 ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m)
 {
-	uint32_t via = m->hash.fdir.lo;
+	struct fwd_addr via = fwd_addr4(m->hash.fdir.lo);
 	uint16_t iface = dp_meta_iface(m);
-	int rc = fwd_neigh_hold(&n->neigh, via, iface, m, ctl_now_ns(), ops(n));
+	int rc = fwd_neigh_hold(&n->neigh, &via, iface, m, ctl_now_ns(), ops(n));
 	const struct fwd_neigh *nb;
 
 	if (rc == 0)
 		return; /* held; why a packet was not is counted in neigh.st.hold */
-	if (rc == -EEXIST && (nb = fwd_neigh_find(&n->neigh, via)) != NULL) {
+	if (rc == -EEXIST && (nb = fwd_neigh_find(&n->neigh, &via)) != NULL) {
 		/* resolved meanwhile */
 		dp_queue_tx(n->ctl_lc, dp_fwd_rewrite(n->ctl_lc, m, nb->mac, iface), m);
 		n->fwd_st.released++;

@@ -71,10 +71,10 @@ ctl_pub_master(struct ctl_pub *p, uint16_t idx, bool master)
 
 /* The message that tells a worker self's current view of neighbour @p ip. */
 static struct dp_msg
-neigh_msg(const struct ctl_pub *p, uint32_t ip)
+neigh_msg(const struct ctl_pub *p, const struct fwd_addr *ip)
 {
 	const struct fwd_cache_entry *e = fwd_cache_lookup(&p->self->neigh, ip);
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_DEL, .ip = ip };
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_DEL, .ip = *ip };
 
 	if (e != NULL) {
 		msg.type = DP_MSG_NEIGH_SET;
@@ -88,7 +88,7 @@ static void
 send_pending(struct ctl_pub *p)
 {
 	for (uint32_t k = 0; k < p->n_pending; k++) {
-		struct dp_msg msg = neigh_msg(p, p->pending[k]);
+		struct dp_msg msg = neigh_msg(p, &p->pending[k]);
 
 		send_all(p, &msg);
 	}
@@ -98,12 +98,12 @@ send_pending(struct ctl_pub *p)
 
 /* Note that @p ip changed in this pass; its final state is sent at the flush. */
 static void
-mark_pending(struct ctl_pub *p, uint32_t ip)
+mark_pending(struct ctl_pub *p, const struct fwd_addr *ip)
 {
-	uint32_t i = (uint32_t)(((uint64_t)ip * 0x9e3779b97f4a7c15ull) >> 32) & p->seen_mask;
+	uint32_t i = fwd_addr_home(ip, p->seen_mask);
 
-	while (p->seen[i] != 0) {
-		if (p->seen[i] == ip) {
+	while (!fwd_addr_is_zero(&p->seen[i])) {
+		if (fwd_addr_eq(&p->seen[i], ip)) {
 			p->coalesced++;
 			return;
 		}
@@ -114,24 +114,25 @@ mark_pending(struct ctl_pub *p, uint32_t ip)
 		mark_pending(p, ip);
 		return;
 	}
-	p->seen[i] = ip;
-	p->pending[p->n_pending++] = ip;
+	p->seen[i] = *ip;
+	p->pending[p->n_pending++] = *ip;
 }
 
 void
-ctl_pub_neigh_set(struct ctl_pub *p, uint32_t ip, const uint8_t mac[6], uint16_t iface)
+ctl_pub_neigh_set(struct ctl_pub *p, const struct fwd_addr *ip, const uint8_t mac[6],
+		  uint16_t iface)
 {
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = ip, .iface = iface };
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = *ip, .iface = iface };
 
 	memcpy(msg.mac, mac, 6);
 	dp_apply_msg(p->self, &msg);
-	mark_pending(p, ip); /* 0.0.0.0 is never a neighbour, so 0 can mark a free slot */
+	mark_pending(p, ip); /* :: is never a neighbour, so it can mark a free slot */
 }
 
 void
-ctl_pub_neigh_del(struct ctl_pub *p, uint32_t ip)
+ctl_pub_neigh_del(struct ctl_pub *p, const struct fwd_addr *ip)
 {
-	dp_apply_msg(p->self, &(struct dp_msg){ .type = DP_MSG_NEIGH_DEL, .ip = ip });
+	dp_apply_msg(p->self, &(struct dp_msg){ .type = DP_MSG_NEIGH_DEL, .ip = *ip });
 	mark_pending(p, ip);
 }
 
@@ -151,7 +152,7 @@ resync(struct ctl_pub *p, unsigned int i)
 		p->view[n++] = (struct dp_msg){ .type = DP_MSG_MASTER, .idx = v,
 						.flag = self->master[v] };
 	for (uint32_t k = 0; k <= c->mask && n < p->view_cap; k++) {
-		if (c->e[k].ip == 0)
+		if (fwd_addr_is_zero(&c->e[k].ip))
 			continue;
 		p->view[n] = (struct dp_msg){ .type = DP_MSG_NEIGH_SET, .ip = c->e[k].ip,
 					      .iface = c->e[k].iface };

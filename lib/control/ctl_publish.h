@@ -5,7 +5,7 @@
 /**
  * @file
  * Keeping every worker's view (which VHIDs are MASTER, which neighbours are where) equal to
- * the control lcore's, which is the truth. Updates travel as 16-byte messages on one
+ * the control lcore's, which is the truth. Updates travel as 28-byte messages on one
  * single-producer ring per worker. Nothing is ever lost:
  *
  * - neighbour updates are coalesced per control pass: a neighbour that changed several
@@ -36,9 +36,9 @@ struct ctl_pub {
 	struct dp_lcore **workers;
 	unsigned int n_workers;
 	struct ctl_pub_worker *w;  /* one per worker */
-	uint32_t *pending;         /* neighbours changed in this pass, in order */
+	struct fwd_addr *pending;  /* neighbours changed in this pass, in order */
 	uint32_t n_pending;
-	uint32_t *seen;            /* open-addressing set over pending (0: free slot) */
+	struct fwd_addr *seen;     /* open-addressing set over pending (::, free slot) */
 	uint32_t seen_mask;
 	uint64_t coalesced;        /* neighbour updates folded into a later one of the pass */
 	struct dp_msg *view;       /* room for a whole view: RESET, every flag, every neighbour */
@@ -55,10 +55,11 @@ void ctl_pub_free(struct ctl_pub *p);
 void ctl_pub_master(struct ctl_pub *p, uint16_t idx, bool master);
 
 /** Neighbour @p ip is at @p mac on interface @p iface: applied to self, sent at the next flush. */
-void ctl_pub_neigh_set(struct ctl_pub *p, uint32_t ip, const uint8_t mac[6], uint16_t iface);
+void ctl_pub_neigh_set(struct ctl_pub *p, const struct fwd_addr *ip, const uint8_t mac[6],
+		       uint16_t iface);
 
 /** Neighbour @p ip is gone: applied to self, sent at the next flush. */
-void ctl_pub_neigh_del(struct ctl_pub *p, uint32_t ip);
+void ctl_pub_neigh_del(struct ctl_pub *p, const struct fwd_addr *ip);
 
 /** End of a control pass: send the coalesced neighbours, resync workers that have room. */
 void ctl_pub_flush(struct ctl_pub *p);

@@ -197,10 +197,10 @@ struct dp_shared {
 	uint64_t arp_tolerance; /* (burst - 1) * arp_interval; 0 interval: no limit */
 };
 
-/* Control -> lcore messages, 16 bytes each in an element ring: nothing to allocate. */
+/* Control -> lcore messages, 28 bytes each in an element ring: nothing to allocate. */
 enum dp_msg_type {
 	DP_MSG_MASTER,    /* idx = VHID index, flag = 1 when MASTER here */
-	DP_MSG_NEIGH_SET, /* ip is at mac on interface iface */
+	DP_MSG_NEIGH_SET, /* ip (IPv4 or IPv6, fwd_addr.h) is at mac on interface iface */
 	DP_MSG_NEIGH_DEL, /* forget ip */
 	DP_MSG_RESET,     /* forget every MASTER flag and neighbour: the whole view follows */
 };
@@ -209,7 +209,7 @@ struct dp_msg {
 	uint8_t type;
 	uint8_t flag;
 	uint16_t idx;
-	uint32_t ip;
+	struct fwd_addr ip;
 	uint8_t mac[6];
 	uint16_t iface;
 };

@@ -65,6 +65,7 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 		const struct dp_nexthop *nh;
 		const struct fwd_cache_entry *e;
 		const struct dp_adj *adj;
+		struct fwd_addr key;
 		uint32_t via;
 
 		if (likely(hops[i] & RTE_LPM_LOOKUP_SUCCESS)) {
@@ -103,7 +104,8 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 			continue;
 		}
 		via = nh->ip ? nh->ip : b->dst[i];
-		e = fwd_cache_lookup(&lc->neigh, via);
+		key = fwd_addr4(via);
+		e = fwd_cache_lookup(&lc->neigh, &key);
 		if (e == NULL) {
 			m->hash.fdir.lo = via;
 			m->hash.fdir.hi = nh->iface;

@@ -71,12 +71,16 @@ dp_lcore_free(struct dp_lcore *lc)
 	lc->adj = NULL;
 }
 
-/* Point every gateway next hop whose gateway is @p ip at @p mac (NULL: unresolved). */
+/* Point every gateway next hop whose gateway is @p addr at @p mac (NULL: unresolved). */
 static void
-set_gateway(struct dp_lcore *lc, uint32_t ip, const uint8_t *mac)
+set_gateway(struct dp_lcore *lc, const struct fwd_addr *addr, const uint8_t *mac)
 {
 	const struct dp_shared *sh = lc->sh;
+	uint32_t ip;
 
+	if (!fwd_addr_is4(addr))
+		return;
+	ip = fwd_addr_to4(addr);
 	for (uint32_t i = 0; i < sh->n_nexthops; i++) {
 		const struct dp_nexthop *nh = &sh->nexthop[i];
 		struct dp_adj *a = &lc->adj[i];
@@ -148,12 +152,12 @@ dp_apply_msg(struct dp_lcore *lc, const struct dp_msg *msg)
 		dp_lcore_refresh(lc);
 		break;
 	case DP_MSG_NEIGH_SET:
-		fwd_cache_set(&lc->neigh, msg->ip, msg->mac, msg->iface);
-		set_gateway(lc, msg->ip, msg->mac);
+		fwd_cache_set(&lc->neigh, &msg->ip, msg->mac, msg->iface);
+		set_gateway(lc, &msg->ip, msg->mac);
 		break;
 	case DP_MSG_NEIGH_DEL:
-		fwd_cache_del(&lc->neigh, msg->ip);
-		set_gateway(lc, msg->ip, NULL);
+		fwd_cache_del(&lc->neigh, &msg->ip);
+		set_gateway(lc, &msg->ip, NULL);
 		break;
 	case DP_MSG_RESET:
 		fwd_cache_clear(&lc->neigh);

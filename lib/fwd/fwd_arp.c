@@ -54,6 +54,7 @@ enum fwd_arp
 fwd_arp_input(struct fwd_neigh_table *t, const struct fwd_arp_iface *in, const uint8_t *frame,
 	      size_t len, uint64_t now, const struct fwd_neigh_ops *ops)
 {
+	struct fwd_addr spa;
 	struct carp_arp a;
 
 	if (!carp_arp_parse(frame, len, &a) ||
@@ -67,7 +68,8 @@ fwd_arp_input(struct fwd_neigh_table *t, const struct fwd_arp_iface *in, const u
 		return refused(t, FWD_ARP_NOT_ON_LINK);
 	/* A reply to us is one addressed to an address of this interface, which is where our
 	 * requests come from (ctl_fwd.c): only that resolves a next hop we are asking for. */
-	return fwd_neigh_learn(t, a.spa, in->iface, a.sha,
+	spa = fwd_addr4(a.spa);
+	return fwd_neigh_learn(t, &spa, in->iface, a.sha,
 			       a.op == CARP_ARP_REPLY && is_iface_address(in, a.tpa), false, now,
 			       ops);
 }

@@ -6,9 +6,9 @@
 #include <string.h>
 
 static uint32_t
-home(const struct fwd_cache *c, uint32_t ip)
+home(const struct fwd_cache *c, const struct fwd_addr *ip)
 {
-	return (uint32_t)(((uint64_t)ip * 0x9e3779b97f4a7c15ull) >> 32) & c->mask;
+	return fwd_addr_home(ip, c->mask);
 }
 
 int
@@ -35,20 +35,22 @@ fwd_cache_free(struct fwd_cache *c)
 }
 
 int
-fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t iface)
+fwd_cache_set(struct fwd_cache *c, const struct fwd_addr *ip, const uint8_t mac[6],
+	      uint16_t iface)
 {
+	struct fwd_addr v4_zero = fwd_addr4(0);
 	uint32_t i = home(c, ip);
 
-	if (ip == 0)
+	if (fwd_addr_is_zero(ip) || fwd_addr_eq(ip, &v4_zero))
 		return -EINVAL;
-	while (c->e[i].ip != 0 && c->e[i].ip != ip)
+	while (!fwd_addr_is_zero(&c->e[i].ip) && !fwd_addr_eq(&c->e[i].ip, ip))
 		i = (i + 1) & c->mask;
-	if (c->e[i].ip == 0) {
+	if (fwd_addr_is_zero(&c->e[i].ip)) {
 		if (c->n == c->max)
 			return -ENOSPC;
 		c->n++;
 	}
-	c->e[i].ip = ip;
+	c->e[i].ip = *ip;
 	memcpy(c->e[i].mac, mac, 6);
 	c->e[i].iface = iface;
 	return 0;
@@ -62,20 +64,20 @@ fwd_cache_clear(struct fwd_cache *c)
 }
 
 void
-fwd_cache_del(struct fwd_cache *c, uint32_t ip)
+fwd_cache_del(struct fwd_cache *c, const struct fwd_addr *ip)
 {
 	uint32_t hole = home(c, ip), i;
 
-	while (c->e[hole].ip != ip) {
-		if (c->e[hole].ip == 0)
+	while (!fwd_addr_eq(&c->e[hole].ip, ip)) {
+		if (fwd_addr_is_zero(&c->e[hole].ip))
 			return;
 		hole = (hole + 1) & c->mask;
 	}
 	for (i = hole;;) {
 		i = (i + 1) & c->mask;
-		if (c->e[i].ip == 0)
+		if (fwd_addr_is_zero(&c->e[i].ip))
 			break;
-		if (((i - home(c, c->e[i].ip)) & c->mask) >= ((i - hole) & c->mask)) {
+		if (((i - home(c, &c->e[i].ip)) & c->mask) >= ((i - hole) & c->mask)) {
 			c->e[hole] = c->e[i];
 			hole = i;
 		}

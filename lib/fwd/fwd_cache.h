@@ -4,8 +4,8 @@
 
 /**
  * @file
- * A worker's copy of the resolved neighbours: next-hop IPv4 -> MAC, 12-byte entries in an
- * open-addressing table (linear probing, backward-shift deletion). Written only by its
+ * A worker's copy of the resolved neighbours: next hop (IPv4 or IPv6, fwd_addr.h) -> MAC,
+ * 24-byte entries in an open-addressing table (linear probing, backward-shift deletion). Written only by its
  * worker, from the control lcore's messages, so lookups need no atomics.
  */
 
@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fwd_addr.h"
+
 struct fwd_cache_entry {
-	uint32_t ip; /* host order; 0 marks a free slot (0.0.0.0 is never a next hop) */
+	struct fwd_addr ip; /* :: marks a free slot (never a next hop) */
 	uint8_t mac[6];
 	uint16_t iface;
 };
@@ -30,27 +32,28 @@ int fwd_cache_init(struct fwd_cache *c, uint32_t max);
 
 void fwd_cache_free(struct fwd_cache *c);
 
-/** Insert or update. Returns 0, -EINVAL for ip 0, or -ENOSPC. */
-int fwd_cache_set(struct fwd_cache *c, uint32_t ip, const uint8_t mac[6], uint16_t iface);
+/** Insert or update. Returns 0, -EINVAL for :: or 0.0.0.0, or -ENOSPC. */
+int fwd_cache_set(struct fwd_cache *c, const struct fwd_addr *ip, const uint8_t mac[6],
+		  uint16_t iface);
 
 /** Remove every entry. */
 void fwd_cache_clear(struct fwd_cache *c);
 
 /** Remove @p ip if present. */
-void fwd_cache_del(struct fwd_cache *c, uint32_t ip);
+void fwd_cache_del(struct fwd_cache *c, const struct fwd_addr *ip);
 
 /** The entry for @p ip, or NULL. */
 static inline const struct fwd_cache_entry *
-fwd_cache_lookup(const struct fwd_cache *c, uint32_t ip)
+fwd_cache_lookup(const struct fwd_cache *c, const struct fwd_addr *ip)
 {
-	uint32_t i = (uint32_t)(((uint64_t)ip * 0x9e3779b97f4a7c15ull) >> 32) & c->mask;
+	uint32_t i = fwd_addr_home(ip, c->mask);
 
 	for (;;) {
 		const struct fwd_cache_entry *e = &c->e[i];
 
-		if (e->ip == ip)
+		if (fwd_addr_eq(&e->ip, ip))
 			return e;
-		if (e->ip == 0)
+		if (fwd_addr_is_zero(&e->ip))
 			return NULL; /* never full: capacity is at least twice max */
 		i = (i + 1) & c->mask;
 	}

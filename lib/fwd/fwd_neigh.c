@@ -27,9 +27,9 @@ fwd_hold_name(enum fwd_hold_refusal h)
 }
 
 static uint32_t
-home(const struct fwd_neigh_table *t, uint32_t ip)
+home(const struct fwd_neigh_table *t, const struct fwd_addr *ip)
 {
-	return (uint32_t)(((uint64_t)ip * 0x9e3779b97f4a7c15ull) >> 32) & t->mask;
+	return fwd_addr_home(ip, t->mask);
 }
 
 int
@@ -66,19 +66,19 @@ fwd_neigh_free(struct fwd_neigh_table *t)
 }
 
 struct fwd_neigh *
-fwd_neigh_find(const struct fwd_neigh_table *t, uint32_t ip)
+fwd_neigh_find(const struct fwd_neigh_table *t, const struct fwd_addr *ip)
 {
 	for (uint32_t i = home(t, ip), k = 0; k <= t->mask; k++, i = (i + 1) & t->mask) {
 		if (t->e[i].state == FWD_NEIGH_FREE)
 			return NULL;
-		if (t->e[i].ip == ip)
+		if (fwd_addr_eq(&t->e[i].ip, ip))
 			return &t->e[i];
 	}
 	return NULL;
 }
 
 static struct fwd_neigh *
-insert(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, uint8_t state)
+insert(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t iface, uint8_t state)
 {
 	uint32_t i = home(t, ip);
 
@@ -87,7 +87,7 @@ insert(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, uint8_t state)
 	while (t->e[i].state != FWD_NEIGH_FREE)
 		i = (i + 1) & t->mask; /* at most half full: always ends */
 	memset(&t->e[i], 0, sizeof(t->e[i]));
-	t->e[i].ip = ip;
+	t->e[i].ip = *ip;
 	t->e[i].iface = iface;
 	t->e[i].state = state;
 	t->n++;
@@ -106,7 +106,7 @@ erase(struct fwd_neigh_table *t, struct fwd_neigh *n)
 		i = (i + 1) & t->mask;
 		if (t->e[i].state == FWD_NEIGH_FREE)
 			break;
-		h = home(t, t->e[i].ip);
+		h = home(t, &t->e[i].ip);
 		/* Move e[i] into the hole unless its home lies cyclically in (hole, i]. */
 		if (((i - h) & t->mask) >= ((i - hole) & t->mask)) {
 			t->e[hole] = t->e[i];
@@ -118,7 +118,8 @@ erase(struct fwd_neigh_table *t, struct fwd_neigh *n)
 }
 
 int
-fwd_neigh_add_static(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, const uint8_t mac[6])
+fwd_neigh_add_static(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t iface,
+		     const uint8_t mac[6])
 {
 	struct fwd_neigh *n;
 
@@ -154,8 +155,8 @@ refuse(struct fwd_neigh_table *t, enum fwd_hold_refusal why)
 }
 
 int
-fwd_neigh_hold(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, void *pkt, uint64_t now,
-	       const struct fwd_neigh_ops *ops)
+fwd_neigh_hold(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t iface, void *pkt,
+	       uint64_t now, const struct fwd_neigh_ops *ops)
 {
 	struct fwd_neigh *n = fwd_neigh_find(t, ip);
 
@@ -188,8 +189,9 @@ outcome(struct fwd_neigh_table *t, enum fwd_arp a)
 }
 
 enum fwd_arp
-fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, const uint8_t mac[6],
-		bool reply_to_us, bool create, uint64_t now, const struct fwd_neigh_ops *ops)
+fwd_neigh_learn(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t iface,
+		const uint8_t mac[6], bool reply_to_us, bool create, uint64_t now,
+		const struct fwd_neigh_ops *ops)
 {
 	struct fwd_neigh *n = fwd_neigh_find(t, ip);
 	enum fwd_arp result;
@@ -241,14 +243,14 @@ fwd_neigh_tick(struct fwd_neigh_table *t, uint64_t now, const struct fwd_neigh_o
 		if ((n->state == FWD_NEIGH_REACHABLE && now >= n->expires) ||
 		    (n->state == FWD_NEIGH_INCOMPLETE && now >= n->next_probe &&
 		     n->probes >= FWD_NEIGH_PROBES)) {
-			uint32_t ip = n->ip;
+			struct fwd_addr ip = n->ip;
 			unsigned int n_held = n->n_held;
 			void *held[FWD_NEIGH_HOLD_MAX];
 
 			memcpy(held, n->held, n_held * sizeof(held[0]));
 			t->held -= n_held;
 			erase(t, n);
-			ops->removed(ops->arg, ip, held, n_held);
+			ops->removed(ops->arg, &ip, held, n_held);
 			i--; /* erase may have shifted another entry into this slot */
 			continue;
 		}

@@ -4,7 +4,8 @@
 
 /**
  * @file
- * The control lcore's neighbour table (ARP for next hops), pure C with `now` passed in:
+ * The control lcore's neighbour table (ARP and neighbour discovery for next hops, IPv4 and
+ * IPv6 in one table: fwd_addr.h), pure C with `now` passed in:
  * entries are INCOMPLETE while resolving (with a small bounded queue of held packets),
  * REACHABLE once learned (refreshed by a probe before they expire), or STATIC from the
  * config (never aged). Workers never touch it: they hold a copy the control lcore keeps
@@ -13,6 +14,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "fwd_addr.h"
 
 #define FWD_NEIGH_HOLD_MAX 64
 #define FWD_NEIGH_PROBES 3                        /* unanswered requests before giving up */
@@ -71,7 +74,7 @@ enum fwd_neigh_state {
 };
 
 struct fwd_neigh {
-	uint32_t ip;    /* host order */
+	struct fwd_addr ip;
 	uint16_t iface;  /* interface index the neighbour is on */
 	uint8_t mac[6];
 	uint8_t state;  /* enum fwd_neigh_state */
@@ -113,10 +116,10 @@ struct fwd_neigh_table {
 
 /** What fwd_neigh_tick and fwd_neigh_learn report to their caller. */
 struct fwd_neigh_ops {
-	/** Send an ARP request for @p n->ip on interface @p n->iface. */
+	/** Send an ARP request or neighbour solicitation for @p n->ip on @p n->iface. */
 	void (*request)(void *arg, const struct fwd_neigh *n);
 	/** Entry @p ip is gone (expired, or never resolved): tell the workers, drop @p held. */
-	void (*removed)(void *arg, uint32_t ip, void **held, unsigned int n_held);
+	void (*removed)(void *arg, const struct fwd_addr *ip, void **held, unsigned int n_held);
 	/** Entry @p n has a (new) MAC: tell the workers; send the @p held packets to it. */
 	void (*resolved)(void *arg, const struct fwd_neigh *n, void **held, unsigned int n_held);
 	void *arg;
@@ -128,10 +131,10 @@ int fwd_neigh_init(struct fwd_neigh_table *t, const struct fwd_neigh_params *p);
 void fwd_neigh_free(struct fwd_neigh_table *t);
 
 /** The entry for @p ip, or NULL. */
-struct fwd_neigh *fwd_neigh_find(const struct fwd_neigh_table *t, uint32_t ip);
+struct fwd_neigh *fwd_neigh_find(const struct fwd_neigh_table *t, const struct fwd_addr *ip);
 
 /** A static entry from the config. Returns 0, -EEXIST or -ENOSPC. */
-int fwd_neigh_add_static(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface,
+int fwd_neigh_add_static(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t iface,
 			 const uint8_t mac[6]);
 
 /**
@@ -143,8 +146,8 @@ int fwd_neigh_add_static(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface,
  * @return 0 when held; -EEXIST when the entry is resolved already (send @p pkt to its
  *   MAC); -ENOBUFS when refused (counted in t->st.hold): the caller keeps @p pkt.
  */
-int fwd_neigh_hold(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, void *pkt,
-		   uint64_t now, const struct fwd_neigh_ops *ops);
+int fwd_neigh_hold(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t iface,
+		   void *pkt, uint64_t now, const struct fwd_neigh_ops *ops);
 
 /**
  * An ARP packet told us @p ip is at @p mac on @p iface; the caller has checked that the
@@ -155,7 +158,7 @@ int fwd_neigh_hold(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface, void 
  * when @p create. Calls ops->resolved when the MAC is new or changed, and counts and
  * returns the outcome.
  */
-enum fwd_arp fwd_neigh_learn(struct fwd_neigh_table *t, uint32_t ip, uint16_t iface,
+enum fwd_arp fwd_neigh_learn(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t iface,
 			     const uint8_t mac[6], bool reply_to_us, bool create, uint64_t now,
 			     const struct fwd_neigh_ops *ops);
 

@@ -86,7 +86,7 @@ setup(void)
 	struct rte_lpm_config lpmc = { .max_rules = 16, .number_tbl8s = 32 };
 	static const uint32_t addr[2] = { 0x0a630002, 0x0a640002 };
 	static const uint8_t gw[6] = { 2, 0, 0, 0, 0x10, 0xfe };
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = 0x0a6400fe, .iface = WAN };
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = fwd_addr4(0x0a6400fe), .iface = WAN };
 
 	mp = rte_pktmbuf_pool_create("b_mbufs", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	sh = calloc(1, sizeof(*sh));

@@ -116,7 +116,7 @@ set_master(uint16_t idx, bool master)
 static void
 set_neighbor_on(uint32_t ip, const uint8_t mac[6], uint16_t iface)
 {
-	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = ip, .iface = iface };
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = fwd_addr4(ip), .iface = iface };
 
 	memcpy(msg.mac, mac, 6);
 	dp_apply_msg(lc, &msg);
@@ -131,7 +131,7 @@ set_neighbor(uint32_t ip, const uint8_t mac[6])
 static void
 forget_neighbor(uint32_t ip)
 {
-	dp_apply_msg(lc, &(struct dp_msg){ .type = DP_MSG_NEIGH_DEL, .ip = ip });
+	dp_apply_msg(lc, &(struct dp_msg){ .type = DP_MSG_NEIGH_DEL, .ip = fwd_addr4(ip) });
 }
 
 /* Interface @p i on port index @p port (VLAN @p vlan, 0: untagged) with address @p addr/24,

@@ -51,10 +51,14 @@ setup(void **state)
 	return 0;
 }
 
-static uint32_t
+static const struct fwd_addr *
 host(uint32_t i)
 {
-	return 0x0a640000 + 1 + i; /* 10.100.0.1 + i */
+	static struct fwd_addr k[4];
+	static unsigned int n;
+
+	k[n % 4] = fwd_addr4(0x0a640000 + 1 + i); /* 10.100.0.1 + i */
+	return &k[n++ % 4];
 }
 
 /* The worker's view is the control lcore's: the same flags, the same neighbours. */
@@ -68,9 +72,9 @@ assert_same_view(const struct dp_lcore *w)
 	for (uint32_t k = 0; k <= c->mask; k++) {
 		const struct fwd_cache_entry *e;
 
-		if (c->e[k].ip == 0)
+		if (fwd_addr_is_zero(&c->e[k].ip))
 			continue;
-		e = fwd_cache_lookup(&w->neigh, c->e[k].ip);
+		e = fwd_cache_lookup(&w->neigh, &c->e[k].ip);
 		assert_non_null(e);
 		assert_memory_equal(e->mac, c->e[k].mac, 6);
 		assert_int_equal(e->iface, c->e[k].iface);

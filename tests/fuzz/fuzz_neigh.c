@@ -27,7 +27,7 @@
 #define SEC 1000000000ull
 
 struct model_entry {
-	uint32_t ip;
+	struct fwd_addr ip;
 	uint8_t mac[6];
 	uint16_t iface;
 	bool used;
@@ -48,7 +48,7 @@ static unsigned long held_now, released, dropped, next_pkt;
 static void on_request(void *arg, const struct fwd_neigh *n) { (void)arg, (void)n; }
 
 static void
-on_removed(void *arg, uint32_t ip, void **held, unsigned int n_held)
+on_removed(void *arg, const struct fwd_addr *ip, void **held, unsigned int n_held)
 {
 	(void)arg, (void)ip, (void)held;
 	check(held_now >= n_held);
@@ -68,10 +68,10 @@ on_resolved(void *arg, const struct fwd_neigh *n, void **held, unsigned int n_he
 static const struct fwd_neigh_ops ops = { on_request, on_removed, on_resolved, NULL };
 
 static struct model_entry *
-model_find(uint32_t ip)
+model_find(const struct fwd_addr *ip)
 {
 	for (unsigned int i = 0; i < MAXN * 2; i++)
-		if (model[i].used && model[i].ip == ip)
+		if (model[i].used && fwd_addr_eq(&model[i].ip, ip))
 			return &model[i];
 	return NULL;
 }
@@ -105,43 +105,53 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t k = 0; k + 4 <= size; k += 4) {
 		uint8_t op = data[k], x = data[k + 1];
 		uint32_t ip = 0x0a000000 | (uint32_t)(data[k + 2] % 200 + 2); /* 10.0.0.2.. */
+		/* both families in one table: 2001:db8::<the same byte> beside 10.0.0.<byte> */
+		struct fwd_addr key = fwd_addr4(ip);
 		uint8_t mac[6] = { 2, 0, 0, 0, x, data[k + 3] };
-		struct model_entry *e = model_find(ip);
+		struct model_entry *e;
 		const struct fwd_cache_entry *ce;
+
+		if (op & 0x80) {
+			static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+			key = fwd_addr6(v6);
+			key.b[15] = (uint8_t)ip;
+		}
+		e = model_find(&key);
 
 		switch (op % 9) {
 		case 0: /* cache: set */
 			if (e == NULL && n_model == MAXN) {
-				check(fwd_cache_set(&c, ip, mac, x) == -ENOSPC);
+				check(fwd_cache_set(&c, &key, mac, x) == -ENOSPC);
 				break;
 			}
-			check(fwd_cache_set(&c, ip, mac, x) == 0);
+			check(fwd_cache_set(&c, &key, mac, x) == 0);
 			if (e == NULL) {
 				for (e = model; e->used; e++)
 					;
 				e->used = true;
-				e->ip = ip;
+				e->ip = key;
 				n_model++;
 			}
 			memcpy(e->mac, mac, 6);
 			e->iface = x;
 			break;
 		case 1: /* cache: delete */
-			fwd_cache_del(&c, ip);
+			fwd_cache_del(&c, &key);
 			if (e) {
 				e->used = false;
 				n_model--;
 			}
 			break;
 		case 2: /* table: a packet for an unresolved next hop */
-			if (fwd_neigh_hold(&t, ip, 0, &pkts[0], now, &ops) == 0)
+			if (fwd_neigh_hold(&t, &key, 0, &pkts[0], now, &ops) == 0)
 				held_now++;
 			break;
 		case 3: /* table: a reply to us */
-			fwd_neigh_learn(&t, ip, 0, mac, true, false, now, &ops);
+			fwd_neigh_learn(&t, &key, 0, mac, true, false, now, &ops);
 			break;
 		case 4: /* table: an announcement, possibly creating (a route's next hop) */
-			fwd_neigh_learn(&t, ip, 0, mac, false, x & 1, now, &ops);
+			fwd_neigh_learn(&t, &key, 0, mac, false, x & 1, now, &ops);
 			break;
 		case 5: { /* table: a whole ARP frame through fwd_arp_input */
 			uint8_t f[60];
@@ -154,14 +164,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 6: /* table: static */
-			fwd_neigh_add_static(&t, ip, 0, mac);
+			fwd_neigh_add_static(&t, &key, 0, mac);
 			break;
 		case 7: /* time passes, the tick runs */
 			now += (uint64_t)x * (SEC / 10);
 			fwd_neigh_tick(&t, now, &ops);
 			break;
 		default: /* lookups agree with the model */
-			ce = fwd_cache_lookup(&c, ip);
+			ce = fwd_cache_lookup(&c, &key);
 			check((ce != NULL) == (e != NULL));
 			check(ce == NULL || (memcmp(ce->mac, e->mac, 6) == 0 && ce->iface == e->iface));
 			break;
@@ -172,10 +182,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every model entry is in the cache; the table's entries are findable. */
 	for (unsigned int i = 0; i < MAXN * 2; i++)
 		if (model[i].used)
-			check(fwd_cache_lookup(&c, model[i].ip) != NULL);
+			check(fwd_cache_lookup(&c, &model[i].ip) != NULL);
 	for (uint32_t i = 0; i <= t.mask; i++)
 		if (t.e[i].state != FWD_NEIGH_FREE)
-			check(fwd_neigh_find(&t, t.e[i].ip) == &t.e[i]);
+			check(fwd_neigh_find(&t, &t.e[i].ip) == &t.e[i]);
 	/* All but the static entries go: the learned ones expire, the resolutions give up
 	 * after FWD_NEIGH_PROBES requests a second apart. */
 	for (int i = 0; i <= FWD_NEIGH_PROBES; i++)

@@ -4,7 +4,7 @@
  * neighbour of another, claim our addresses, or teach a group or our own MAC; a next hop
  * being resolved takes only a reply to us; every frame ends in one counter.
  */
-#include "test_util.h"
+#include "test_fwd_util.h"
 
 #include "carp_arp.h"
 #include "carp_frame.h"
@@ -34,7 +34,7 @@ static const struct fwd_arp_iface wan = { 1, wan_addr, plen24, 1, our_macs, 3, o
 
 static void on_request(void *arg, const struct fwd_neigh *n) { (void)arg; (void)n; }
 static void
-on_removed(void *arg, uint32_t ip, void **held, unsigned int n_held)
+on_removed(void *arg, const struct fwd_addr *ip, void **held, unsigned int n_held)
 {
 	(void)arg, (void)ip, (void)held, (void)n_held;
 }
@@ -67,7 +67,7 @@ table(struct fwd_neigh_table *t)
 
 	assert_int_equal(fwd_neigh_init(t, &p), 0);
 	/* The WAN gateway, resolved by its reply to our request. */
-	assert_int_equal(fwd_neigh_hold(t, 0x0a6400fe, 1, &pkt, 0, &ops), 0);
+	assert_int_equal(fwd_neigh_hold(t, key(0x0a6400fe), 1, &pkt, 0, &ops), 0);
 	{
 		uint8_t f[60];
 		size_t n = arp(f, CARP_ARP_REPLY, gw_mac, 0x0a6400fe, wan_addr[0]);
@@ -89,8 +89,8 @@ test_lan_host_cannot_move_the_wan_gateway(void **state)
 	assert_int_equal(fwd_arp_input(&t, &lan, f, 60, 5 * SEC, &ops), FWD_ARP_NOT_ON_LINK);
 	arp(f, CARP_ARP_REPLY, evil_mac, 0x0a6400fe, lan_addr[0]);
 	assert_int_equal(fwd_arp_input(&t, &lan, f, 60, 6 * SEC, &ops), FWD_ARP_NOT_ON_LINK);
-	assert_memory_equal(fwd_neigh_find(&t, 0x0a6400fe)->mac, gw_mac, 6);
-	assert_int_equal(fwd_neigh_find(&t, 0x0a6400fe)->iface, 1);
+	assert_memory_equal(fwd_neigh_find(&t, key(0x0a6400fe))->mac, gw_mac, 6);
+	assert_int_equal(fwd_neigh_find(&t, key(0x0a6400fe))->iface, 1);
 	assert_true(t.st.arp[FWD_ARP_NOT_ON_LINK] == 2);
 	fwd_neigh_free(&t);
 }
@@ -114,7 +114,7 @@ test_no_group_zero_or_own_mac_is_learned(void **state)
 		assert_int_equal(fwd_arp_input(&t, &wan, f, 60, (10 + i) * SEC, &ops),
 				 FWD_ARP_BAD_MAC);
 	}
-	assert_memory_equal(fwd_neigh_find(&t, 0x0a6400fe)->mac, gw_mac, 6);
+	assert_memory_equal(fwd_neigh_find(&t, key(0x0a6400fe))->mac, gw_mac, 6);
 	fwd_neigh_free(&t);
 }
 
@@ -130,7 +130,7 @@ test_our_own_addresses_are_never_learned(void **state)
 	for (size_t i = 0; i < 2; i++) {
 		arp(f, CARP_ARP_REQUEST, evil_mac, ours[i], ours[i]);
 		assert_int_equal(fwd_arp_input(&t, &wan, f, 60, 2 * SEC, &ops), FWD_ARP_OWN_ADDRESS);
-		assert_null(fwd_neigh_find(&t, ours[i]));
+		assert_null(fwd_neigh_find(&t, key(ours[i])));
 	}
 	fwd_neigh_free(&t);
 }
@@ -144,19 +144,19 @@ test_resolution_takes_only_a_reply_to_us(void **state)
 
 	(void)state;
 	table(&t);
-	assert_int_equal(fwd_neigh_hold(&t, 0x0a640009, 1, &pkt, 2 * SEC, &ops), 0);
+	assert_int_equal(fwd_neigh_hold(&t, key(0x0a640009), 1, &pkt, 2 * SEC, &ops), 0);
 	/* Announcement, and a reply to another host: neither resolves. */
 	arp(f, CARP_ARP_REQUEST, evil_mac, 0x0a640009, 0x0a640009);
 	assert_int_equal(fwd_arp_input(&t, &wan, f, 60, 2 * SEC, &ops), FWD_ARP_UNSOLICITED);
 	arp(f, CARP_ARP_REPLY, evil_mac, 0x0a640009, 0x0a640077);
 	assert_int_equal(fwd_arp_input(&t, &wan, f, 60, 2 * SEC, &ops), FWD_ARP_UNSOLICITED);
-	assert_int_equal(fwd_neigh_find(&t, 0x0a640009)->state, FWD_NEIGH_INCOMPLETE);
+	assert_int_equal(fwd_neigh_find(&t, key(0x0a640009))->state, FWD_NEIGH_INCOMPLETE);
 	arp(f, CARP_ARP_REPLY, gw_mac, 0x0a640009, wan_addr[0]);
 	assert_int_equal(fwd_arp_input(&t, &wan, f, 60, 2 * SEC, &ops), FWD_ARP_RESOLVED);
 	/* About a host we have no business with: nothing is made. */
 	arp(f, CARP_ARP_REQUEST, evil_mac, 0x0a640033, 0x0a640033);
 	assert_int_equal(fwd_arp_input(&t, &wan, f, 60, 2 * SEC, &ops), FWD_ARP_UNKNOWN);
-	assert_null(fwd_neigh_find(&t, 0x0a640033));
+	assert_null(fwd_neigh_find(&t, key(0x0a640033)));
 	fwd_neigh_free(&t);
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The control lcore's neighbour table on a fake clock: resolve, hold, learn, age, forget. */
-#include "test_util.h"
+#include "test_fwd_util.h"
 
 #include <errno.h>
 
@@ -19,18 +19,18 @@ on_request(void *arg, const struct fwd_neigh *n)
 	struct record *r = arg;
 
 	r->requests++;
-	r->last_ip = n->ip;
+	r->last_ip = fwd_addr_to4(&n->ip);
 }
 
 static void
-on_removed(void *arg, uint32_t ip, void **held, unsigned int n_held)
+on_removed(void *arg, const struct fwd_addr *ip, void **held, unsigned int n_held)
 {
 	struct record *r = arg;
 
 	(void)held;
 	r->removed++;
 	r->dropped += n_held;
-	r->last_ip = ip;
+	r->last_ip = fwd_addr_to4(ip);
 }
 
 static void
@@ -41,7 +41,7 @@ on_resolved(void *arg, const struct fwd_neigh *n, void **held, unsigned int n_he
 	(void)held;
 	r->resolved++;
 	r->released += n_held;
-	r->last_ip = n->ip;
+	r->last_ip = fwd_addr_to4(&n->ip);
 }
 
 /* A table with room to spare: no node-wide cap, no rate limit, unless a test says so. */
@@ -68,15 +68,15 @@ test_unresolved_next_hop_is_requested_once_and_packets_held_up_to_the_limit(void
 	(void)state;
 	assert_int_equal(init(&t, 16, 4, 300 * SEC), 0);
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(fwd_neigh_hold(&t, ip4(10, 0, 0, 1), 0, &pkts[i], 0, &ops), 0);
-	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 0, 0, 1), 0, &pkts[4], 0, &ops), -ENOBUFS);
+		assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 0, 0, 1)), 0, &pkts[i], 0, &ops), 0);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 0, 0, 1)), 0, &pkts[4], 0, &ops), -ENOBUFS);
 	assert_int_equal(r.requests, 1);
-	fwd_neigh_learn(&t, ip4(10, 0, 0, 1), 0, mac_a, true, false, 10, &ops);
+	fwd_neigh_learn(&t, key(ip4(10, 0, 0, 1)), 0, mac_a, true, false, 10, &ops);
 	assert_int_equal(r.resolved, 1);
 	assert_int_equal(r.released, 4);
-	assert_int_equal(fwd_neigh_find(&t, ip4(10, 0, 0, 1))->state, FWD_NEIGH_REACHABLE);
+	assert_int_equal(fwd_neigh_find(&t, key(ip4(10, 0, 0, 1)))->state, FWD_NEIGH_REACHABLE);
 	/* Resolved now: the next packet goes straight to the MAC. */
-	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 0, 0, 1), 0, &pkts[4], 20, &ops), -EEXIST);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 0, 0, 1)), 0, &pkts[4], 20, &ops), -EEXIST);
 	fwd_neigh_free(&t);
 }
 
@@ -90,13 +90,13 @@ test_unanswered_resolution_gives_up_after_three_requests_dropping_held(void **st
 
 	(void)state;
 	assert_int_equal(init(&t, 16, 4, 300 * SEC), 0);
-	fwd_neigh_hold(&t, ip4(10, 0, 0, 2), 0, &pkt, 0, &ops);
+	fwd_neigh_hold(&t, key(ip4(10, 0, 0, 2)), 0, &pkt, 0, &ops);
 	for (uint64_t now = 0; now <= 4 * SEC; now += SEC / 10)
 		fwd_neigh_tick(&t, now, &ops);
 	assert_int_equal(r.requests, FWD_NEIGH_PROBES);
 	assert_int_equal(r.removed, 1);
 	assert_int_equal(r.dropped, 1);
-	assert_null(fwd_neigh_find(&t, ip4(10, 0, 0, 2)));
+	assert_null(fwd_neigh_find(&t, key(ip4(10, 0, 0, 2))));
 	fwd_neigh_free(&t);
 }
 
@@ -109,19 +109,19 @@ test_learned_entry_is_refreshed_before_expiry_and_forgotten_if_silent(void **sta
 
 	(void)state;
 	assert_int_equal(init(&t, 16, 4, 100 * SEC), 0);
-	fwd_neigh_learn(&t, ip4(10, 0, 0, 3), 1, mac_a, true, true, 0, &ops);
+	fwd_neigh_learn(&t, key(ip4(10, 0, 0, 3)), 1, mac_a, true, true, 0, &ops);
 	fwd_neigh_tick(&t, 74 * SEC, &ops);
 	assert_int_equal(r.requests, 0);
 	fwd_neigh_tick(&t, 75 * SEC, &ops); /* three quarters of the lifetime: probe */
 	assert_int_equal(r.requests, 1);
-	fwd_neigh_learn(&t, ip4(10, 0, 0, 3), 1, mac_a, true, false, 76 * SEC, &ops); /* answered */
+	fwd_neigh_learn(&t, key(ip4(10, 0, 0, 3)), 1, mac_a, true, false, 76 * SEC, &ops); /* answered */
 	assert_int_equal(r.resolved, 1); /* same MAC: nothing to publish again */
 	fwd_neigh_tick(&t, 150 * SEC, &ops);
-	assert_non_null(fwd_neigh_find(&t, ip4(10, 0, 0, 3)));
+	assert_non_null(fwd_neigh_find(&t, key(ip4(10, 0, 0, 3))));
 	for (uint64_t now = 151 * SEC; now <= 177 * SEC; now += SEC)
 		fwd_neigh_tick(&t, now, &ops); /* silent from here on */
 	assert_int_equal(r.removed, 1);
-	assert_null(fwd_neigh_find(&t, ip4(10, 0, 0, 3)));
+	assert_null(fwd_neigh_find(&t, key(ip4(10, 0, 0, 3))));
 	fwd_neigh_free(&t);
 }
 
@@ -134,17 +134,17 @@ test_mac_change_is_published_and_static_entries_never_change(void **state)
 
 	(void)state;
 	assert_int_equal(init(&t, 16, 4, 100 * SEC), 0);
-	fwd_neigh_learn(&t, ip4(10, 0, 0, 4), 0, mac_a, true, true, 0, &ops);
-	fwd_neigh_learn(&t, ip4(10, 0, 0, 4), 0, mac_b, true, false, 2 * SEC, &ops);
+	fwd_neigh_learn(&t, key(ip4(10, 0, 0, 4)), 0, mac_a, true, true, 0, &ops);
+	fwd_neigh_learn(&t, key(ip4(10, 0, 0, 4)), 0, mac_b, true, false, 2 * SEC, &ops);
 	assert_int_equal(r.resolved, 2);
-	assert_memory_equal(fwd_neigh_find(&t, ip4(10, 0, 0, 4))->mac, mac_b, 6);
-	assert_int_equal(fwd_neigh_add_static(&t, ip4(10, 0, 0, 5), 0, mac_a), 0);
-	assert_int_equal(fwd_neigh_add_static(&t, ip4(10, 0, 0, 5), 0, mac_a), -EEXIST);
-	fwd_neigh_learn(&t, ip4(10, 0, 0, 5), 0, mac_b, true, true, 2, &ops);
-	assert_memory_equal(fwd_neigh_find(&t, ip4(10, 0, 0, 5))->mac, mac_a, 6);
+	assert_memory_equal(fwd_neigh_find(&t, key(ip4(10, 0, 0, 4)))->mac, mac_b, 6);
+	assert_int_equal(fwd_neigh_add_static(&t, key(ip4(10, 0, 0, 5)), 0, mac_a), 0);
+	assert_int_equal(fwd_neigh_add_static(&t, key(ip4(10, 0, 0, 5)), 0, mac_a), -EEXIST);
+	fwd_neigh_learn(&t, key(ip4(10, 0, 0, 5)), 0, mac_b, true, true, 2, &ops);
+	assert_memory_equal(fwd_neigh_find(&t, key(ip4(10, 0, 0, 5)))->mac, mac_a, 6);
 	fwd_neigh_tick(&t, 1000 * SEC, &ops);
-	assert_non_null(fwd_neigh_find(&t, ip4(10, 0, 0, 5))); /* static: never aged */
-	assert_null(fwd_neigh_find(&t, ip4(10, 0, 0, 4)));
+	assert_non_null(fwd_neigh_find(&t, key(ip4(10, 0, 0, 5)))); /* static: never aged */
+	assert_null(fwd_neigh_find(&t, key(ip4(10, 0, 0, 4))));
 	fwd_neigh_free(&t);
 }
 
@@ -157,8 +157,8 @@ test_unsolicited_arp_creates_nothing(void **state)
 
 	(void)state;
 	assert_int_equal(init(&t, 16, 4, 100 * SEC), 0);
-	fwd_neigh_learn(&t, ip4(10, 0, 0, 6), 0, mac_a, true, false, 0, &ops);
-	assert_null(fwd_neigh_find(&t, ip4(10, 0, 0, 6)));
+	fwd_neigh_learn(&t, key(ip4(10, 0, 0, 6)), 0, mac_a, true, false, 0, &ops);
+	assert_null(fwd_neigh_find(&t, key(ip4(10, 0, 0, 6))));
 	assert_int_equal(r.resolved, 0);
 	fwd_neigh_free(&t);
 }
@@ -174,14 +174,14 @@ test_table_full_and_deletion_keep_every_other_entry_findable(void **state)
 	(void)state;
 	assert_int_equal(init(&t, N, 4, 100 * SEC), 0);
 	for (uint32_t i = 0; i < N; i++)
-		fwd_neigh_learn(&t, ip4(10, 1, 0, 0) + i * 7, 0, mac_a, true, true, i % 2 ? 0 : 50 * SEC,
+		fwd_neigh_learn(&t, key(ip4(10, 1, 0, 0) + i * 7), 0, mac_a, true, true, i % 2 ? 0 : 50 * SEC,
 				&ops);
 	assert_int_equal(t.n, N);
-	assert_int_equal(fwd_neigh_add_static(&t, ip4(10, 9, 9, 9), 0, mac_a), -ENOSPC);
+	assert_int_equal(fwd_neigh_add_static(&t, key(ip4(10, 9, 9, 9)), 0, mac_a), -ENOSPC);
 	fwd_neigh_tick(&t, 120 * SEC, &ops); /* the odd half expires */
 	assert_int_equal(t.n, N / 2);
 	for (uint32_t i = 0; i < N; i++) {
-		struct fwd_neigh *n = fwd_neigh_find(&t, ip4(10, 1, 0, 0) + i * 7);
+		struct fwd_neigh *n = fwd_neigh_find(&t, key(ip4(10, 1, 0, 0) + i * 7));
 
 		if (i % 2)
 			assert_null(n);
@@ -201,15 +201,15 @@ test_incomplete_entry_resolves_only_from_a_reply_to_us(void **state)
 
 	(void)state;
 	assert_int_equal(init(&t, 16, 4, 300 * SEC), 0);
-	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 0, 0, 7), 0, &pkt, 0, &ops), 0);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 0, 0, 7)), 0, &pkt, 0, &ops), 0);
 	/* A gratuitous ARP (or a reply to someone else) racing our request: refused. */
-	assert_int_equal(fwd_neigh_learn(&t, ip4(10, 0, 0, 7), 0, mac_b, false, false, 1, &ops),
+	assert_int_equal(fwd_neigh_learn(&t, key(ip4(10, 0, 0, 7)), 0, mac_b, false, false, 1, &ops),
 			 FWD_ARP_UNSOLICITED);
-	assert_int_equal(fwd_neigh_find(&t, ip4(10, 0, 0, 7))->state, FWD_NEIGH_INCOMPLETE);
+	assert_int_equal(fwd_neigh_find(&t, key(ip4(10, 0, 0, 7)))->state, FWD_NEIGH_INCOMPLETE);
 	assert_int_equal(r.resolved, 0);
-	assert_int_equal(fwd_neigh_learn(&t, ip4(10, 0, 0, 7), 0, mac_a, true, false, 2, &ops),
+	assert_int_equal(fwd_neigh_learn(&t, key(ip4(10, 0, 0, 7)), 0, mac_a, true, false, 2, &ops),
 			 FWD_ARP_RESOLVED);
-	assert_memory_equal(fwd_neigh_find(&t, ip4(10, 0, 0, 7))->mac, mac_a, 6);
+	assert_memory_equal(fwd_neigh_find(&t, key(ip4(10, 0, 0, 7)))->mac, mac_a, 6);
 	assert_int_equal(r.released, 1);
 	assert_true(t.st.arp[FWD_ARP_UNSOLICITED] == 1 && t.st.arp[FWD_ARP_RESOLVED] == 1);
 	fwd_neigh_free(&t);
@@ -225,20 +225,20 @@ test_known_neighbour_moves_at_most_once_a_second_each_move_counted(void **state)
 
 	(void)state;
 	assert_int_equal(init(&t, 16, 4, 300 * SEC), 0);
-	fwd_neigh_learn(&t, gw, 0, mac_a, true, true, 10 * SEC, &ops);
+	fwd_neigh_learn(&t, key(gw), 0, mac_a, true, true, 10 * SEC, &ops);
 	/* A host claiming the gateway's address right after: refused, counted. */
-	assert_int_equal(fwd_neigh_learn(&t, gw, 0, mac_b, false, false, 10 * SEC + SEC / 2, &ops),
+	assert_int_equal(fwd_neigh_learn(&t, key(gw), 0, mac_b, false, false, 10 * SEC + SEC / 2, &ops),
 			 FWD_ARP_FLAP_LIMITED);
-	assert_memory_equal(fwd_neigh_find(&t, gw)->mac, mac_a, 6);
+	assert_memory_equal(fwd_neigh_find(&t, key(gw))->mac, mac_a, 6);
 	/* The real gateway confirming is fine at any rate. */
-	assert_int_equal(fwd_neigh_learn(&t, gw, 0, mac_a, true, false, 10 * SEC + SEC / 2, &ops),
+	assert_int_equal(fwd_neigh_learn(&t, key(gw), 0, mac_a, true, false, 10 * SEC + SEC / 2, &ops),
 			 FWD_ARP_REFRESHED);
 	/* A second later a move is accepted (a replaced NIC, a failover), and counted. */
-	assert_int_equal(fwd_neigh_learn(&t, gw, 0, mac_b, false, false, 11 * SEC + 1, &ops),
+	assert_int_equal(fwd_neigh_learn(&t, key(gw), 0, mac_b, false, false, 11 * SEC + 1, &ops),
 			 FWD_ARP_MOVED);
-	assert_memory_equal(fwd_neigh_find(&t, gw)->mac, mac_b, 6);
+	assert_memory_equal(fwd_neigh_find(&t, key(gw))->mac, mac_b, 6);
 	/* And cannot flip straight back. */
-	assert_int_equal(fwd_neigh_learn(&t, gw, 0, mac_a, false, false, 11 * SEC + 2, &ops),
+	assert_int_equal(fwd_neigh_learn(&t, key(gw), 0, mac_a, false, false, 11 * SEC + 2, &ops),
 			 FWD_ARP_FLAP_LIMITED);
 	assert_true(t.st.arp[FWD_ARP_MOVED] == 1 && t.st.arp[FWD_ARP_FLAP_LIMITED] == 2);
 	assert_int_equal(r.resolved, 2); /* learned, moved: each published once */
@@ -261,15 +261,15 @@ test_held_packets_never_exceed_the_node_wide_cap(void **state)
 	/* Traffic to a thousand unused addresses of a connected subnet, 4 packets each. */
 	for (uint32_t i = 0; i < 1000; i++)
 		for (int k = 0; k < 4; k++)
-			held += fwd_neigh_hold(&t, ip4(10, 2, 0, 0) + i, 0, &pkt[i * 4 + k], 0, &ops) == 0;
+			held += fwd_neigh_hold(&t, key(ip4(10, 2, 0, 0) + i), 0, &pkt[i * 4 + k], 0, &ops) == 0;
 	assert_int_equal(held, 10);
 	assert_int_equal(t.held, 10);
 	assert_true(t.st.hold[FWD_HOLD_CAP] == 4000 - 10);
 	/* Resolving one frees its share of the cap. */
-	fwd_neigh_learn(&t, ip4(10, 2, 0, 0), 0, mac_a, true, false, 1, &ops);
+	fwd_neigh_learn(&t, key(ip4(10, 2, 0, 0)), 0, mac_a, true, false, 1, &ops);
 	assert_int_equal(r.released, 4);
 	assert_int_equal(t.held, 6);
-	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 2, 0, 9), 0, &pkt[0], 2, &ops), 0);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 2, 0, 9)), 0, &pkt[0], 2, &ops), 0);
 	/* Expiry frees the rest. */
 	for (uint64_t now = 0; now <= 5 * SEC; now += SEC / 10)
 		fwd_neigh_tick(&t, now, &ops);
@@ -292,15 +292,15 @@ test_new_resolutions_are_rate_limited_and_refusals_counted(void **state)
 	assert_int_equal(fwd_neigh_init(&t, &p), 0);
 	/* A burst of a second's worth, then nothing until the rate allows one more. */
 	for (uint32_t i = 0; i < 10; i++)
-		assert_int_equal(fwd_neigh_hold(&t, ip4(10, 3, 0, 1) + i, 0, &pkt, 0, &ops), 0);
-	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 3, 1, 0), 0, &pkt, 0, &ops), -ENOBUFS);
-	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 3, 1, 1), 0, &pkt, SEC / 20, &ops), -ENOBUFS);
-	assert_int_equal(fwd_neigh_hold(&t, ip4(10, 3, 1, 2), 0, &pkt, SEC / 10, &ops), 0);
+		assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 3, 0, 1) + i), 0, &pkt, 0, &ops), 0);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 3, 1, 0)), 0, &pkt, 0, &ops), -ENOBUFS);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 3, 1, 1)), 0, &pkt, SEC / 20, &ops), -ENOBUFS);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 3, 1, 2)), 0, &pkt, SEC / 10, &ops), 0);
 	assert_true(t.st.hold[FWD_HOLD_RATE_LIMITED] == 2);
 	assert_int_equal(r.requests, 11); /* one ARP request per resolution started */
 	/* A scan over ten seconds starts at most ~rate x time resolutions. */
 	for (uint64_t k = 0; k < 100000; k++)
-		fwd_neigh_hold(&t, ip4(10, 4, 0, 0) + (uint32_t)k, 0, &pkt, SEC + k * 100000, &ops);
+		fwd_neigh_hold(&t, key(ip4(10, 4, 0, 0) + (uint32_t)k), 0, &pkt, SEC + k * 100000, &ops);
 	assert_true(t.n <= 11 + 10 * 10 + 10);
 	fwd_neigh_free(&t);
 }
