@@ -26,9 +26,12 @@ classify_ipv6(const uint8_t *ip, size_t avail)
 	/* ICMPv6 behind one hop-by-hop header is MLD (its Router Alert): the data plane's. */
 	if (nh == IPV6_NH_HOPOPTS && avail >= 48 && ip[40] == IPPROTO_ICMPV6_NH)
 		return CARP_CLASS_IPV6;
-	if (nh == CARP_IPPROTO || nh == IPV6_NH_HOPOPTS || nh == IPV6_NH_ROUTING ||
-	    nh == IPV6_NH_DSTOPTS)
-		return CARP_CLASS_CARP; /* extension headers: rare, the control lcore walks them */
+	if (nh == CARP_IPPROTO)
+		return CARP_CLASS_CARP;
+	/* Extension headers: rare; to a group (ff02::12) the control lcore walks them to an
+	 * advert, to a unicast address the packet is forwarded or ours. */
+	if (nh == IPV6_NH_HOPOPTS || nh == IPV6_NH_ROUTING || nh == IPV6_NH_DSTOPTS)
+		return ip[24] == 0xff ? CARP_CLASS_CARP : CARP_CLASS_IPV6;
 	if (nh == IPPROTO_ICMPV6_NH) {
 		if (avail < 41)
 			return CARP_CLASS_RUNT;

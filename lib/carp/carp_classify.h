@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 enum carp_class {
-	CARP_CLASS_CARP,  /* protocol 112, or IPv6 behind extension headers: to control */
+	CARP_CLASS_CARP,  /* protocol 112, or IPv6 to a group behind extension headers: to control */
 	CARP_CLASS_ARP,   /* ARP: the worker answers for VIPs it is MASTER of */
 	CARP_CLASS_ND,    /* ICMPv6 neighbour solicitation or advertisement */
 	CARP_CLASS_IPV4,  /* other IPv4: forwarding */

@@ -222,6 +222,30 @@ carp_build_unsolicited_na(uint8_t *buf, size_t cap, const uint8_t mac[6],
 	return CARP_NA_FRAME_LEN;
 }
 
+size_t
+carp_build_ns(uint8_t *buf, size_t cap, const uint8_t mac[6], const struct carp_in6 *src,
+	      const struct carp_in6 *target)
+{
+	uint8_t *ip6 = buf + 14, *icmp = ip6 + CARP_IPV6_HDR_LEN;
+	struct carp_in6 group;
+
+	if (cap < CARP_NA_FRAME_LEN)
+		return 0;
+	carp_in6_solicited_node(target, &group);
+	carp_in6_multicast_mac(&group, buf);
+	memcpy(buf + 6, mac, 6);
+	carp_wr16(buf + 12, ETHERTYPE_IPV6);
+	ip6_header(ip6, CARP_NA_LEN, ND_HOP_LIMIT, src, &group);
+	memset(icmp, 0, CARP_NA_LEN);
+	icmp[0] = CARP_ICMP6_ND_NS;
+	memcpy(icmp + 8, target->b, 16);
+	icmp[24] = CARP_ND_OPT_SLLA;
+	icmp[25] = 1;
+	memcpy(icmp + 26, mac, 6);
+	carp_wr16(icmp + 2, carp_icmp6_cksum(ip6, icmp, CARP_NA_LEN));
+	return CARP_NA_FRAME_LEN;
+}
+
 bool
 carp_icmp6_echo_request(const uint8_t *ip6, size_t avail, struct carp_in6 *dst)
 {

@@ -144,6 +144,15 @@ size_t carp_build_unsolicited_na(uint8_t *buf, size_t cap, const uint8_t mac[6],
 				 const struct carp_in6 *target, bool router);
 
 /**
+ * Build a neighbour solicitation (RFC 4861 7.2.2) for @p target from @p src (an address of
+ * the interface) and @p mac (its source link-layer option), to the target's
+ * solicited-node group, untagged. @return CARP_NA_FRAME_LEN (an NS with its option is as
+ * long as an NA with its), or 0 when @p cap is too small.
+ */
+size_t carp_build_ns(uint8_t *buf, size_t cap, const uint8_t mac[6], const struct carp_in6 *src,
+		     const struct carp_in6 *target);
+
+/**
  * True when the IPv6 packet at @p ip6 (@p avail bytes to the frame's end) is a
  * well-formed ICMPv6 echo request (next header ICMPv6, lengths consistent, checksum
  * correct, unicast source); its destination goes to @p dst.

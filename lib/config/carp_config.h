@@ -144,20 +144,22 @@ struct carp_config_vhid {
 	unsigned int line;              /* where the VHID starts in the file */
 };
 
-/** A static IPv4 route. */
+/** A static route, IPv4 or IPv6. */
 struct carp_config_route {
-	uint32_t prefix;    /* host order, host bits zero; 0 with prefixlen 0: the default route */
-	uint8_t prefixlen;  /* 0..32 */
-	uint32_t via;       /* next hop, host order: on a connected subnet, not this node's */
-	unsigned int iface; /* egress: index of the interface whose subnet holds via */
+	struct carp_config_addr prefix; /* host bits zero; length 0: the family's default route */
+	struct carp_config_addr via;    /* next hop of the same family (prefixlen unused): on a
+					 * connected subnet, or IPv6 link-local on the interface
+					 * named by port:, not this node's */
+	unsigned int iface; /* egress: the interface whose subnet holds via (or port:) */
 	unsigned int line;  /* where the route starts in the file */
 };
 
-/** A static ARP entry: never aged, never replaced by what ARP says. */
+/** A static ARP or neighbour discovery entry: never aged, never replaced from the wire. */
 struct carp_config_neighbor {
-	uint32_t addr;      /* host order: on a connected subnet, not this node's */
+	struct carp_config_addr addr; /* a host on a connected subnet (IPv6: or link-local on
+				       * the interface named by port:), not this node's */
 	uint8_t mac[6];     /* unicast, not zero */
-	unsigned int iface; /* index of the interface whose subnet holds addr */
+	unsigned int iface; /* index of the interface it is on */
 	unsigned int line;  /* where the neighbor starts in the file */
 };
 

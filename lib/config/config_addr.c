@@ -128,11 +128,25 @@ cfg_parse_route_prefix(const char *s, struct carp_config_addr *out)
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	if (strchr(s, ':'))
-		return "an IPv6 prefix: routes are IPv4 only";
 	if (slash == NULL)
 		return "no prefix length: write NETWORK/LENGTH, e.g. 10.1.0.0/16 (0.0.0.0/0 for "
-		       "the default route, ADDRESS/32 for one host)";
+		       "the default route, ADDRESS/32 for one host; IPv6: 2001:db8::/32, ::/0)";
+	if (strchr(s, ':')) {
+		n = (size_t)(slash - s);
+		if (n >= sizeof(buf))
+			return "not an IPv6 address";
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		if (inet_pton(AF_INET6, buf, out->v6.b) != 1)
+			return "not an IPv6 address";
+		if (!parse_len(slash + 1, &len))
+			return "the prefix length is not a decimal number";
+		if (len > 128)
+			return "the prefix length must be 0..128 for IPv6";
+		out->family = 6;
+		out->prefixlen = (uint8_t)len;
+		return NULL;
+	}
 	n = (size_t)(slash - s);
 	if (n >= sizeof(buf))
 		return "not an IPv4 address (four decimal numbers 0..255 with dots)";
@@ -154,16 +168,47 @@ cfg_parse_route_prefix(const char *s, struct carp_config_addr *out)
 bool
 cfg_host_bits_set(const struct carp_config_addr *p)
 {
-	return (p->v4 & ~mask4(p->prefixlen)) != 0;
+	if (p->family == 4)
+		return (p->v4 & ~mask4(p->prefixlen)) != 0;
+	for (unsigned int i = 0; i < 16; i++) {
+		unsigned int bits = p->prefixlen > i * 8 ? p->prefixlen - i * 8 : 0;
+		uint8_t host = bits >= 8 ? 0 : (uint8_t)(0xff >> bits);
+
+		if (p->v6.b[i] & host)
+			return true;
+	}
+	return false;
 }
 
 /*
  * The forwarding plane drops every packet to these blocks (RFC 1812 §5.3.7, fwd_ipv4.c),
  * so a route into one of them could never be used: it is a typo, not a policy.
  */
+static const char *
+route_reserved6(const struct carp_config_addr *p)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const uint8_t zero[15];
+
+	if (p->prefixlen >= 8 && p->v6.b[0] == 0xff)
+		return "ff00::/8 (multicast) is never forwarded: the forwarding plane routes "
+		       "unicast only";
+	if (p->prefixlen >= 10 && p->v6.b[0] == 0xfe && (p->v6.b[1] & 0xc0) == 0x80)
+		return "fe80::/10 (link-local) is never forwarded: link-local addresses are "
+		       "only valid on their own link";
+	if (p->prefixlen >= 96 && memcmp(p->v6.b, mapped, sizeof(mapped)) == 0)
+		return "::ffff:0:0/96 (IPv4-mapped) is never forwarded: route the IPv4 prefix";
+	if (p->prefixlen == 128 && memcmp(p->v6.b, zero, sizeof(zero)) == 0 &&
+	    p->v6.b[15] <= 1)
+		return "::/128 and ::1/128 (unspecified, loopback) are never forwarded";
+	return NULL;
+}
+
 const char *
 cfg_route_reserved(const struct carp_config_addr *p)
 {
+	if (p->family == 6)
+		return route_reserved6(p);
 	if (p->prefixlen >= 8 && (p->v4 >> 24) == 0)
 		return "0.0.0.0/8 ('this network') is never forwarded";
 	if (p->prefixlen >= 8 && (p->v4 >> 24) == 127)
@@ -177,13 +222,11 @@ cfg_route_reserved(const struct carp_config_addr *p)
 }
 
 const char *
-cfg_parse_ip4(const char *s, struct carp_config_addr *out)
+cfg_parse_host(const char *s, struct carp_config_addr *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (strchr(s, '/'))
 		return "a single address, without a prefix length";
-	if (strchr(s, ':'))
-		return "an IPv6 address: the forwarding plane is IPv4 only";
 	return parse_ip_text(s, strlen(s), out);
 }
 

@@ -77,12 +77,16 @@ struct cfg_route_src {
 	struct cfg_mark at;     /* the route's mapping */
 	struct cfg_mark prefix; /* the values, when usable */
 	struct cfg_mark via;
+	struct cfg_mark port;   /* optional: the egress interface, by name */
+	const char *port_name;  /* points into the YAML document */
 };
 
 struct cfg_neighbor_src {
 	struct cfg_mark at;   /* the neighbor's mapping */
 	struct cfg_mark addr; /* the values, when usable */
 	struct cfg_mark mac;
+	struct cfg_mark port;  /* optional: its interface, by name */
+	const char *port_name; /* points into the YAML document */
 };
 
 struct cfg_ctx {
@@ -100,8 +104,10 @@ struct cfg_ctx {
 };
 
 /* What a next hop and a static neighbor must be, for the messages of both walk and checks. */
-#define CFG_VIA_VALID "the IPv4 address of another router on a connected subnet"
-#define CFG_NEIGHBOR_VALID "the IPv4 address of another host on a connected subnet"
+#define CFG_VIA_VALID "the address of another router on a connected subnet, of the prefix's " \
+		      "family (an IPv6 link-local one with port: naming its interface)"
+#define CFG_NEIGHBOR_VALID "the IPv4 or IPv6 address of another host on a connected subnet " \
+			   "(an IPv6 link-local one with port: naming its interface)"
 
 /* config_load.c: the names of the enums, indexed by value */
 extern const char *const cfg_log_names[CARP_LOG_COUNT];
@@ -215,11 +221,13 @@ const char *cfg_parse_route_prefix(const char *s, struct carp_config_addr *out);
 /** True when @p p has bits set after its prefix length (10.1.2.0/16). */
 bool cfg_host_bits_set(const struct carp_config_addr *p);
 
-/** Why no route may lead into @p p (0/8, loopback, multicast, 240/4), or NULL. */
+/** Why no route may lead into @p p (IPv4: 0/8, loopback, multicast, 240/4; IPv6:
+ * multicast, link-local, ::, ::1, IPv4-mapped), or NULL. */
 const char *cfg_route_reserved(const struct carp_config_addr *p);
 
-/** Parse a bare IPv4 address of a host (a next hop, a neighbor). Returns NULL or why not. */
-const char *cfg_parse_ip4(const char *s, struct carp_config_addr *out);
+/** Parse a bare IPv4 or IPv6 address of a host (a next hop, a neighbor). Returns NULL or
+ * why not. */
+const char *cfg_parse_host(const char *s, struct carp_config_addr *out);
 
 /** Parse "aa:bb:cc:dd:ee:ff", a unicast station address. Returns NULL or why not. */
 const char *cfg_parse_mac(const char *s, uint8_t mac[6]);

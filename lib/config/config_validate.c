@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carp_bytes.h"
 #include "config_internal.h"
 
 #define ADDR_STR 64
@@ -264,42 +265,104 @@ check_vhid(struct cfg_ctx *ctx, unsigned int vi)
 
 /* Is @p addr a VIP of any VHID? Reports it at @p at. */
 static bool
-is_vip(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char *key,
-       const char *valid, const char *a)
+is_vip(struct cfg_ctx *ctx, const struct carp_config_addr *addr, struct cfg_mark at,
+       const char *key, const char *valid, const char *a)
 {
 	for (unsigned int w = 0; w < ctx->cfg->n_vhids; w++) {
 		const struct carp_config_vhid *v = &ctx->cfg->vhids[w];
+		unsigned int n = addr->family == 4 ? v->n_vip4 : v->n_vip6;
 
-		for (unsigned int j = 0; j < v->n_vip4; j++) {
-			if (v->vip4[j] != addr)
+		for (unsigned int j = 0; j < n; j++) {
+			if (addr->family == 4 ? v->vip4[j] != addr->v4
+					      : memcmp(&v->vip6[j], &addr->v6, 16) != 0)
 				continue;
 			cfg_error(ctx, at, key, valid, "%s is a VIP of vhid %u (line %u): this "
 				  "node's own address whenever it is master", a, v->vhid,
-				  ctx->vsrc[w].vip4_at[j].line);
+				  addr->family == 4 ? ctx->vsrc[w].vip4_at[j].line
+						    : ctx->vsrc[w].vip6_at[j].line);
 			return true;
 		}
 	}
 	return false;
 }
 
-/*
- * An address the forwarding plane sends frames to directly (a next hop, a static neighbor)
- * must be another host on a connected IPv4 subnet: ARP reaches nothing else. This node's
- * own addresses and VIPs are refused, since a route via ourselves would loop. Sets @p iface
- * to the interface whose subnet holds @p addr.
- */
+/* The interface with addresses named @p name (by a route's or neighbor's port:). */
 static bool
-check_onlink(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char *key,
-	     const char *valid, unsigned int *iface)
+named_iface(struct cfg_ctx *ctx, const char *name, struct cfg_mark at, unsigned int *iface)
 {
 	const struct carp_config *c = ctx->cfg;
-	const struct carp_config_addr x = { .family = 4, .prefixlen = 32, .v4 = addr };
+
+	for (unsigned int i = 0; i < c->n_ifaces; i++) {
+		if (!ctx->isrc[i].name.line || strcmp(c->ifaces[i].name, name) != 0 ||
+		    c->ifaces[i].n_addrs == 0)
+			continue;
+		*iface = i;
+		return true;
+	}
+	if (cfg_all_ifaces_named(ctx))
+		cfg_error(ctx, at, "port", "the name of a port with addresses, or of a VLAN",
+			  "no port or VLAN with addresses is named '%.40s'", name);
+	return false;
+}
+
+/* True when interface @p i speaks IPv6: an IPv6 address, or a VHID with IPv6 VIPs. */
+static bool
+iface_has_ipv6(const struct carp_config *c, unsigned int i)
+{
+	for (unsigned int k = 0; k < c->ifaces[i].n_addrs; k++)
+		if (c->ifaces[i].addrs[k].family == 6)
+			return true;
+	for (unsigned int v = 0; v < c->n_vhids; v++)
+		if (c->vhids[v].iface == i && c->vhids[v].n_vip6)
+			return true;
+	return false;
+}
+
+/* An IPv6 link-local next hop or neighbor is on every link: its interface comes from
+ * port:, and must speak IPv6. */
+static bool
+check_link_local(struct cfg_ctx *ctx, const char *a, struct cfg_mark at, const char *key,
+		 const char *valid, struct cfg_mark port_at, const char *port_name,
+		 unsigned int *iface)
+{
+	if (!port_at.line) {
+		cfg_error(ctx, at, key, valid, "%s is link-local, valid on every link: add "
+			  "port: with the name of its port or VLAN", a);
+		return false;
+	}
+	if (!named_iface(ctx, port_name, port_at, iface))
+		return false;
+	if (!iface_has_ipv6(ctx->cfg, *iface)) {
+		cfg_error(ctx, port_at, "port", "a port or VLAN with an IPv6 address or IPv6 VIP",
+			  "%s '%s' has no IPv6, so no link-local address to reach %s from",
+			  cfg_iface_kind(ctx, *iface), ctx->cfg->ifaces[*iface].name, a);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * An address the forwarding plane sends frames to directly (a next hop, a static neighbor)
+ * must be another host on a connected subnet of its family (ARP and neighbour discovery
+ * reach nothing else), or for IPv6 a link-local one on the interface port: names. This
+ * node's own addresses and VIPs are refused, since a route via ourselves would loop. Sets
+ * @p iface to the interface it is on; port:, when given, must agree.
+ */
+static bool
+check_onlink(struct cfg_ctx *ctx, const struct carp_config_addr *addr, struct cfg_mark at,
+	     const char *key, const char *valid, struct cfg_mark port_at, const char *port_name,
+	     unsigned int *iface)
+{
+	const struct carp_config *c = ctx->cfg;
+	struct carp_config_addr x = *addr;
 	const struct carp_config_addr *in = NULL;
+	unsigned int named;
 	char a[ADDR_STR], nets[512] = "an address in ";
 	size_t o = strlen(nets);
 	bool complete = c->n_ifaces > 0;
 	unsigned int n_nets = 0;
 
+	x.prefixlen = x.family == 4 ? 32 : 128;
 	cfg_addr_str(&x, a, sizeof(a));
 	for (unsigned int i = 0; i < c->n_ifaces; i++) {
 		const struct carp_config_iface *p = &c->ifaces[i];
@@ -309,7 +372,7 @@ check_onlink(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char 
 			const struct carp_config_addr *y = &p->addrs[k];
 			char net[ADDR_STR];
 
-			if (y->family != 4)
+			if (y->family != x.family)
 				continue;
 			if (cfg_addr_equal(y, &x)) {
 				cfg_error(ctx, at, key, valid, "%s is the address of %s '%s', "
@@ -327,8 +390,17 @@ check_onlink(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char 
 			n_nets++;
 		}
 	}
-	if (is_vip(ctx, addr, at, key, valid, a))
+	if (is_vip(ctx, &x, at, key, valid, a))
 		return false;
+	if (x.family == 6 && x.v6.b[0] == 0xfe && (x.v6.b[1] & 0xc0) == 0x80)
+		return check_link_local(ctx, a, at, key, valid, port_at, port_name, iface);
+	if (port_at.line && named_iface(ctx, port_name, port_at, &named) && in != NULL &&
+	    named != *iface) {
+		cfg_error(ctx, port_at, "port", "the port or VLAN whose subnet holds the address, "
+			  "or no port: at all", "%s is on %s '%s', not on '%s'", a,
+			  cfg_iface_kind(ctx, *iface), c->ifaces[*iface].name, port_name);
+		return false;
+	}
 	if (in == NULL) {
 		/* With a port address rejected, the subnet it was meant to be on is unknown. */
 		if (complete)
@@ -353,8 +425,7 @@ check_onlink(struct cfg_ctx *ctx, uint32_t addr, struct cfg_mark at, const char 
 static bool
 route_connected(struct cfg_ctx *ctx, const struct carp_config_route *r, struct cfg_mark at)
 {
-	const struct carp_config_addr x = { .family = 4, .prefixlen = r->prefixlen,
-					    .v4 = r->prefix };
+	const struct carp_config_addr x = r->prefix;
 
 	for (unsigned int i = 0; i < ctx->cfg->n_ifaces; i++) {
 		const struct carp_config_iface *p = &ctx->cfg->ifaces[i];
@@ -363,11 +434,11 @@ route_connected(struct cfg_ctx *ctx, const struct carp_config_route *r, struct c
 			const struct carp_config_addr *y = &p->addrs[k];
 			char net[ADDR_STR];
 
-			if (y->family != 4 || y->prefixlen != x.prefixlen ||
+			if (y->family != x.family || y->prefixlen != x.prefixlen ||
 			    !cfg_prefix_contains(y, &x))
 				continue;
 			cfg_error(ctx, at, "prefix", "a prefix other than the ports' own subnets "
-				  "(reached by ARP, without a route)",
+				  "(reached by ARP or neighbour discovery, without a route)",
 				  "%s is already connected on %s '%s' (line %u)",
 				  cfg_subnet_str(&x, net, sizeof(net)), cfg_iface_kind(ctx, i),
 				  p->name, ctx->isrc[i].addr_at[k].line);
@@ -377,19 +448,35 @@ route_connected(struct cfg_ctx *ctx, const struct carp_config_route *r, struct c
 	return false;
 }
 
-/* An entry's value as one number, to find duplicates by sorting (65536 routes). */
+/* An entry's value as bytes (family, address, length), to find duplicates by sorting
+ * (65536 routes). */
 struct dup_key {
-	uint64_t key;
+	uint8_t key[18];
 	unsigned int i; /* the entry's index: ties sort in file order */
 };
+
+static struct dup_key
+dup_key_of(const struct carp_config_addr *a, uint8_t len, unsigned int i)
+{
+	struct dup_key k = { .i = i };
+
+	k.key[0] = a->family;
+	if (a->family == 4)
+		carp_wr32(k.key + 1, a->v4);
+	else
+		memcpy(k.key + 1, a->v6.b, 16);
+	k.key[17] = len;
+	return k;
+}
 
 static int
 cmp_dup(const void *a, const void *b)
 {
 	const struct dup_key *x = a, *y = b;
+	int c = memcmp(x->key, y->key, sizeof(x->key));
 
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
+	if (c)
+		return c;
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
@@ -412,18 +499,18 @@ check_routes(struct cfg_ctx *ctx)
 		struct cfg_route_src *s = &ctx->rsrc[i];
 
 		if (s->prefix.line && !route_connected(ctx, r, s->prefix))
-			k[n++] = (struct dup_key){ (uint64_t)r->prefix << 8 | r->prefixlen, i };
+			k[n++] = dup_key_of(&r->prefix, r->prefix.prefixlen, i);
 		if (s->via.line)
-			check_onlink(ctx, r->via, s->via, "via", CFG_VIA_VALID, &r->iface);
+			check_onlink(ctx, &r->via, s->via, "via", CFG_VIA_VALID, s->port,
+				     s->port_name, &r->iface);
 	}
 	qsort(k, n, sizeof(*k), cmp_dup);
 	for (unsigned int j = 1, first = 0; j < n; j++) {
 		const struct carp_config_route *r = &c->routes[k[j].i];
-		const struct carp_config_addr x = { .family = 4, .prefixlen = r->prefixlen,
-						    .v4 = r->prefix };
+		const struct carp_config_addr x = r->prefix;
 		char net[ADDR_STR];
 
-		if (k[j].key != k[first].key) {
+		if (memcmp(k[j].key, k[first].key, sizeof(k[j].key)) != 0) {
 			first = j;
 			continue;
 		}
@@ -454,17 +541,18 @@ check_neighbors(struct cfg_ctx *ctx)
 		struct carp_config_neighbor *nb = &c->neighbors[i];
 		const struct cfg_neighbor_src *s = &ctx->nsrc[i];
 
+		/* A link-local address is one per interface: the same one may be on two. */
 		if (s->addr.line &&
-		    check_onlink(ctx, nb->addr, s->addr, "address", CFG_NEIGHBOR_VALID, &nb->iface))
-			k[n++] = (struct dup_key){ nb->addr, i };
+		    check_onlink(ctx, &nb->addr, s->addr, "address", CFG_NEIGHBOR_VALID, s->port,
+				 s->port_name, &nb->iface))
+			k[n++] = dup_key_of(&nb->addr, (uint8_t)nb->iface, i);
 	}
 	qsort(k, n, sizeof(*k), cmp_dup);
 	for (unsigned int j = 1, first = 0; j < n; j++) {
-		const struct carp_config_addr x = { .family = 4, .prefixlen = 32,
-						    .v4 = (uint32_t)k[j].key };
+		const struct carp_config_addr x = c->neighbors[k[j].i].addr;
 		char a[ADDR_STR];
 
-		if (k[j].key != k[first].key) {
+		if (memcmp(k[j].key, k[first].key, sizeof(k[j].key)) != 0) {
 			first = j;
 			continue;
 		}

@@ -26,17 +26,18 @@ static const char *const vhid_keys[V_N] = {
 	"passphrase_file", "vips", "replay_protection",
 };
 
-enum { R_PREFIX, R_VIA, R_N };
-static const char *const route_keys[R_N] = { "prefix", "via" };
+enum { R_PREFIX, R_VIA, R_PORT, R_N };
+static const char *const route_keys[R_N] = { "prefix", "via", "port" };
 
-enum { NB_ADDRESS, NB_MAC, NB_N };
-static const char *const neighbor_keys[NB_N] = { "address", "mac" };
+enum { NB_ADDRESS, NB_MAC, NB_PORT, NB_N };
+static const char *const neighbor_keys[NB_N] = { "address", "mac", "port" };
 
 enum { T_GLOBAL, T_PORTS, T_VLANS, T_VHIDS, T_ROUTES, T_NEIGHBORS, T_N };
 static const char *const top_keys[T_N] = { "global", "ports", "vlans", "vhids", "routes",
 					   "neighbors" };
 
-#define PREFIX_VALID "NETWORK/LENGTH such as 10.1.0.0/16, or 0.0.0.0/0 for the default route"
+#define PREFIX_VALID "NETWORK/LENGTH such as 10.1.0.0/16 or 2001:db8::/32, or 0.0.0.0/0 or ::/0 " \
+		     "for the default route"
 #define MAC_VALID "a unicast MAC such as 52:54:00:12:34:56"
 
 static void
@@ -274,22 +275,26 @@ walk_route(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_route *r,
 				  "'%s': host bits are set; the /%u network is %s", show,
 				  a.prefixlen, cfg_subnet_str(&a, net, sizeof(net)));
 		} else {
-			r->prefix = a.v4;
-			r->prefixlen = a.prefixlen;
+			r->prefix = a;
 			s->prefix = cfg_mark_of(n);
 		}
 	}
 	if (cfg_require(ctx, map, v[R_VIA], "via", "this route", CFG_VIA_VALID) &&
 	    cfg_get_str(ctx, v[R_VIA], "via", &text, &len)) {
-		why = cfg_parse_ip4(text, &a);
+		why = cfg_parse_host(text, &a);
+		if (why == NULL && s->prefix.line && a.family != r->prefix.family)
+			why = a.family == 4 ? "an IPv4 next hop for an IPv6 prefix"
+					    : "an IPv6 next hop for an IPv4 prefix";
 		if (why) {
 			cfg_error(ctx, cfg_mark_of(v[R_VIA]), "via", CFG_VIA_VALID, "'%s': %s",
 				  cfg_show(v[R_VIA], show, sizeof(show)), why);
 		} else {
-			r->via = a.v4;
+			r->via = a;
 			s->via = cfg_mark_of(v[R_VIA]);
 		}
 	}
+	if (v[R_PORT] && cfg_get_str(ctx, v[R_PORT], "port", &s->port_name, &len))
+		s->port = cfg_mark_of(v[R_PORT]);
 }
 
 static void
@@ -308,15 +313,17 @@ walk_neighbor(struct cfg_ctx *ctx, yaml_node_t *map, struct carp_config_neighbor
 		return;
 	if (cfg_require(ctx, map, v[NB_ADDRESS], "address", "this neighbor", CFG_NEIGHBOR_VALID) &&
 	    cfg_get_str(ctx, v[NB_ADDRESS], "address", &text, &len)) {
-		why = cfg_parse_ip4(text, &a);
+		why = cfg_parse_host(text, &a);
 		if (why) {
 			cfg_error(ctx, cfg_mark_of(v[NB_ADDRESS]), "address", CFG_NEIGHBOR_VALID,
 				  "'%s': %s", cfg_show(v[NB_ADDRESS], show, sizeof(show)), why);
 		} else {
-			nb->addr = a.v4;
+			nb->addr = a;
 			s->addr = cfg_mark_of(v[NB_ADDRESS]);
 		}
 	}
+	if (v[NB_PORT] && cfg_get_str(ctx, v[NB_PORT], "port", &s->port_name, &len))
+		s->port = cfg_mark_of(v[NB_PORT]);
 	if (cfg_require(ctx, map, v[NB_MAC], "mac", "this neighbor", MAC_VALID) &&
 	    cfg_get_str(ctx, v[NB_MAC], "mac", &text, &len)) {
 		why = cfg_parse_mac(text, nb->mac);

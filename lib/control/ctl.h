@@ -104,6 +104,7 @@ struct ctl_vhid_snap {
 /** Forwarding counters of the control lcore. */
 struct ctl_fwd_stats {
 	uint64_t arp_requests;     /* sent to resolve or refresh next hops */
+	uint64_t nd_solicits;      /* the same for IPv6 next hops */
 	uint64_t arp_request_nombuf; /* requests not sent: the mbuf pool was empty */
 	uint64_t released;         /* held packets sent once their next hop resolved */
 	uint64_t unresolved_drops; /* held or arriving packets dropped: no answer, queue full */
@@ -191,8 +192,24 @@ void ctl_fwd_free(struct ctl_node *n);
 /** A packet whose next hop no lcore could resolve (see dp_punt_fn). */
 void ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m);
 
-/** An ARP reply or announcement received on interface @p iface; frees @p m. */
+/** An ARP reply or announcement, a neighbour advertisement or an MLD query received on
+ * interface @p iface; frees @p m. */
 void ctl_fwd_arp_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);
+
+/** IPv6 routes (ctl_fwd6.c): the rte_lpm6 and its next hops; called by ctl_fwd_init. */
+int ctl_fwd6_init(struct ctl_node *n);
+
+void ctl_fwd6_free(struct ctl_node *n);
+
+/** Solicit IPv6 neighbour @p nb->ip on its interface (the neighbour table's request). */
+void ctl_fwd6_solicit(struct ctl_node *n, const struct fwd_neigh *nb);
+
+/** The next hop of IPv6 packet @p m a worker could not resolve (DP_META_RESOLVE6). */
+bool ctl_fwd6_next_hop(const struct ctl_node *n, const struct rte_mbuf *m, struct fwd_addr *via);
+
+/** Learn from the neighbour advertisement @p m received on interface @p iface. */
+enum fwd_arp ctl_fwd6_advert(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m,
+			     const struct fwd_neigh_ops *ops);
 
 /** Neighbour probes and aging, every 100 ms. */
 void ctl_fwd_tick(struct ctl_node *n, uint64_t now);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The control lcore's side of forwarding: the route table (connected subnets and static
- * routes in one rte_lpm, built once), neighbour resolution by ARP with a bounded hold queue,
- * learning from ARP replies, aging, and publishing resolved neighbours to every lcore.
+ * routes in one rte_lpm, built once; IPv6's in ctl_fwd6.c), neighbour resolution by ARP
+ * (or neighbour solicitation) with a bounded hold queue, learning from ARP replies (and
+ * neighbour advertisements), aging, and publishing resolved neighbours to every lcore.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -85,7 +86,8 @@ ctl_fwd_init(struct ctl_node *n)
 	lc.number_tbl8s += n_routes; /* a /32 may need a tbl8 group of its own */
 	/* Each prefix longer than /24 may need a tbl8 group of its own. */
 	for (unsigned int r = 0; r < cfg->n_routes; r++)
-		lc.number_tbl8s += cfg->routes[r].prefixlen > 24;
+		lc.number_tbl8s += cfg->routes[r].prefix.family == 4 &&
+				   cfg->routes[r].prefix.prefixlen > 24;
 	for (unsigned int i = 0; i < cfg->n_ifaces; i++)
 		for (unsigned int a = 0; a < cfg->ifaces[i].n_addrs; a++)
 			lc.number_tbl8s += cfg->ifaces[i].addrs[a].prefixlen > 24;
@@ -100,8 +102,9 @@ ctl_fwd_init(struct ctl_node *n)
 				rc = add_route(n, cfg->ifaces[i].addrs[a].v4,
 					       cfg->ifaces[i].addrs[a].prefixlen, 0, (uint16_t)i);
 	for (unsigned int r = 0; r < cfg->n_routes && rc == 0; r++)
-		rc = add_route(n, cfg->routes[r].prefix, cfg->routes[r].prefixlen,
-			       cfg->routes[r].via, (uint16_t)cfg->routes[r].iface);
+		if (cfg->routes[r].prefix.family == 4)
+			rc = add_route(n, cfg->routes[r].prefix.v4, cfg->routes[r].prefix.prefixlen,
+				       cfg->routes[r].via.v4, (uint16_t)cfg->routes[r].iface);
 	/* Our own addresses as /32 local routes: the per-burst lookup tells workers what is
 	 * for us, with no second table lookup per packet. */
 	for (unsigned int i = 0; i < cfg->n_ifaces && rc == 0; i++)
@@ -113,6 +116,8 @@ ctl_fwd_init(struct ctl_node *n)
 			rc = add_local(n, cfg->vhids[v].vip4[i], (uint16_t)cfg->vhids[v].iface);
 	for (unsigned int i = 0; i < cfg->n_ifaces && rc == 0; i++)
 		rc = own_macs_init(n, (uint16_t)i);
+	if (rc == 0)
+		rc = ctl_fwd6_init(n);
 	if (rc == 0) {
 		struct fwd_neigh_params np = {
 			.max = ctl_neigh_capacity(cfg),
@@ -140,6 +145,7 @@ ctl_fwd_free(struct ctl_node *n)
 		free(n->iface[i].own_macs);
 		n->iface[i].own_macs = NULL;
 	}
+	ctl_fwd6_free(n);
 	rte_lpm_free(n->sh->lpm);
 	free(n->sh->nexthop);
 	n->sh->lpm = NULL;
@@ -171,8 +177,14 @@ send_request(void *arg, const struct fwd_neigh *nb)
 	struct ctl_node *n = arg;
 	uint32_t target;
 	const struct dp_iface *ifc = &n->sh->iface[nb->iface];
-	struct rte_mbuf *m = rte_pktmbuf_alloc(n->mp);
+	struct rte_mbuf *m;
 	uint8_t *f, *arp;
+
+	if (!fwd_addr_is4(&nb->ip)) {
+		ctl_fwd6_solicit(n, nb);
+		return;
+	}
+	m = rte_pktmbuf_alloc(n->mp);
 
 	if (m == NULL || (f = (uint8_t *)rte_pktmbuf_append(m, ARP_FRAME_LEN)) == NULL) {
 		rte_pktmbuf_free(m);
@@ -229,7 +241,8 @@ ctl_fwd_start(struct ctl_node *n)
 {
 	for (unsigned int i = 0; i < n->cfg->n_neighbors; i++) {
 		const struct carp_config_neighbor *cn = &n->cfg->neighbors[i];
-		struct fwd_addr key = fwd_addr4(cn->addr);
+		struct fwd_addr key = cn->addr.family == 4 ? fwd_addr4(cn->addr.v4)
+							   : fwd_addr6(cn->addr.v6.b);
 		int rc = fwd_neigh_add_static(&n->neigh, &key, (uint16_t)cn->iface, cn->mac);
 
 		if (rc)
@@ -244,8 +257,15 @@ ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m)
 {
 	struct fwd_addr via = fwd_addr4(m->hash.fdir.lo);
 	uint16_t iface = dp_meta_iface(m);
-	int rc = fwd_neigh_hold(&n->neigh, &via, iface, m, ctl_now_ns(), ops(n));
 	const struct fwd_neigh *nb;
+	int rc;
+
+	if ((m->hash.fdir.hi & DP_META_RESOLVE6) && !ctl_fwd6_next_hop(n, m, &via)) {
+		n->ctl_lc->cnt.fwd_drop[FWD_DROP_NO_ROUTE]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rc = fwd_neigh_hold(&n->neigh, &via, iface, m, ctl_now_ns(), ops(n));
 
 	if (rc == 0)
 		return; /* held; why a packet was not is counted in neigh.st.hold */
@@ -275,8 +295,20 @@ ctl_fwd_arp_input(struct ctl_node *n, uint16_t i, struct rte_mbuf *m)
 	const struct dp_iface *dp = &n->sh->iface[i];
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 
-	/* The ARP path also carries MLD queries (dp_ipv6.c). */
+	/* The ARP path also carries neighbour advertisements (dp_nd.c) and MLD queries
+	 * (dp_ipv6.c). */
 	if (m->l2_len >= 14 && carp_rd16(f + m->l2_len - 2) == CARP_ETHERTYPE_IPV6) {
+		const uint8_t *ip6 = f + m->l2_len;
+
+		if (rte_pktmbuf_data_len(m) > m->l2_len + 40 && ip6[6] == 58 &&
+		    ip6[40] == 136) {
+			if (ctl_fwd6_advert(n, i, m, ops(n)) == FWD_ARP_OWN_ADDRESS)
+				CARP_LOG(DEBUG, "%s: a neighbour advertisement from another "
+					 "station claims one of our addresses",
+					 n->iface[i].cfg->name);
+			rte_pktmbuf_free(m);
+			return;
+		}
 		ctl_mld_query(n, i, m);
 		return;
 	}

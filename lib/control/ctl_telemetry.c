@@ -426,6 +426,16 @@ forwarding_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	for (int r = 0; r < FWD_ARP_COUNT; r++)
 		rte_tel_data_add_dict_u64(d, fwd_arp_name(r),
 					  __atomic_load_n(&n->neigh.st.arp[r], __ATOMIC_RELAXED));
+	/* The same for neighbour advertisements: nd_resolved, nd_not_on_link, ... */
+	for (int r = 0; r < FWD_ARP_COUNT; r++) {
+		char key[40];
+
+		snprintf(key, sizeof(key), "nd_%s", fwd_arp_name(r) + strlen("arp_"));
+		rte_tel_data_add_dict_u64(d, key,
+					  __atomic_load_n(&n->neigh.st.nd[r], __ATOMIC_RELAXED));
+	}
+	rte_tel_data_add_dict_u64(d, "nd_solicits",
+				  __atomic_load_n(&n->fwd_st.nd_solicits, __ATOMIC_RELAXED));
 	for (int r = 0; r < FWD_HOLD_COUNT; r++)
 		rte_tel_data_add_dict_u64(d, fwd_hold_name(r),
 					  __atomic_load_n(&n->neigh.st.hold[r], __ATOMIC_RELAXED));

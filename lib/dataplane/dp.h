@@ -35,6 +35,7 @@
 #include "fwd_ipv4.h"
 
 struct rte_lpm;
+struct rte_lpm6;
 
 #define DP_BURST 32
 #define DP_MAX_PORTS CARP_CONFIG_PORTS_MAX
@@ -60,11 +61,10 @@ struct rte_lpm;
 	X(ARP_OTHER, "arp_other", "ARP that does not ask for one of our addresses") \
 	X(ARP_OTHER_PORT, "arp_other_port", "ARP request for an address or VIP of another port or VLAN: answered only where it lives") \
 	X(ARP_BAD_SENDER, "arp_bad_sender", "ARP sender MAC multicast, broadcast or zero, or sender IP not unicast") \
-	X(ARP_RATE_LIMITED, "arp_rate_limited", "ARP reply or announcement over arp_punt_rate: not handed to the control lcore") \
+	X(ARP_RATE_LIMITED, "arp_rate_limited", "ARP reply or announcement, or neighbour advertisement, over arp_punt_rate: not handed to the control lcore") \
 	X(ECHO_BAD_SRC, "echo_bad_src", "echo request from a non-unicast source (broadcast, multicast, zero, loopback): never answered") \
 	X(IPV4_NOT_LOCAL, "ipv4_not_local", "IPv4 to one of our addresses that we do not answer") \
-	X(L2_MULTICAST, "l2_multicast", "IPv4 to a foreign address in a broadcast/multicast frame") \
-	X(IPV6, "ipv6", "IPv6 not to one of our addresses: IPv6 forwarding is not built yet") \
+	X(L2_MULTICAST, "l2_multicast", "IPv4 or IPv6 to a foreign address in a broadcast/multicast frame") \
 	X(IPV6_NOT_LOCAL, "ipv6_not_local", "IPv6 to one of our addresses that we do not answer") \
 	X(ND_BAD_HLIM, "nd_bad_hlim", "neighbour discovery with a hop limit other than 255: it crossed a router") \
 	X(ND_BAD_CKSUM, "nd_bad_cksum", "neighbour discovery with a wrong ICMPv6 checksum") \
@@ -74,7 +74,7 @@ struct rte_lpm;
 	X(ND_BACKUP, "nd_backup", "neighbour solicitation for a VIP of a VHID that is not MASTER here") \
 	X(ND_OTHER, "nd_other", "neighbour solicitation that does not ask for one of our addresses") \
 	X(ND_OTHER_PORT, "nd_other_port", "neighbour solicitation for an address or VIP of another port or VLAN: answered only where it lives") \
-	X(ND_ADVERT, "nd_advert", "neighbour advertisement: IPv6 neighbours are not learned yet") \
+	X(ND_ADVERT, "nd_advert", "neighbour advertisement on an interface without IPv6") \
 	X(MLD_RATE_LIMITED, "mld_rate_limited", "MLD query over arp_punt_rate: not handed to the control lcore") \
 	X(CARP_PUNT_FULL, "carp_punt_full", "CARP ring to the control lcore full: advert lost") \
 	X(ARP_PUNT_FULL, "arp_punt_full", "ARP ring to the control lcore full: ARP reply or announcement lost") \
@@ -145,6 +145,16 @@ struct dp_nexthop {
 	bool local;     /* a /32 of one of our own addresses: delivered here, never forwarded */
 };
 
+/*
+ * An IPv6 LPM next hop: a gateway (a global or link-local address on iface), or (::) the
+ * destination itself on a connected subnet. IPv6 has no broadcast to refuse.
+ */
+struct dp_nexthop6 {
+	struct carp_in6 ip;
+	uint16_t iface;
+	bool local;     /* a /128 of one of our own addresses: delivered here, never forwarded */
+};
+
 #define DP_LOCAL_PORT_ADDR 0x8000 /* local table value: interface address, OR'ed index */
 #define DP_OWN_SRC_BITS 4096
 
@@ -186,6 +196,9 @@ struct dp_shared {
 	struct rte_lpm *lpm;                   /* routes: connected subnets and static routes */
 	struct dp_nexthop *nexthop;
 	uint32_t n_nexthops;
+	struct rte_lpm6 *lpm6;                 /* IPv6 routes (NULL: none); their next hops */
+	struct dp_nexthop6 *nexthop6;
+	uint32_t n_nexthops6;
 	uint16_t n_vhids;
 	struct rte_ether_addr vmac[DP_MAX_VHIDS]; /* VHID index -> virtual MAC */
 	/* A 4096-bit filter over our own IPv4 addresses (ports and VIPs), so the per-packet
@@ -314,6 +327,7 @@ struct dp_lcore {
 						      * destination left zero */
 	struct fwd_cache neigh;                      /* resolved next hops */
 	struct dp_adj *adj;                          /* per LPM next hop (sh->n_nexthops) */
+	struct dp_adj *adj6;                         /* per IPv6 LPM next hop */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* frames waiting per port */
 	uint16_t n_tx[DP_MAX_PORTS];
 	/* Cold, at the end, out of the forwarding path's lines: ARP to control, theoretical
@@ -339,6 +353,26 @@ struct dp_fwd_burst {
 	uint16_t n;
 };
 
+/** The IPv6 packets of a burst that passed the router's checks (fwd_ipv6.h). */
+struct dp_fwd6_burst {
+	struct rte_mbuf *m[DP_BURST];
+	uint8_t *ip[DP_BURST];
+	uint8_t dst[DP_BURST][16]; /* as rte_lpm6_lookup_bulk_func takes them */
+	uint16_t total[DP_BURST];  /* header and payload: the MTU check */
+	uint8_t l3[DP_BURST];
+	uint16_t n;
+};
+
+/**
+ * Forward the packets of @p b: one bulk LPM6 lookup, a resolved gateway's prebuilt header
+ * or the neighbour cache, hop limit - 1; unresolved next hops to the control lcore.
+ */
+void dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b);
+
+/* In m->hash.fdir.hi beside the interface: an IPv6 packet to resolve, whose next hop is
+ * the IPv6 LPM next hop m->hash.fdir.lo (its gateway, or the packet's destination). */
+#define DP_META_RESOLVE6 (1u << 31)
+
 /**
  * Forward the packets of @p b: LPM four at a time, a resolved gateway's prebuilt header
  * (or the neighbour cache), TTL, the header, the egress port's tx buffer.
@@ -346,9 +380,9 @@ struct dp_fwd_burst {
 void dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b);
 
 /**
- * Rewrite a packet (L3 offset in m->l2_len) for the next hop: TTL - 1, the header of
- * interface @p iface with destination @p mac (a VLAN's tag, or none). Returns the egress
- * port index.
+ * Rewrite a packet (L3 offset in m->l2_len) for the next hop: TTL or hop limit - 1, the
+ * header of interface @p iface with destination @p mac (a VLAN's tag, or none). Returns
+ * the egress port index.
  */
 uint16_t dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],
 			uint16_t iface);

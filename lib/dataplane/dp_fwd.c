@@ -12,6 +12,7 @@
 
 #include "carp_bytes.h"
 #include "dp_l2.h"
+#include "fwd_ipv6.h"
 
 uint16_t
 dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[6],
@@ -21,7 +22,10 @@ dp_fwd_rewrite(const struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t mac[
 	struct dp_l2_hdr h = lc->l2[iface];
 
 	memcpy(dp_l2_hdr_dst(&h), mac, RTE_ETHER_ADDR_LEN);
-	fwd_ipv4_dec_ttl(ip);
+	if (ip[0] >> 4 == 6)
+		fwd_ipv6_dec_hlim(ip);
+	else
+		fwd_ipv4_dec_ttl(ip);
 	dp_l2_write(m, ip, m->l2_len, &h);
 	return h.port;
 }

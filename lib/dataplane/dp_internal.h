@@ -112,6 +112,6 @@ void dp_arp_input(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8
 void dp_nd_input(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8_t *f,
 		 size_t len, size_t l3);
 void dp_ipv6_input(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8_t *f,
-		   size_t len, size_t l3);
+		   size_t len, size_t l3, struct dp_fwd6_burst *b6);
 
 #endif

@@ -2,10 +2,12 @@
 /*
  * IPv6 that is not neighbour discovery: ICMPv6 echo for our addresses (answered in place,
  * from the owner's MAC, as dp_ipv4.c does for IPv4), MLD queries to the control lcore,
- * which answers them with the groups it listens to, and named drops for the rest.
+ * which answers them with the groups it listens to, and the router's checks (fwd_ipv6.h)
+ * for the rest, which joins the burst's IPv6 forwarding batch (dp_fwd6.c).
  */
 #include "carp_nd.h"
 #include "dp_internal.h"
+#include "fwd_ipv6.h"
 
 /*
  * Which MAC answers a ping to @p a arriving on interface @p i, by dp_ipv4.c's rules: the
@@ -38,6 +40,18 @@ echo6_owner_mac(const struct dp_lcore *lc, uint16_t i, const struct carp_in6 *a,
 	return &sh->iface[i].mac;
 }
 
+/* A source of this node's own (an address, or a VIP while MASTER): spoofed, as in IPv4. */
+static bool
+own_source6(const struct dp_lcore *lc, const uint8_t *src)
+{
+	struct carp_in6 a;
+	uint16_t v;
+
+	memcpy(a.b, src, 16);
+	v = carp_addr6_table_lookup(&lc->sh->local6, 0, &a);
+	return v != CARP_ADDR6_NONE && ((v & DP_LOCAL_PORT_ADDR) || lc->master[v]);
+}
+
 /* True when @p a is an address of the node: on interface @p i, or anywhere. */
 static bool
 is_local6(const struct dp_shared *sh, uint16_t i, const struct carp_in6 *a)
@@ -49,14 +63,15 @@ is_local6(const struct dp_shared *sh, uint16_t i, const struct carp_in6 *a)
 
 void
 dp_ipv6_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, size_t len,
-	      size_t l3)
+	      size_t l3, struct dp_fwd6_burst *b6)
 {
-	const uint8_t *ip6 = f + l3;
+	uint8_t *ip6 = f + l3;
 	size_t avail = len - l3;
 	enum dp_drop why = DP_DROP_IPV6_NOT_LOCAL;
 	const struct rte_ether_addr *mac;
 	struct carp_mld_query q;
 	struct carp_in6 dst;
+	enum fwd_drop fd;
 
 	if (avail > CARP_IPV6_HDR_LEN && ip6[6] == CARP_IPPROTO_ICMPV6 &&
 	    ip6[CARP_IPV6_HDR_LEN] == CARP_ICMP6_ECHO_REQUEST &&
@@ -88,5 +103,21 @@ dp_ipv6_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 			return;
 		}
 	}
-	dp_drop(lc, m, DP_DROP_IPV6);
+	if (f[0] & 1) {
+		dp_drop(lc, m, DP_DROP_L2_MULTICAST);
+		return;
+	}
+	fd = fwd_ipv6_check(ip6, avail);
+	if (fd == FWD_OK && own_source6(lc, ip6 + 8))
+		fd = FWD_DROP_OWN_SRC;
+	if (fd != FWD_OK) {
+		lc->cnt.fwd_drop[fd]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	b6->m[b6->n] = m;
+	b6->ip[b6->n] = ip6;
+	memcpy(b6->dst[b6->n], ip6 + 24, 16);
+	b6->total[b6->n] = (uint16_t)(CARP_IPV6_HDR_LEN + carp_rd16(ip6 + 4));
+	b6->l3[b6->n++] = (uint8_t)l3;
 }

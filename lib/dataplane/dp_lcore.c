@@ -54,9 +54,11 @@ dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queue,
 	lc->sh = sh;
 	lc->queue = queue;
 	lc->adj = calloc(sh->n_nexthops ? sh->n_nexthops : 1, sizeof(*lc->adj));
-	if (lc->adj == NULL || fwd_cache_init(&lc->neigh, neigh_max) != 0) {
+	lc->adj6 = calloc(sh->n_nexthops6 ? sh->n_nexthops6 : 1, sizeof(*lc->adj6));
+	if (lc->adj == NULL || lc->adj6 == NULL || fwd_cache_init(&lc->neigh, neigh_max) != 0) {
 		free(lc->adj);
-		lc->adj = NULL;
+		free(lc->adj6);
+		lc->adj = lc->adj6 = NULL;
 		return -ENOMEM;
 	}
 	dp_lcore_refresh(lc);
@@ -68,7 +70,22 @@ dp_lcore_free(struct dp_lcore *lc)
 {
 	fwd_cache_free(&lc->neigh);
 	free(lc->adj);
-	lc->adj = NULL;
+	free(lc->adj6);
+	lc->adj = lc->adj6 = NULL;
+}
+
+/* The prebuilt header of gateway next hop @p a on interface @p iface: to @p mac, or
+ * unresolved (NULL). */
+static void
+set_adj(struct dp_lcore *lc, struct dp_adj *a, uint16_t iface, const uint8_t *mac)
+{
+	if (mac == NULL) {
+		a->mtu = 0;
+		return;
+	}
+	a->l2 = lc->l2[iface];
+	memcpy(dp_l2_hdr_dst(&a->l2), mac, RTE_ETHER_ADDR_LEN);
+	a->mtu = lc->sh->iface[iface].mtu;
 }
 
 /* Point every gateway next hop whose gateway is @p addr at @p mac (NULL: unresolved). */
@@ -78,8 +95,15 @@ set_gateway(struct dp_lcore *lc, const struct fwd_addr *addr, const uint8_t *mac
 	const struct dp_shared *sh = lc->sh;
 	uint32_t ip;
 
-	if (!fwd_addr_is4(addr))
+	if (!fwd_addr_is4(addr)) {
+		for (uint32_t i = 0; i < sh->n_nexthops6; i++) {
+			const struct dp_nexthop6 *nh = &sh->nexthop6[i];
+
+			if (!nh->local && memcmp(nh->ip.b, addr->b, 16) == 0)
+				set_adj(lc, &lc->adj6[i], nh->iface, mac);
+		}
 		return;
+	}
 	ip = fwd_addr_to4(addr);
 	for (uint32_t i = 0; i < sh->n_nexthops; i++) {
 		const struct dp_nexthop *nh = &sh->nexthop[i];
@@ -87,14 +111,20 @@ set_gateway(struct dp_lcore *lc, const struct fwd_addr *addr, const uint8_t *mac
 
 		if (nh->ip != ip || nh->local)
 			continue;
-		if (mac == NULL) {
-			a->mtu = 0;
-			continue;
-		}
-		a->l2 = lc->l2[nh->iface];
-		memcpy(dp_l2_hdr_dst(&a->l2), mac, RTE_ETHER_ADDR_LEN);
-		a->mtu = sh->iface[nh->iface].mtu;
+		set_adj(lc, a, nh->iface, mac);
 	}
+}
+
+static void
+refresh_adj(struct dp_lcore *lc, struct dp_adj *a, uint16_t iface)
+{
+	uint8_t dst[RTE_ETHER_ADDR_LEN];
+
+	if (!a->mtu)
+		return;
+	memcpy(dst, dp_l2_hdr_dst(&a->l2), sizeof(dst));
+	a->l2 = lc->l2[iface];
+	memcpy(dp_l2_hdr_dst(&a->l2), dst, sizeof(dst));
 }
 
 void
@@ -131,16 +161,10 @@ dp_lcore_refresh(struct dp_lcore *lc)
 		dp_l2_hdr_init(&lc->l2[i], ifc, src->addr_bytes);
 	}
 	/* The source half of every resolved gateway's header follows its interface's. */
-	for (uint32_t i = 0; lc->adj && i < sh->n_nexthops; i++) {
-		struct dp_adj *a = &lc->adj[i];
-		uint8_t dst[RTE_ETHER_ADDR_LEN];
-
-		if (!a->mtu)
-			continue;
-		memcpy(dst, dp_l2_hdr_dst(&a->l2), sizeof(dst));
-		a->l2 = lc->l2[sh->nexthop[i].iface];
-		memcpy(dp_l2_hdr_dst(&a->l2), dst, sizeof(dst));
-	}
+	for (uint32_t i = 0; lc->adj && i < sh->n_nexthops; i++)
+		refresh_adj(lc, &lc->adj[i], sh->nexthop[i].iface);
+	for (uint32_t i = 0; lc->adj6 && i < sh->n_nexthops6; i++)
+		refresh_adj(lc, &lc->adj6[i], sh->nexthop6[i].iface);
 }
 
 void
@@ -164,6 +188,8 @@ dp_apply_msg(struct dp_lcore *lc, const struct dp_msg *msg)
 		memset(lc->master, 0, sizeof(lc->master));
 		for (uint32_t i = 0; i < lc->sh->n_nexthops; i++)
 			lc->adj[i].mtu = 0;
+		for (uint32_t i = 0; i < lc->sh->n_nexthops6; i++)
+			lc->adj6[i].mtu = 0;
 		dp_lcore_refresh(lc);
 		break;
 	default:

@@ -56,6 +56,33 @@ resize(struct rte_mbuf *m, size_t want)
 	return rte_pktmbuf_trim(m, (uint16_t)(have - want)) == 0;
 }
 
+/*
+ * Advertisements teach the control lcore where IPv6 next hops are, at a bounded rate per
+ * interface as ARP does; those answering our solicitations (Solicited, to one of our
+ * addresses) have an allowance of their own, so a flood of unsolicited ones never starves
+ * them.
+ */
+static void
+na_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, const struct carp_nd *nd,
+	 size_t l3)
+{
+	const struct dp_iface *ifc = &lc->sh->iface[i];
+	enum dp_punt_bucket bucket = (nd->flags & CARP_NA_SOLICITED) &&
+					     dp_is_iface_address6(ifc, &nd->dst)
+				     ? DP_PUNT_ARP_REPLY
+				     : DP_PUNT_ARP;
+
+	if (ifc->n_addr6 == 0) {
+		dp_drop(lc, m, DP_DROP_ND_ADVERT);
+		return;
+	}
+	if (!dp_punt_allowed(lc, bucket, i)) {
+		dp_drop(lc, m, DP_DROP_ARP_RATE_LIMITED);
+		return;
+	}
+	dp_punt(lc, m, i, l3, &lc->arp, DP_DROP_ARP_PUNT_FULL);
+}
+
 void
 dp_nd_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, size_t len,
 	    size_t l3)
@@ -71,7 +98,7 @@ dp_nd_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, siz
 		return;
 	}
 	if (nd.type == CARP_ICMP6_ND_NA) {
-		dp_drop(lc, m, DP_DROP_ND_ADVERT);
+		na_input(lc, i, m, &nd, l3);
 		return;
 	}
 	/* The answer goes to this link-layer address: never to a group. */

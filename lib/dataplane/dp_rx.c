@@ -25,7 +25,8 @@ dp_drop_name(enum dp_drop d)
 
 /* Everything but the common case: answered, punted, dropped, or added to burst @p b. */
 static void
-handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, struct dp_fwd_burst *b)
+handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, struct dp_fwd_burst *b,
+	   struct dp_fwd6_burst *b6)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	size_t len = rte_pktmbuf_data_len(m), l3 = 0;
@@ -64,7 +65,7 @@ handle_one(struct dp_lcore *lc, uint16_t p, struct rte_mbuf *m, struct dp_fwd_bu
 		dp_nd_input(lc, i, m, f, len, l3);
 		return;
 	case CARP_CLASS_IPV6:
-		dp_ipv6_input(lc, i, m, f, len, l3);
+		dp_ipv6_input(lc, i, m, f, len, l3, b6);
 		return;
 	case CARP_CLASS_RUNT:
 		dp_drop(lc, m, DP_DROP_RUNT);
@@ -137,9 +138,11 @@ void
 dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct dp_fwd_burst b;
+	struct dp_fwd6_burst b6;
 	uint16_t i;
 
 	b.n = 0;
+	b6.n = 0;
 	lc->cnt.rx += n;
 	for (i = 0; i < n && i < DP_PREFETCH_MBUF_AHEAD; i++)
 		rte_prefetch0(pkts[i]);
@@ -159,8 +162,10 @@ dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 			dp_ipv4_take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), l3, &b,
 						    true);
 		else
-			handle_one(lc, p, m, &b);
+			handle_one(lc, p, m, &b, &b6);
 	}
 	if (b.n)
 		dp_fwd_batch(lc, &b);
+	if (b6.n)
+		dp_fwd6_batch(lc, &b6);
 }

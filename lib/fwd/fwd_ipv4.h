@@ -19,13 +19,13 @@
 
 /* Why an IPv4 packet is not forwarded. X(enum suffix, counter name, explanation) */
 #define FWD_DROP_LIST(X) \
-	X(TRUNCATED, "ip_truncated", "IPv4 total length beyond the frame (or below the header)") \
-	X(BAD_VERSION, "ip_bad_version", "IP version is not 4") \
+	X(TRUNCATED, "ip_truncated", "IPv4 total length or IPv6 payload length beyond the frame (or below the header)") \
+	X(BAD_VERSION, "ip_bad_version", "IP version is not 4 (IPv4 EtherType) or 6 (IPv6)") \
 	X(BAD_IHL, "ip_bad_ihl", "header length below 20 bytes or beyond the packet") \
 	X(BAD_CSUM, "ip_bad_csum", "IPv4 header checksum is wrong") \
-	X(TTL_EXCEEDED, "ttl_exceeded", "TTL 0 or 1: would expire here") \
-	X(BAD_DST, "ip_bad_dst", "multicast, broadcast (also a connected subnet's), reserved or zero destination") \
-	X(BAD_SRC, "ip_bad_src", "multicast, broadcast, loopback, class E or 0.0.0.0/8 source") \
+	X(TTL_EXCEEDED, "ttl_exceeded", "TTL or hop limit 0 or 1: would expire here") \
+	X(BAD_DST, "ip_bad_dst", "multicast, broadcast (also a connected subnet's), reserved or zero destination; IPv6: multicast, link-local, ::, ::1, IPv4-mapped") \
+	X(BAD_SRC, "ip_bad_src", "multicast, broadcast, loopback, class E or 0.0.0.0/8 source; IPv6: multicast, link-local, ::, ::1, IPv4-mapped") \
 	X(OWN_SRC, "ip_own_src", "source is one of this node's addresses or VIPs: spoofed") \
 	X(NO_ROUTE, "no_route", "no route to the destination") \
 	X(NO_NEIGHBOR, "no_neighbor", "next hop MAC not resolved (yet)") \

@@ -182,9 +182,12 @@ fwd_neigh_hold(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t if
 }
 
 static enum fwd_arp
-outcome(struct fwd_neigh_table *t, enum fwd_arp a)
+outcome(struct fwd_neigh_table *t, const struct fwd_addr *ip, enum fwd_arp a)
 {
-	t->st.arp[a]++;
+	if (fwd_addr_is4(ip))
+		t->st.arp[a]++;
+	else
+		t->st.nd[a]++;
 	return a;
 }
 
@@ -199,18 +202,18 @@ fwd_neigh_learn(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t i
 
 	if (n == NULL) {
 		if (!create || (n = insert(t, ip, iface, FWD_NEIGH_REACHABLE)) == NULL)
-			return outcome(t, FWD_ARP_UNKNOWN);
+			return outcome(t, ip, FWD_ARP_UNKNOWN);
 		result = FWD_ARP_RESOLVED;
 	} else if (n->state == FWD_NEIGH_STATIC) {
-		return outcome(t, FWD_ARP_STATIC); /* the operator's word wins over the wire's */
+		return outcome(t, ip, FWD_ARP_STATIC); /* the operator's word wins over the wire's */
 	} else if (n->state == FWD_NEIGH_INCOMPLETE) {
 		/* Anyone can announce; only the host we asked answers us. */
 		if (!reply_to_us)
-			return outcome(t, FWD_ARP_UNSOLICITED);
+			return outcome(t, ip, FWD_ARP_UNSOLICITED);
 		result = FWD_ARP_RESOLVED;
 	} else if (memcmp(n->mac, mac, 6) != 0 || n->iface != iface) {
 		if (now < n->changed_at + FWD_NEIGH_LOCK_NS)
-			return outcome(t, FWD_ARP_FLAP_LIMITED);
+			return outcome(t, ip, FWD_ARP_FLAP_LIMITED);
 		result = FWD_ARP_MOVED;
 	} else {
 		result = FWD_ARP_REFRESHED;
@@ -229,7 +232,7 @@ fwd_neigh_learn(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t i
 	t->held -= n_held;
 	if (result != FWD_ARP_REFRESHED || n_held)
 		ops->resolved(ops->arg, n, n->held, n_held);
-	return outcome(t, result);
+	return outcome(t, ip, result);
 }
 
 void

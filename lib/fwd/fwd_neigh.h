@@ -96,7 +96,9 @@ struct fwd_neigh_params {
 };
 
 struct fwd_neigh_stats {
-	uint64_t arp[FWD_ARP_COUNT];    /* outcomes of fwd_neigh_learn (and the caller's) */
+	uint64_t arp[FWD_ARP_COUNT];    /* outcomes of fwd_neigh_learn (and the caller's) for
+					 * IPv4 (ARP) ... */
+	uint64_t nd[FWD_ARP_COUNT];     /* ... and IPv6 (neighbour advertisements) */
 	uint64_t hold[FWD_HOLD_COUNT];  /* packets fwd_neigh_hold refused */
 };
 

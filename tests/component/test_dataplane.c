@@ -13,6 +13,7 @@
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_lpm.h>
+#include <rte_lpm6.h>
 #include <rte_mbuf.h>
 #include <unistd.h>
 
@@ -195,6 +196,50 @@ init_iface6(uint16_t i, uint16_t net, uint16_t vhid)
 	assert_int_equal(carp_addr6_table_add(&sh->local6, 0, &vip, vhid), 0);
 }
 
+static void
+add_route6(const struct carp_in6 *prefix, uint8_t len, const struct carp_in6 *via, uint16_t iface,
+	   bool local)
+{
+	sh->nexthop6[sh->n_nexthops6] = (struct dp_nexthop6){ .ip = *via, .iface = iface,
+							      .local = local };
+	assert_int_equal(rte_lpm6_add(sh->lpm6, prefix->b, len, sh->n_nexthops6++), 0);
+}
+
+static const struct carp_in6 gw6_ll = { { 0xfe, 0x80, [15] = 0xfe } };
+
+/* As ctl_fwd6.c builds them: the connected IPv6 subnets of the LAN and the WAN, our
+ * addresses and VIPs as local /128s, 2001:db8:200::/48 via the WAN gateway's link-local
+ * and 2001:db8:300::/48 via its global address 2001:db8:100::fe. */
+static void
+init_routes6(void)
+{
+	struct rte_lpm6_config c = { .max_rules = 16, .number_tbl8s = 64 };
+	struct carp_in6 none = { { 0 } }, p;
+
+	sh->lpm6 = rte_lpm6_create("test_routes6", 0, &c);
+	sh->nexthop6 = calloc(16, sizeof(*sh->nexthop6));
+	assert_non_null(sh->lpm6);
+	assert_non_null(sh->nexthop6);
+	p = in6(0x99, 0);
+	add_route6(&p, 64, &none, LAN, false);
+	p = in6(0x100, 0);
+	add_route6(&p, 64, &none, WAN, false);
+	for (uint8_t h = 1; h <= 2; h++) {
+		p = in6(0x99, h);
+		add_route6(&p, 128, &none, LAN, true);
+		p = in6(0x100, h);
+		add_route6(&p, 128, &none, WAN, true);
+	}
+	p = in6(0x200, 0);
+	add_route6(&p, 48, &gw6_ll, WAN, false);
+	p = in6(0x300, 0);
+	{
+		struct carp_in6 gw = in6(0x100, 0xfe);
+
+		add_route6(&p, 48, &gw, WAN, false);
+	}
+}
+
 static int
 setup(void **state)
 {
@@ -243,6 +288,7 @@ setup(void **state)
 	add_route(0x0a1e0000, 24, 0, V30);          /* 10.30.0.0/24 connected, VLAN 30 */
 	add_route(0x0ac90000, 16, 0x0a1e00fe, V30); /* 10.201.0.0/16 via 10.30.0.254 */
 
+	init_routes6();
 	assert_int_equal(dp_lcore_init(lc, sh, 0, 16), 0);
 	lc->carp.fn = on_carp;
 	lc->arp.fn = on_arp;
@@ -254,6 +300,16 @@ setup(void **state)
 	set_master(WAN, 1);
 	set_master(V20, 1);
 	return 0;
+}
+
+/* The control lcore's message for an IPv6 neighbour. */
+static void
+set_neighbor6(const struct carp_in6 *ip, const uint8_t mac[6], uint16_t iface)
+{
+	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .ip = fwd_addr6(ip->b), .iface = iface };
+
+	memcpy(msg.mac, mac, 6);
+	dp_apply_msg(lc, &msg);
 }
 
 /* Build an Ethernet/IPv4/UDP frame from the client to @p dst; returns the mbuf. */
@@ -400,6 +456,21 @@ assert_dropped_as(struct rte_mbuf *m, int reason, const char *what)
 	assert_int_equal(n_resolved, resolves);
 	assert_true(lc->cnt.forwarded == fwd);
 	assert_true(lc->cnt.drop[reason] == before + 1);
+}
+
+/* Feed @p m on the LAN port: nothing may come out, and forwarding drop @p reason rises. */
+static void
+assert_fwd_dropped_as(struct rte_mbuf *m, int reason, const char *what)
+{
+	uint64_t before = lc->cnt.fwd_drop[reason], fwd = lc->cnt.forwarded;
+	unsigned int resolves = n_resolved;
+
+	print_message("# %s\n", what);
+	rx(m);
+	assert_nothing_sent();
+	assert_int_equal(n_resolved, resolves);
+	assert_true(lc->cnt.forwarded == fwd);
+	assert_true(lc->cnt.fwd_drop[reason] == before + 1);
 }
 
 static void
@@ -1421,9 +1492,21 @@ test_bad_neighbour_discovery_is_dropped_by_name(void **state)
 	na[24] = CARP_ND_OPT_TLLA;
 	na[25] = 1;
 	memcpy(na + 26, client_mac, 6);
-	assert_dropped_as(icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client6_ll,
-				      &sh->iface[LAN].addr6[0], 255, na, 32),
-			  DP_DROP_ND_ADVERT, "an NA claiming our VIP");
+	/* Advertisements go to the control lcore, which learns next hops from them by
+	 * fwd_nd's rules (one claiming our VIP is refused there), except on an interface
+	 * without IPv6. */
+	{
+		unsigned int arp = n_arp;
+
+		rx(icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client6_ll,
+			       &sh->iface[LAN].addr6[0], 255, na, 32));
+		assert_int_equal(n_arp, arp + 1);
+		assert_nothing_sent();
+		rte_pktmbuf_free(punted[(n_punted - 1) % 64]);
+	}
+	assert_dropped_as(tagged(icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client6_ll,
+					     &sh->iface[LAN].addr6[0], 255, na, 32), 0x8100, 30),
+			  DP_DROP_ND_ADVERT, "an NA on VLAN 30, which has no IPv6");
 }
 
 static void
@@ -1474,7 +1557,7 @@ test_other_ipv6_dropped_by_name_and_mld_queries_go_to_control(void **state)
 	(void)state;
 	m = icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client, &far, 64, udp, sizeof(udp));
 	data(m)[14 + 6] = 17;
-	assert_dropped_as(m, DP_DROP_IPV6, "IPv6 to elsewhere: not forwarded (yet)");
+	assert_fwd_dropped_as(m, FWD_DROP_NO_ROUTE, "IPv6 to where no route leads");
 	m = icmp6_frame(sh->iface[LAN].mac.addr_bytes, &client, &addr, 64, udp, sizeof(udp));
 	data(m)[14 + 6] = 17;
 	assert_dropped_as(m, DP_DROP_IPV6_NOT_LOCAL, "UDP to our address");
@@ -1485,6 +1568,126 @@ test_other_ipv6_dropped_by_name_and_mld_queries_go_to_control(void **state)
 	assert_int_equal(n_arp, arp + 1);
 	assert_nothing_sent();
 	rte_pktmbuf_free(punted[(n_punted - 1) % 64]);
+}
+
+/* A UDP packet from the LAN client 2001:db8:99::9 to @p dst at @p eth_dst. */
+static struct rte_mbuf *
+udp6_frame(const uint8_t eth_dst[6], const struct carp_in6 *dst, uint8_t hlim)
+{
+	static const uint8_t udp[13] = { 0x30, 0x39, 0, 53, 0, 13, 0, 0, 'h', 'e', 'l', 'l', 'o' };
+	struct carp_in6 src = in6(0x99, 9);
+	struct rte_mbuf *m = icmp6_frame(eth_dst, &src, dst, hlim, udp, sizeof(udp));
+
+	data(m)[14 + 6] = 17; /* icmp6_frame wrote an ICMPv6 checksum: UDP's is not checked */
+	return m;
+}
+
+static void
+test_ipv6_routed_to_a_connected_host_with_hop_limit_and_vmac(void **state)
+{
+	struct carp_in6 server = in6(0x100, 9);
+	struct rte_mbuf *out;
+	uint64_t before = lc->cnt.forwarded;
+
+	(void)state;
+	set_neighbor6(&server, server_mac, WAN);
+	rx(udp6_frame(sh->vmac[LAN].addr_bytes, &server, 64));
+	out = sent_on(WAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out), server_mac, 6);
+	assert_memory_equal(data(out) + 6, sh->vmac[WAN].addr_bytes, 6); /* egress MASTER */
+	assert_int_equal(data(out)[14 + 7], 63);
+	assert_memory_equal(data(out) + 14 + 24, server.b, 16);
+	assert_hex_equal(data(out) + 54 + 8, 5, "68 65 6c 6c 6f");
+	assert_true(lc->cnt.forwarded == before + 1);
+	rte_pktmbuf_free(out);
+	assert_nothing_sent();
+}
+
+static void
+test_ipv6_routes_via_link_local_and_global_gateways(void **state)
+{
+	struct carp_in6 far1 = in6(0x200, 5), far2 = in6(0x300, 5), gw = in6(0x100, 0xfe);
+	struct rte_mbuf *out;
+
+	(void)state;
+	set_neighbor6(&gw6_ll, gateway_mac, WAN);
+	set_neighbor6(&gw, client_mac, WAN); /* another router, told apart by its MAC */
+	rx(udp6_frame(sh->iface[LAN].mac.addr_bytes, &far1, 64));
+	out = sent_on(WAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out), gateway_mac, 6);
+	assert_int_equal(data(out)[14 + 7], 63);
+	rte_pktmbuf_free(out);
+	rx(udp6_frame(sh->iface[LAN].mac.addr_bytes, &far2, 64));
+	out = sent_on(WAN);
+	assert_non_null(out);
+	assert_memory_equal(data(out), client_mac, 6);
+	rte_pktmbuf_free(out);
+}
+
+static void
+test_ipv6_unresolved_next_hop_goes_to_control(void **state)
+{
+	struct carp_in6 host = in6(0x100, 0x42);
+	struct rte_mbuf *m;
+	uint32_t hop = 0;
+
+	(void)state;
+	rx(udp6_frame(sh->vmac[LAN].addr_bytes, &host, 64));
+	assert_nothing_sent();
+	m = resolved[(n_resolved - 1) % 64];
+	assert_true(m->hash.fdir.hi & DP_META_RESOLVE6);
+	assert_int_equal(dp_meta_iface(m), WAN);
+	assert_int_equal(rte_lpm6_lookup(sh->lpm6, host.b, &hop), 0);
+	assert_int_equal(m->hash.fdir.lo, hop); /* the control lcore finds the next hop there */
+	assert_int_equal(m->l2_len, 14);
+	assert_int_equal(data(m)[14 + 7], 64); /* rewritten only once resolved */
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_bad_ipv6_is_counted_and_never_forwarded(void **state)
+{
+	struct carp_in6 server = in6(0x100, 9), vip = in6(0x99, 1), far = in6(0x555, 1);
+	const uint8_t *to = sh->vmac[LAN].addr_bytes;
+	struct rte_mbuf *m;
+
+	(void)state;
+	set_neighbor6(&server, server_mac, WAN);
+	assert_fwd_dropped_as(udp6_frame(to, &server, 1), FWD_DROP_TTL_EXCEEDED, "hop limit 1");
+	m = udp6_frame(to, &server, 64);
+	data(m)[14 + 8] = 0xfe; /* source fe80:db8:99::9 */
+	data(m)[14 + 9] = 0x80;
+	assert_fwd_dropped_as(m, FWD_DROP_BAD_SRC, "link-local source");
+	m = udp6_frame(to, &server, 64);
+	data(m)[14 + 8] = 0xff;
+	assert_fwd_dropped_as(m, FWD_DROP_BAD_SRC, "multicast source");
+	m = udp6_frame(to, &server, 64);
+	data(m)[14 + 24] = 0xfe;
+	data(m)[14 + 25] = 0x80;
+	assert_fwd_dropped_as(m, FWD_DROP_BAD_DST, "link-local destination");
+	m = udp6_frame(to, &server, 64);
+	data(m)[14 + 5] = 200; /* payload length beyond the frame */
+	assert_fwd_dropped_as(m, FWD_DROP_TRUNCATED, "payload length beyond the frame");
+	m = udp6_frame(to, &server, 64);
+	memcpy(data(m) + 14 + 8, vip.b, 16); /* from our own VIP */
+	assert_fwd_dropped_as(m, FWD_DROP_OWN_SRC, "our VIP as the source");
+	assert_fwd_dropped_as(udp6_frame(to, &far, 64), FWD_DROP_NO_ROUTE, "no route");
+	m = rte_pktmbuf_alloc(mp);
+	append(m, 14 + 40 + 1500);
+	memset(data(m), 0, 14 + 40 + 1500);
+	{
+		struct rte_mbuf *small = udp6_frame(to, &server, 64);
+
+		memcpy(data(m), data(small), 54);
+		rte_pktmbuf_free(small);
+	}
+	data(m)[14 + 4] = 1500 >> 8; /* 1540 bytes of IPv6 for an MTU of 1500 */
+	data(m)[14 + 5] = 1500 & 0xff;
+	assert_fwd_dropped_as(m, FWD_DROP_MTU_EXCEEDED, "larger than the egress MTU");
+	assert_dropped_as(udp6_frame((const uint8_t[6]){ 0x33, 0x33, 0, 0, 0, 9 }, &server, 64),
+			  DP_DROP_L2_MULTICAST, "to a foreign address in a group frame");
 }
 
 static void
@@ -1505,7 +1708,7 @@ int
 main(int argc, char **argv)
 {
 	char prefix[64];
-	char *eal[] = { argv[0], "-l", "0", "--no-huge", "-m", "128", "--no-pci",
+	char *eal[] = { argv[0], "-l", "0", "--no-huge", "-m", "256", "--no-pci",
 			"--log-level", "error", prefix, NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_routed_to_connected_host_with_ttl_checksum_and_vmac),
@@ -1537,6 +1740,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_bad_neighbour_discovery_is_dropped_by_name),
 		cmocka_unit_test(test_ping6_answered_for_our_addresses_and_master_vips),
 		cmocka_unit_test(test_other_ipv6_dropped_by_name_and_mld_queries_go_to_control),
+		cmocka_unit_test(test_ipv6_routed_to_a_connected_host_with_hop_limit_and_vmac),
+		cmocka_unit_test(test_ipv6_routes_via_link_local_and_global_gateways),
+		cmocka_unit_test(test_ipv6_unresolved_next_hop_goes_to_control),
+		cmocka_unit_test(test_bad_ipv6_is_counted_and_never_forwarded),
 		cmocka_unit_test(test_every_frame_is_accounted_for),
 	};
 	int rc;

@@ -147,13 +147,13 @@ test_shipped_forwarding_example_loads_when_uncommented(void **state)
 	assert_true(in_example);
 	c = load_ok(text);
 	assert_int_equal(c->n_routes, 2);
-	assert_int_equal(c->routes[0].prefix, 0);
-	assert_int_equal(c->routes[0].prefixlen, 0);
-	assert_int_equal(c->routes[0].via, 0x0a6300fe); /* 10.99.0.254 */
-	assert_int_equal(c->routes[1].prefix, 0xc0a83200); /* 192.168.50.0 */
-	assert_int_equal(c->routes[1].prefixlen, 24);
+	assert_int_equal(c->routes[0].prefix.v4, 0);
+	assert_int_equal(c->routes[0].prefix.prefixlen, 0);
+	assert_int_equal(c->routes[0].via.v4, 0x0a6300fe); /* 10.99.0.254 */
+	assert_int_equal(c->routes[1].prefix.v4, 0xc0a83200); /* 192.168.50.0 */
+	assert_int_equal(c->routes[1].prefix.prefixlen, 24);
 	assert_int_equal(c->n_neighbors, 1);
-	assert_int_equal(c->neighbors[0].addr, 0x0a6300fe);
+	assert_int_equal(c->neighbors[0].addr.v4, 0x0a6300fe);
 	carp_config_free(c);
 	free(text);
 }
@@ -412,27 +412,59 @@ test_routes_resolve_their_egress_port(void **state)
 	(void)state;
 	assert_int_equal(c->n_routes, 4);
 	/* The default route, to the WAN router. */
-	assert_int_equal(r[0].prefix, 0);
-	assert_int_equal(r[0].prefixlen, 0);
-	assert_int_equal(r[0].via, 0xc0000201);
+	assert_int_equal(r[0].prefix.v4, 0);
+	assert_int_equal(r[0].prefix.prefixlen, 0);
+	assert_int_equal(r[0].via.v4, 0xc0000201);
 	assert_int_equal(r[0].iface, 1);
 	assert_int_equal(r[0].line, 14);
-	assert_int_equal(r[1].prefix, 0x0a140000);
-	assert_int_equal(r[1].prefixlen, 16);
-	assert_int_equal(r[1].via, 0x0a000014);
+	assert_int_equal(r[1].prefix.v4, 0x0a140000);
+	assert_int_equal(r[1].prefix.prefixlen, 16);
+	assert_int_equal(r[1].via.v4, 0x0a000014);
 	assert_int_equal(r[1].iface, 0);
 	assert_int_equal(r[1].line, 16);
 	/* More specific than a connected subnet: allowed, longest prefix wins. */
-	assert_int_equal(r[2].prefix, 0x0a000080);
-	assert_int_equal(r[2].prefixlen, 25);
+	assert_int_equal(r[2].prefix.v4, 0x0a000080);
+	assert_int_equal(r[2].prefix.prefixlen, 25);
 	assert_int_equal(r[2].iface, 0);
 	assert_int_equal(r[2].line, 17);
 	/* A host route, via the last host address of a /29. */
-	assert_int_equal(r[3].prefix, 0xcb007107);
-	assert_int_equal(r[3].prefixlen, 32);
-	assert_int_equal(r[3].via, 0xc0000206);
+	assert_int_equal(r[3].prefix.v4, 0xcb007107);
+	assert_int_equal(r[3].prefix.prefixlen, 32);
+	assert_int_equal(r[3].via.v4, 0xc0000206);
 	assert_int_equal(r[3].iface, 1);
 	assert_int_equal(c->n_neighbors, 0);
+	carp_config_free(c);
+}
+
+static void
+test_ipv6_routes_and_neighbors(void **state)
+{
+	struct carp_config *c = load_ok(TWO_PORTS
+					"routes:\n"                               /* 13 */
+					"  - prefix: \"::/0\"\n"
+					"    via: \"2001:db8::fe\"\n"
+					"  - prefix: \"2001:db8:20::/48\"\n"
+					"    via: \"fe80::1\"\n"
+					"    port: lan\n"
+					"neighbors:\n"
+					"  - {address: \"fe80::1\", mac: \"52:54:00:00:00:01\", port: lan}\n"
+					"  - {address: \"2001:db8::fe\", mac: \"52:54:00:00:00:fe\"}\n");
+	const struct carp_config_route *r = c->routes;
+	static const uint8_t ll1[16] = { 0xfe, 0x80, [15] = 1 };
+
+	(void)state;
+	assert_int_equal(c->n_routes, 2);
+	assert_int_equal(r[0].prefix.family, 6);
+	assert_int_equal(r[0].prefix.prefixlen, 0);
+	assert_int_equal(r[0].via.v6.b[15], 0xfe);
+	assert_int_equal(r[0].iface, 0); /* on lan's 2001:db8::/64 */
+	assert_int_equal(r[1].prefix.prefixlen, 48);
+	assert_memory_equal(r[1].via.v6.b, ll1, 16);
+	assert_int_equal(r[1].iface, 0); /* from port: */
+	assert_int_equal(c->n_neighbors, 2);
+	assert_int_equal(c->neighbors[0].addr.family, 6);
+	assert_int_equal(c->neighbors[0].iface, 0);
+	assert_int_equal(c->neighbors[1].addr.v6.b[15], 0xfe);
 	carp_config_free(c);
 }
 
@@ -449,11 +481,11 @@ test_neighbors_resolve_their_port_and_mac(void **state)
 
 	(void)state;
 	assert_int_equal(c->n_neighbors, 2);
-	assert_int_equal(c->neighbors[0].addr, 0x0a000014);
+	assert_int_equal(c->neighbors[0].addr.v4, 0x0a000014);
 	assert_memory_equal(c->neighbors[0].mac, mac0, 6); /* either case of hex digit */
 	assert_int_equal(c->neighbors[0].iface, 0);
 	assert_int_equal(c->neighbors[0].line, 14);
-	assert_int_equal(c->neighbors[1].addr, 0xc0000201);
+	assert_int_equal(c->neighbors[1].addr.v4, 0xc0000201);
 	assert_memory_equal(c->neighbors[1].mac, mac1, 6);
 	assert_int_equal(c->neighbors[1].iface, 1);
 	assert_int_equal(c->neighbors[1].line, 16);
@@ -544,7 +576,7 @@ test_at_most_65536_routes(void **state)
 	text = many_routes(CARP_CONFIG_ROUTES_MAX);
 	c = load_ok(text);
 	assert_int_equal(c->n_routes, 65536);
-	assert_int_equal(c->routes[65535].prefix, 0x0bffff00); /* 11.255.255.0 */
+	assert_int_equal(c->routes[65535].prefix.v4, 0x0bffff00); /* 11.255.255.0 */
 	carp_config_free(c);
 	free(text);
 
@@ -553,7 +585,7 @@ test_at_most_65536_routes(void **state)
 	assert_null(c);
 	assert_int_equal(errs.n, 1);
 	assert_string_equal(errs.v[0].text, "<test>:14:3: key 'routes': the list has 65537 "
-			    "entries; valid: 0..65536 mappings with keys prefix, via");
+			    "entries; valid: 0..65536 mappings with keys prefix, via, port");
 	carp_config_errors_free(&errs);
 	free(text);
 }
@@ -962,6 +994,7 @@ main(void)
 		cmocka_unit_test(test_passphrase_of_19_bytes_is_kept_whole),
 		cmocka_unit_test(test_vlans_are_interfaces_after_the_ports),
 		cmocka_unit_test(test_routes_resolve_their_egress_port),
+		cmocka_unit_test(test_ipv6_routes_and_neighbors),
 		cmocka_unit_test(test_neighbors_resolve_their_port_and_mac),
 		cmocka_unit_test(test_empty_routes_and_neighbors_mean_none),
 		cmocka_unit_test(test_source_mac_and_neighbor_settings_are_read),
@@ -1123,13 +1156,14 @@ main(void)
 		    "10.1.0.0/16; valid: NETWORK/LENGTH with the host bits zero"),
 		BAD("route_prefix_length_33", "route_bad_cidr.yaml", "13:13",
 		    "key 'prefix': '10.1.0.0/33': the prefix length must be 0..32 for IPv4; "
-		    "valid: NETWORK/LENGTH such as 10.1.0.0/16, or 0.0.0.0/0 for the default "
-		    "route"),
+		    "valid: NETWORK/LENGTH such as 10.1.0.0/16 or 2001:db8::/32, or 0.0.0.0/0 or "
+		    "::/0 for the default route"),
 		BAD("route_prefix_without_length", "route_no_prefix_length.yaml", "13:13",
 		    "key 'prefix': '10.1.0.0': no prefix length: write NETWORK/LENGTH, e.g. "
-		    "10.1.0.0/16 (0.0.0.0/0 for the default route, ADDRESS/32 for one host)"),
-		BAD("ipv6_route", "route_ipv6_prefix.yaml", "13:13",
-		    "key 'prefix': '2001:db8::/32': an IPv6 prefix: routes are IPv4 only"),
+		    "10.1.0.0/16 (0.0.0.0/0 for the default route, ADDRESS/32 for one host; IPv6: "
+		    "2001:db8::/32, ::/0)"),
+		BAD("ipv6_route_via_ipv4", "route_ipv6_prefix.yaml", "14:10",
+		    "key 'via': '10.0.0.254': an IPv4 next hop for an IPv6 prefix"),
 		BAD("route_into_multicast", "route_reserved_prefix.yaml", "13:13",
 		    "key 'prefix': '239.1.0.0/16': 224.0.0.0/4 (multicast) is never forwarded: "
 		    "the forwarding plane routes unicast only"),
@@ -1138,26 +1172,39 @@ main(void)
 		    "10.0.0.0/24 (lan), 192.0.2.0/29 (wan)"),
 		BAD("route_via_own_address", "route_via_own_address.yaml", "17:10",
 		    "key 'via': 192.0.2.2 is the address of port 'wan', this node itself; valid: "
-		    "the IPv4 address of another router on a connected subnet"),
+		    "the address of another router on a connected subnet"),
 		BAD("route_via_a_vip", "route_via_vip.yaml", "14:10",
 		    "key 'via': 10.0.0.1 is a VIP of vhid 1 (line 11): this node's own address "
-		    "whenever it is master; valid: the IPv4 address of another router on a "
-		    "connected subnet"),
+		    "whenever it is master; valid: the address of another router on a connected "
+		    "subnet"),
 		BAD("route_via_broadcast_address", "route_via_broadcast.yaml", "14:10",
 		    "key 'via': 10.0.0.255 is the broadcast address of 10.0.0.0/24"),
-		BAD("route_via_ipv6", "route_via_ipv6.yaml", "14:10",
-		    "key 'via': '2001:db8::1': an IPv6 address: the forwarding plane is IPv4 only"),
+		BAD("ipv4_route_via_ipv6", "route_via_ipv6.yaml", "14:10",
+		    "key 'via': '2001:db8::1': an IPv6 next hop for an IPv4 prefix"),
+		BAD("ipv6_route_via_link_local_without_port", "route_via_link_local_no_port.yaml",
+		    "14:10", "key 'via': fe80::1 is link-local, valid on every link: add port: "
+		    "with the name of its port or VLAN"),
+		BAD("ipv6_route_into_link_local", "route_link_local_prefix.yaml", "13:13",
+		    "key 'prefix': 'fe80::/64': fe80::/10 (link-local) is never forwarded"),
+		BAD("ipv6_route_via_outside_connected_subnets", "route_via_outside6.yaml", "14:10",
+		    "key 'via': 2001:db8:7::1 is not on a connected subnet; valid: an address in "
+		    "2001:db8::/64 (lan)"),
+		BAD("route_port_not_where_via_is", "route_port_mismatch.yaml", "19:11",
+		    "key 'port': 192.0.2.1 is on port 'wan', not on 'lan'"),
+		BAD("ipv6_neighbor_link_local_on_ipv4_only_port", "neighbor_link_local_no_ipv6.yaml",
+		    "15:11", "key 'port': port 'lan' has no IPv6, so no link-local address to reach "
+		    "fe80::9 from"),
 		BAD("duplicate_route_prefix", "route_duplicate.yaml", "17:13",
 		    "key 'prefix': a route for 10.1.0.0/16 is already given at line 13; valid: "
 		    "each prefix once: one next hop per prefix"),
 		BAD("route_for_a_connected_subnet", "route_connected.yaml", "16:13",
 		    "key 'prefix': 10.0.0.0/24 is already connected on port 'lan' (line 6); "
-		    "valid: a prefix other than the ports' own subnets (reached by ARP, without "
-		    "a route)"),
+		    "valid: a prefix other than the ports' own subnets (reached by ARP or neighbour "
+		    "discovery, without a route)"),
 		BAD("unknown_route_key", "route_unknown_key.yaml", "15:5",
 		    "key 'metric': unknown key; valid: prefix, via"),
 		BAD("route_without_via", "route_missing_via.yaml", "13:5",
-		    "key 'via': required key missing from this route; valid: the IPv4 address of "
+		    "key 'via': required key missing from this route; valid: the address of "
 		    "another router on a connected subnet"),
 		BAD("routes_given_as_mapping", "routes_not_sequence.yaml", "13:3",
 		    "key 'routes': expected a sequence (a list), found a mapping; valid: 0..65536 "
@@ -1167,8 +1214,8 @@ main(void)
 		    "10.0.0.0/24 (lan), 192.0.2.0/29 (wan)"),
 		BAD("neighbor_that_is_a_vip", "neighbor_is_vip.yaml", "13:14",
 		    "key 'address': 10.0.0.1 is a VIP of vhid 1 (line 11): this node's own "
-		    "address whenever it is master; valid: the IPv4 address of another host on a "
-		    "connected subnet"),
+		    "address whenever it is master; valid: the IPv4 or IPv6 address of another host "
+		    "on a connected subnet"),
 		BAD("neighbor_that_is_own_address", "neighbor_own_address.yaml", "13:14",
 		    "key 'address': 10.0.0.2 is the address of port 'lan', this node itself"),
 		BAD("neighbor_mac_syntax", "neighbor_bad_mac.yaml", "14:10",

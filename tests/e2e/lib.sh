@@ -620,6 +620,15 @@ WAN_VIP=10.100.0.1
 WAN_VMAC=00:00:5e:00:01:02
 # shellcheck disable=SC2034
 SERVER_IP=10.100.0.9
+# The IPv6 side of the same (E2E_FWD6=1, docs above make_fwd_config).
+LAN6_NET=2001:db8:99
+WAN6_NET=2001:db8:100
+VIP6=$LAN6_NET::1
+WAN_VIP6=$WAN6_NET::1
+# shellcheck disable=SC2034
+CLIENT6=$LAN6_NET::9
+# shellcheck disable=SC2034
+SERVER6=$WAN6_NET::9
 
 # fwd_e2e_init [BINARY [SOURCE_ROOT]]: e2e_init, and skip without ethtool (the hosts'
 # offloads are switched off with it).
@@ -671,8 +680,15 @@ topo_create_fwd() {
 
 # make_fwd_config FILE LAN_IFACE WAN_IFACE LAN_ADDR WAN_ADDR ADVSKEW: ports lan and wan,
 # vhid 1 on lan (VIP 10.99.0.1), vhid 2 on wan (VIP 10.100.0.1), preempt, adaptive idle,
-# E2E_MBUFS packet buffers (default 16383: enough for one worker).
+# E2E_MBUFS packet buffers (default 16383: enough for one worker). With E2E_FWD6=1 both
+# segments are dual-stack: 2001:db8:99::/64 and 2001:db8:100::/64, the host part of the
+# IPv4 address as the IPv6 one's, VIPs ...::1 beside the IPv4 ones.
 make_fwd_config() {
+	local lan6="" wan6="" vip6="" wvip6=""
+	if [ "${E2E_FWD6:-0}" = 1 ]; then
+		lan6=", \"$LAN6_NET::${4##*.}/64\"" wan6=", \"$WAN6_NET::${5##*.}/64\""
+		vip6=", \"$VIP6\"" wvip6=", \"$WAN_VIP6\""
+	fi
 	cat >"$1" <<CFG
 global:
   idle: adaptive
@@ -681,21 +697,21 @@ global:
 ports:
   - name: lan
     device: "net_af_packet0,iface=$2"
-    addresses: [$4/24]
+    addresses: [$4/24$lan6]
   - name: wan
     device: "net_af_packet1,iface=$3"
-    addresses: [$5/24]
+    addresses: [$5/24$wan6]
 vhids:
   - vhid: 1
     port: lan
     advskew: $6
     passphrase: "lan-secret"
-    vips: [$VIP]
+    vips: [$VIP$vip6]
   - vhid: 2
     port: wan
     advskew: $6
     passphrase: "wan-secret"
-    vips: [$WAN_VIP]
+    vips: [$WAN_VIP$wvip6]
 CFG
 }
 

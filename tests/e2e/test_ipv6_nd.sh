@@ -12,8 +12,6 @@
 source "$(dirname "$0")/lib.sh"
 e2e_init "$@"
 
-VIP6=2001:db8:99::1
-CLIENT6=2001:db8:99::9
 
 INSPECT=$(dirname "$E2E_BIN")/../carp-inspect/carp-inspect
 

@@ -21,6 +21,7 @@
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_lpm.h>
+#include <rte_lpm6.h>
 #include <rte_mbuf.h>
 
 #include "../component/eal_test.h"
@@ -85,6 +86,17 @@ add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t iface, bool local
 	check(rte_lpm_add(sh->lpm, prefix & mask, len, sh->n_nexthops++) == 0);
 }
 
+static const struct carp_in6 none6;
+
+static void
+add_route6(const struct carp_in6 *prefix, uint8_t len, const struct carp_in6 *via, uint16_t iface,
+	   bool local)
+{
+	sh->nexthop6[sh->n_nexthops6] = (struct dp_nexthop6){ .ip = *via, .iface = iface,
+							      .local = local };
+	check(rte_lpm6_add(sh->lpm6, prefix->b, len, sh->n_nexthops6++) == 0);
+}
+
 /* Interface @p i on port @p port, VLAN @p vlan (0: untagged), address @p addr/24, and
  * VHID @p vhid (index @p i) holding addr - 1; a /32 local route to each. */
 static void
@@ -123,15 +135,21 @@ init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid
 	check(carp_addr6_table_add(&sh->local6, 0, &a6, (uint16_t)(DP_LOCAL_PORT_ADDR | i)) == 0);
 	check(carp_addr6_table_add(&sh->vips6, i, &vip6, i) == 0);
 	check(carp_addr6_table_add(&sh->local6, 0, &vip6, i) == 0);
+	/* and its IPv6 routes, as ctl_fwd6.c builds them */
+	add_route6(&a6, 64, &none6, i, false);
+	add_route6(&a6, 128, &none6, i, true);
+	add_route6(&vip6, 128, &none6, i, true);
 }
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	static char prefix[64];
-	char *eal[] = { (*argv)[0], "-l", "0", "--no-huge", "-m", "128", "--no-pci",
+	char *eal[] = { (*argv)[0], "-l", "0", "--no-huge", "-m", "256", "--no-pci",
 			"--no-telemetry", "--log-level", "error", prefix, NULL };
 	struct rte_lpm_config lpmc = { .max_rules = 16, .number_tbl8s = 32 };
+	struct rte_lpm6_config lpm6c = { .max_rules = 16, .number_tbl8s = 64 };
+	static const uint8_t host6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x64, [15] = 9 };
 	static const uint8_t server[6] = { 2, 0, 0, 0, 0x10, 9 }, gw[6] = { 2, 0, 0, 0, 0x10, 0xfe };
 	struct dp_msg msg = { .type = DP_MSG_NEIGH_SET, .iface = WAN };
 
@@ -155,7 +173,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	sh->lpm = rte_lpm_create("fz_routes", 0, &lpmc);
 	sh->nexthop = calloc(12, sizeof(*sh->nexthop));
-	check(sh->lpm && sh->nexthop);
+	sh->lpm6 = rte_lpm6_create("fz_routes6", 0, &lpm6c);
+	sh->nexthop6 = calloc(16, sizeof(*sh->nexthop6));
+	check(sh->lpm && sh->nexthop && sh->lpm6 && sh->nexthop6);
 	init_iface(LAN, LAN, 0, 0x0a630002, 1); /* 10.99.0.2 */
 	init_iface(WAN, WAN, 0, 0x0a640002, 2); /* 10.100.0.2 */
 	init_iface(V20, LAN, 20, 0x0a140002, 1); /* 10.20.0.2 */
@@ -178,6 +198,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	dp_apply_msg(lc, &msg);
 	msg.ip = fwd_addr4(0x0a140009);
 	msg.iface = V20;
+	dp_apply_msg(lc, &msg);
+	msg.ip = fwd_addr6(host6); /* 2001:db8:64::9 on the WAN */
+	msg.iface = WAN;
 	dp_apply_msg(lc, &msg);
 	return 0;
 }

@@ -62,12 +62,14 @@ test_ipv6_carp_nd_and_data(void **state)
 	assert_int_equal(carp_classify(f, len + 8, &l3), CARP_CLASS_IPV6);
 	f[14 + 6] = 17;
 	assert_int_equal(carp_classify(f, len, &l3), CARP_CLASS_IPV6);
-	f[14 + 6] = 60; /* destination options: the control lcore walks to what follows */
+	f[14 + 6] = 60; /* destination options to a unicast address: forwarding's */
+	assert_int_equal(carp_classify(f, len, &l3), CARP_CLASS_IPV6);
+	f[14 + 24] = 0xff; /* to a group: the control lcore walks to what follows */
 	assert_int_equal(carp_classify(f, len, &l3), CARP_CLASS_CARP);
 	f[14 + 6] = 0; /* hop-by-hop, then ICMPv6: an MLD query, the data plane's */
 	f[14 + 40] = 58;
 	assert_int_equal(carp_classify(f, len + 8, &l3), CARP_CLASS_IPV6);
-	f[14 + 40] = 112; /* hop-by-hop, then CARP */
+	f[14 + 40] = 112; /* hop-by-hop, then CARP, to ff.. */
 	assert_int_equal(carp_classify(f, len + 8, &l3), CARP_CLASS_CARP);
 }
 

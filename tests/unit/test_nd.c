@@ -44,6 +44,11 @@
 		   "0000000000013a0005020000010082007c3f03e800000000000000000000000000" \
 		   "0000000000"
 
+/* Our solicitation from fe80::2 (02:00:00:00:00:02) for the next hop 2001:db8:99::9 */
+#define OUR_NS_HEX "3333ff00000902000000000286dd6000000000203afffe8000000000000000000000" \
+		   "00000002ff0200000000000000000001ff00000987004ab60000000020010db80099" \
+		   "000000000000000000090101020000000002"
+
 static const uint8_t vmac[6] = { 0, 0, 0x5e, 0, 1, 1 };
 
 /* Recompute the ICMPv6 checksum after a test changed the message (IPv6 at 14). */
@@ -156,6 +161,23 @@ test_unsolicited_na_parses(void **state)
 	assert_int_equal(nd.type, CARP_ICMP6_ND_NA);
 	assert_int_equal(nd.flags, CARP_NA_ROUTER | CARP_NA_OVERRIDE);
 	assert_memory_equal(nd.lladdr, vmac, 6);
+}
+
+static void
+test_solicitation_for_a_next_hop(void **state)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 2 };
+	struct carp_in6 src = { { 0xfe, 0x80, [15] = 2 } };
+	struct carp_in6 target = { { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x99, [15] = 9 } };
+	uint8_t buf[128], want[256];
+	size_t wlen = frame(OUR_NS_HEX, want);
+	struct carp_nd nd;
+
+	(void)state;
+	assert_int_equal(carp_build_ns(buf, sizeof(buf), mac, &src, &target), wlen);
+	assert_memory_equal(buf, want, wlen);
+	assert_int_equal(carp_nd_parse(buf + 14, wlen - 14, &nd), CARP_ND_OK);
+	assert_int_equal(carp_build_ns(buf, wlen - 1, mac, &src, &target), 0);
 }
 
 static void
@@ -417,6 +439,7 @@ main(void)
 		cmocka_unit_test(test_dad_probe_defended_to_all_nodes),
 		cmocka_unit_test(test_unsolicited_na),
 		cmocka_unit_test(test_unsolicited_na_parses),
+		cmocka_unit_test(test_solicitation_for_a_next_hop),
 		cmocka_unit_test(test_bad_hop_limit),
 		cmocka_unit_test(test_bad_checksum),
 		cmocka_unit_test(test_bad_code),
