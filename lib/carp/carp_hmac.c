@@ -119,6 +119,7 @@ carp_hmac_message(const struct carp_hmac_input *in, bool with_v6_ll, uint8_t *ou
 struct carp_hmac_state {
 	SHA_CTX inner_tx; /* after ipad || M without IPv6 link-locals */
 	SHA_CTX inner_ll; /* same with link-locals, when has_ll */
+	bool tx_ll;       /* sign with inner_ll (FreeBSD) */
 	SHA_CTX outer;    /* after opad */
 	bool has_ll;
 };
@@ -170,6 +171,7 @@ carp_hmac_prepare(struct carp_hmac *h, const struct carp_key *key,
 	if (st == NULL)
 		return -ENOMEM;
 	st->has_ll = has_scope_embedded(in);
+	st->tx_ll = st->has_ll && in->tx_with_v6_ll;
 	if (!inner_ctx(&st->inner_tx, key, in, false) || !ctx_with_pad(&st->outer, key, 0x5c) ||
 	    (st->has_ll && !inner_ctx(&st->inner_ll, key, in, true))) {
 		OPENSSL_cleanse(st, sizeof(*st));
@@ -212,7 +214,7 @@ carp_hmac_sign(struct carp_hmac *h, uint64_t counter, uint8_t md[CARP_MD_LEN])
 {
 	if (h->st == NULL)
 		return -EINVAL;
-	return finish(h->st, &h->st->inner_tx, counter, md);
+	return finish(h->st, h->st->tx_ll ? &h->st->inner_ll : &h->st->inner_tx, counter, md);
 }
 
 bool

@@ -47,6 +47,9 @@ struct carp_hmac_input {
 	const struct carp_in6 *v6; /* any order, duplicates allowed */
 	size_t n6;
 	const uint8_t *lladdr; /* OpenBSD custom lladdr (6 bytes) or NULL (the normal case) */
+	/* Sign with the IPv6 link-local VIPs in M, as FreeBSD does (its single context);
+	 * false: without them, as OpenBSD sends (HMAC_NOV6LL). Both are accepted. */
+	bool tx_with_v6_ll;
 };
 
 /**

@@ -12,6 +12,8 @@
 
 #include "config_internal.h"
 
+#define IPV6_MIN_MTU 1280
+
 #define ADDR_STR 64
 #define NAME_VALID "1..15 letters, digits, '_' or '-'"
 #define ADDRS_VALID "one or more ADDRESS/LENGTH, at least one IPv4"
@@ -489,6 +491,28 @@ check_addrs(struct cfg_ctx *ctx, unsigned int i)
 	}
 }
 
+/* IPv6 needs links of at least 1280 bytes (RFC 8200 5): routers never fragment it. */
+static void
+check_ipv6_mtu(struct cfg_ctx *ctx, unsigned int i)
+{
+	const struct carp_config_iface *ifc = &ctx->cfg->ifaces[i];
+	const struct cfg_iface_src *s = &ctx->isrc[i];
+	/* A port's mtu: is among the port's keys; a VLAN's among its own. */
+	struct cfg_mark mtu = i < ctx->cfg->n_ports ? ctx->psrc[i].mtu : s->mtu;
+
+	if (ifc->mtu >= IPV6_MIN_MTU)
+		return;
+	for (unsigned int k = 0; k < ifc->n_addrs; k++) {
+		if (ifc->addrs[k].family != 6)
+			continue;
+		cfg_error(ctx, mtu.line ? mtu : s->addr_at[k], "mtu",
+			  "at least 1280 on a port or VLAN with IPv6",
+			  "%s '%s' has IPv6 addresses and MTU %u, below IPv6's minimum of 1280",
+			  cfg_iface_kind(ctx, i), ifc->name, ifc->mtu);
+		return;
+	}
+}
+
 void
 cfg_check_ifaces(struct cfg_ctx *ctx)
 {
@@ -511,4 +535,6 @@ cfg_check_ifaces(struct cfg_ctx *ctx)
 	for (unsigned int i = 0; i < c->n_ifaces; i++)
 		if (ctx->isrc[i].addrs_ok)
 			check_addrs(ctx, i);
+	for (unsigned int i = 0; i < c->n_ifaces; i++)
+		check_ipv6_mtu(ctx, i);
 }

@@ -153,6 +153,7 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 	struct ctl_vhid *v = &n->vhid[idx];
 	struct carp_hmac_input in = {
 		.vhid = cv->vhid, .v4 = cv->vip4, .n4 = cv->n_vip4, .v6 = cv->vip6, .n6 = cv->n_vip6,
+		.tx_with_v6_ll = cv->profile == CARP_PROFILE_FREEBSD,
 	};
 	int rc;
 

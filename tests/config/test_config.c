@@ -1181,6 +1181,9 @@ main(void)
 		    "key 'via': 10.0.0.255 is the broadcast address of 10.0.0.0/24"),
 		BAD("ipv4_route_via_ipv6", "route_via_ipv6.yaml", "14:10",
 		    "key 'via': '2001:db8::1': an IPv6 next hop for an IPv4 prefix"),
+		BAD("ipv6_on_a_port_with_mtu_below_1280", "mtu_ipv6_below_1280.yaml", "7:10",
+		    "key 'mtu': port 'lan' has IPv6 addresses and MTU 1000, below IPv6's minimum "
+		    "of 1280"),
 		BAD("ipv6_route_via_link_local_without_port", "route_via_link_local_no_port.yaml",
 		    "14:10", "key 'via': fe80::1 is link-local, valid on every link: add port: "
 		    "with the name of its port or VLAN"),

@@ -16,10 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carp_bytes.h"
 #include "carp_frame.h"
 #include "fwd_arp.h"
 #include "fwd_cache.h"
 #include "fwd_neigh.h"
+#include "fwd_nd.h"
+#include "carp_nd.h"
 
 #define MAXN 64
 #define HOLD_PER 3
@@ -77,6 +80,13 @@ model_find(const struct fwd_addr *ip)
 }
 
 static bool
+no_own6(const void *arg, const struct carp_in6 *a)
+{
+	(void)arg;
+	return a->b[15] == 1;
+}
+
+static bool
 no_own(const void *arg, uint32_t ip)
 {
 	(void)arg;
@@ -92,6 +102,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint32_t addr[] = { 0x0a000001 };
 	static const uint8_t plen[] = { 24 }, own[][6] = { { 2, 0, 0, 0, 0, 1 } };
 	const struct fwd_arp_iface in = { 0, addr, plen, 1, own, 1, no_own, NULL };
+	static const struct carp_in6 addr6[2] = { { { 0xfe, 0x80, [15] = 1 } },
+						  { { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } } };
+	static const uint8_t plen6[2] = { 64, 64 };
+	const struct fwd_nd_iface in6 = { 0, addr6, plen6, 2, own, 1, no_own6, NULL };
 	struct fwd_cache c;
 	struct fwd_neigh_table t;
 	uint64_t now = SEC;
@@ -119,7 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		e = model_find(&key);
 
-		switch (op % 9) {
+		switch (op % 10) {
 		case 0: /* cache: set */
 			if (e == NULL && n_model == MAXN) {
 				check(fwd_cache_set(&c, &key, mac, x) == -ENOSPC);
@@ -166,6 +180,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 6: /* table: static */
 			fwd_neigh_add_static(&t, &key, 0, mac);
 			break;
+		case 8: { /* table: a neighbour advertisement through fwd_nd_input */
+			uint8_t f[CARP_NA_FRAME_LEN];
+			struct carp_in6 tgt;
+
+			memcpy(tgt.b, key.b, 16);
+			carp_build_unsolicited_na(f, sizeof(f), mac, &tgt, x & 1);
+			if (x & 2) { /* solicited, to our link-local */
+				f[14 + 40 + 4] |= CARP_NA_SOLICITED;
+				memcpy(f + 14 + 24, addr6[0].b, 16);
+				f[14 + 42] = f[14 + 43] = 0;
+				carp_wr16(f + 14 + 42, carp_icmp6_cksum(f + 14, f + 14 + 40, 32));
+			}
+			if (x & 4)
+				f[14 + 40 + (data[k + 3] & 31)] ^= data[k + 2]; /* anything goes */
+			fwd_nd_input(&t, &in6, f + 14, x & 8 ? sizeof(f) - 14 : x % 72, now, &ops);
+			break;
+		}
 		case 7: /* time passes, the tick runs */
 			now += (uint64_t)x * (SEC / 10);
 			fwd_neigh_tick(&t, now, &ops);

@@ -116,6 +116,28 @@ test_tv4_link_local_accepted_either_way_sent_without(void **state)
 	carp_hmac_release(&h);
 }
 
+/* profile freebsd: FreeBSD hashes every IPv6 VIP, link-locals too, in its one context;
+ * sending that way is what a FreeBSD peer accepts (TV4), and OpenBSD's is still taken. */
+static void
+test_freebsd_profile_signs_with_link_locals(void **state)
+{
+	struct carp_in6 v6[] = { in6("fe800000000000000000000000000001"),
+				 in6("20010db8000000000000000000000001") };
+	struct carp_hmac_input in = { .vhid = 1, .v6 = v6, .n6 = 2, .tx_with_v6_ll = true };
+	struct carp_key key;
+	struct carp_hmac h;
+	uint8_t md[CARP_MD_LEN], nov6ll[CARP_MD_LEN];
+
+	(void)state;
+	carp_key_from_passphrase(&key, "secret", 6);
+	assert_int_equal(carp_hmac_prepare(&h, &key, &in), 0);
+	assert_int_equal(carp_hmac_sign(&h, TV_COUNTER, md), 0);
+	assert_hex_equal(md, CARP_MD_LEN, "d8c7824b7c85fd473b217656b1f8e80d2ca9a9d5");
+	hex_to_bytes("8aa3a7316f2d86038f2bc6a932a95f2a9b418b18", nov6ll, sizeof(nov6ll));
+	assert_true(carp_hmac_verify(&h, TV_COUNTER, nov6ll));
+	carp_hmac_release(&h);
+}
+
 static void
 test_link_local_scope_id_zeroed(void **state)
 {
@@ -206,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_duplicate_vips_hashed_once),
 		cmocka_unit_test(test_tv3_ipv4_then_ipv6),
 		cmocka_unit_test(test_tv4_link_local_accepted_either_way_sent_without),
+		cmocka_unit_test(test_freebsd_profile_signs_with_link_locals),
 		cmocka_unit_test(test_link_local_scope_id_zeroed),
 		cmocka_unit_test(test_tv5_empty_passphrase_is_zero_key),
 		cmocka_unit_test(test_tv6_openbsd_custom_lladdr),
