@@ -332,6 +332,8 @@ app_node_start(struct app_node *a, const struct carp_config *cfg)
 		return fail("out of memory for the shared tables%s%s", "", "");
 	a->sh->n_vhids = (uint16_t)cfg->n_vhids;
 	dp_shared_set_arp_rate(a->sh, cfg->global.arp_punt_rate);
+	dp_shared_set_icmp(a->sh, &a->icmp, cfg->global.icmp_rate,
+			   cfg->global.icmp_source == CARP_ICMP_SOURCE_VIP);
 	a->mp = create_pool(cfg, nb_queues, n_lcores);
 	if (a->mp == NULL || setup_ports(a, cfg, nb_queues))
 		return -1;

@@ -20,6 +20,7 @@ struct app_node {
 	struct dp_lcore **workers;
 	unsigned int n_workers;
 	bool ctl_ready;
+	struct dp_icmp icmp; /* the node's ICMP error rate, shared by all lcores */
 };
 
 /** Bring the node up; returns 0 or -1 after printing the reason. */

@@ -60,6 +60,17 @@ enum carp_config_log_level { CARP_CONFIG_LOG_LIST(CARP_CONFIG_ENUM_LOG) CARP_LOG
 enum carp_config_idle { CARP_CONFIG_IDLE_LIST(CARP_CONFIG_ENUM_IDLE) CARP_IDLE_COUNT };
 #undef CARP_CONFIG_ENUM_IDLE
 
+/** The source of the ICMP errors the node sends. */
+#define CARP_CONFIG_ICMP_SOURCE_LIST(X) \
+	X(ADDRESS, "address") /* the ingress interface's own address */ \
+	X(VIP, "vip")         /* the VIP of a VHID MASTER there: the same hop on either node */
+
+#define CARP_CONFIG_ENUM_ICMP_SOURCE(e, s) CARP_ICMP_SOURCE_##e,
+enum carp_config_icmp_source {
+	CARP_CONFIG_ICMP_SOURCE_LIST(CARP_CONFIG_ENUM_ICMP_SOURCE) CARP_ICMP_SOURCE_COUNT
+};
+#undef CARP_CONFIG_ENUM_ICMP_SOURCE
+
 /** Source MAC of the frames a port forwards (not of CARP's own adverts and ARP). */
 #define CARP_CONFIG_SOURCE_MAC_LIST(X) \
 	X(VMAC, "vmac") /* the vMAC of a VHID MASTER here on the port, else the real MAC */ \
@@ -84,6 +95,8 @@ struct carp_config_global {
 	uint32_t neighbor_hold_max;           /* held in all, 0..65536, default 256 */
 	uint32_t neighbor_resolve_rate;       /* new resolutions per second, default 100 */
 	uint32_t arp_punt_rate;               /* ARP to the control lcore per port/s, def. 1000 */
+	uint32_t icmp_rate;                   /* ICMP errors per second, node-wide, def. 100 */
+	enum carp_config_icmp_source icmp_source; /* default address */
 	uint16_t node_id;                     /* replay protection's id; 0: from the address */
 	char replay_counter_file[256];        /* where the counter's reserve is kept */
 };

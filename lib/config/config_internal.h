@@ -112,6 +112,7 @@ struct cfg_ctx {
 /* config_load.c: the names of the enums, indexed by value */
 extern const char *const cfg_log_names[CARP_LOG_COUNT];
 extern const char *const cfg_idle_names[CARP_IDLE_COUNT];
+extern const char *const cfg_icmp_source_names[CARP_ICMP_SOURCE_COUNT];
 extern const char *const cfg_source_mac_names[CARP_SOURCE_MAC_COUNT];
 
 /* config_errors.c */

@@ -16,6 +16,9 @@
 #define CARP_CONFIG_STR(e, s) s,
 const char *const cfg_log_names[CARP_LOG_COUNT] = { CARP_CONFIG_LOG_LIST(CARP_CONFIG_STR) };
 const char *const cfg_idle_names[CARP_IDLE_COUNT] = { CARP_CONFIG_IDLE_LIST(CARP_CONFIG_STR) };
+const char *const cfg_icmp_source_names[CARP_ICMP_SOURCE_COUNT] = {
+	CARP_CONFIG_ICMP_SOURCE_LIST(CARP_CONFIG_STR)
+};
 const char *const cfg_source_mac_names[CARP_SOURCE_MAC_COUNT] = {
 	CARP_CONFIG_SOURCE_MAC_LIST(CARP_CONFIG_STR)
 };

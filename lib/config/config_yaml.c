@@ -12,11 +12,12 @@
 #include "config_internal.h"
 
 enum { G_LOG_LEVEL, G_IDLE, G_PREEMPT, G_PROFILE, G_MBUFS, G_TELEMETRY, G_NEIGH_TIMEOUT,
-       G_NEIGH_QUEUE, G_NEIGH_HOLD, G_NEIGH_RATE, G_ARP_RATE, G_NODE_ID, G_COUNTER_FILE, G_N };
+       G_NEIGH_QUEUE, G_NEIGH_HOLD, G_NEIGH_RATE, G_ARP_RATE, G_NODE_ID, G_COUNTER_FILE,
+       G_ICMP_RATE, G_ICMP_SOURCE, G_N };
 static const char *const global_keys[G_N] = {
 	"log_level", "idle", "preempt", "profile", "mbufs", "telemetry", "neighbor_timeout",
 	"neighbor_queue", "neighbor_hold_max", "neighbor_resolve_rate", "arp_punt_rate",
-	"node_id", "replay_counter_file",
+	"node_id", "replay_counter_file", "icmp_rate", "icmp_source",
 };
 
 enum { V_VHID, V_PORT, V_ADVBASE, V_ADVSKEW, V_PREEMPT, V_PROFILE, V_PASS, V_PASSFILE,
@@ -84,6 +85,12 @@ walk_global(struct cfg_ctx *ctx, yaml_node_t *map)
 		g->neighbor_resolve_rate = (uint32_t)u;
 	if (v[G_ARP_RATE] && cfg_get_uint(ctx, v[G_ARP_RATE], "arp_punt_rate", 10, 1000000, &u))
 		g->arp_punt_rate = (uint32_t)u;
+	/* 0 sends none; the kernels' defaults are 100..1000 a second. */
+	if (v[G_ICMP_RATE] && cfg_get_uint(ctx, v[G_ICMP_RATE], "icmp_rate", 0, 100000, &u))
+		g->icmp_rate = (uint32_t)u;
+	if (v[G_ICMP_SOURCE] && cfg_get_enum(ctx, v[G_ICMP_SOURCE], "icmp_source",
+					     cfg_icmp_source_names, CARP_ICMP_SOURCE_COUNT, &e))
+		g->icmp_source = (enum carp_config_icmp_source)e;
 	/* 0 is not an id: it would make the first node's counters look like anyone's. */
 	if (v[G_NODE_ID] && cfg_get_uint(ctx, v[G_NODE_ID], "node_id", 1, 65535, &u))
 		g->node_id = (uint16_t)u;
@@ -415,6 +422,8 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 	g->neighbor_hold_max = 256;
 	g->neighbor_resolve_rate = 100;
 	g->arp_punt_rate = 1000;
+	g->icmp_rate = 100;
+	g->icmp_source = CARP_ICMP_SOURCE_ADDRESS;
 	snprintf(g->replay_counter_file, sizeof(g->replay_counter_file), "%s",
 		 CARP_CONFIG_COUNTER_FILE);
 

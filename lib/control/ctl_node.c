@@ -193,6 +193,13 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 		.has_v4 = cv->n_vip4 > 0, .has_v6 = cv->n_vip6 > 0, .src4 = v->src4,
 	};
 	n->sh->vmac[idx] = v->vmac;
+	/* The VIPs an ICMP error may come from (icmp_source: vip). */
+	n->sh->first_vip4[idx] = cv->n_vip4 ? cv->vip4[0] : 0;
+	for (unsigned int i = 0; i < cv->n_vip6; i++)
+		if (!carp_in6_is_link_local(&cv->vip6[i])) {
+			n->sh->first_vip6[idx] = cv->vip6[i];
+			break;
+		}
 	n->sh->iface[v->iface].vhid_idx[cv->vhid] = idx;
 	for (unsigned int i = 0; i < cv->n_vip4 && rc == 0; i++) {
 		rc = carp_vip_table_add(&n->sh->vips, v->iface, cv->vip4[i], idx);

@@ -32,6 +32,7 @@
 #include "carp_classify.h"
 #include "carp_config.h"
 #include "fwd_cache.h"
+#include "fwd_icmp.h"
 #include "fwd_ipv4.h"
 
 struct rte_lpm;
@@ -98,6 +99,8 @@ struct dp_counters {
 	uint64_t echo_replies;
 	uint64_t nd_replies;      /* neighbour advertisements answering a solicitation */
 	uint64_t nd_dad_defended; /* of which to a DAD probe for an address we hold */
+	uint64_t icmp_errors;       /* ICMP errors sent for packets not forwarded */
+	uint64_t icmp_rate_limited; /* not sent: over icmp_rate */
 	uint64_t forwarded;
 	uint64_t to_resolve; /* packets handed to the control lcore for ARP resolution */
 	uint64_t drop[DP_DROP_COUNT];
@@ -176,6 +179,18 @@ dp_own_src_bit(const uint8_t *addr)
 #endif
 }
 
+/*
+ * The ICMP errors of the node: one rate for all lcores together, as the kernels limit
+ * theirs, on a theoretical arrival time the lcores move with a compare-and-swap (only for
+ * packets that get an error, never on the forwarding path). The one mutable thing the
+ * shared tables point to.
+ */
+struct dp_icmp {
+	struct fwd_rate rate;
+	bool source_vip;   /* from the VIP of a MASTER VHID on the ingress interface */
+	uint64_t tat __rte_cache_aligned;
+};
+
 /** Read-only tables shared by all lcores. */
 struct dp_shared {
 	struct dp_port port[DP_MAX_PORTS];
@@ -201,6 +216,9 @@ struct dp_shared {
 	uint32_t n_nexthops6;
 	uint16_t n_vhids;
 	struct rte_ether_addr vmac[DP_MAX_VHIDS]; /* VHID index -> virtual MAC */
+	uint32_t first_vip4[DP_MAX_VHIDS];          /* and its first IPv4 VIP (0: none) ... */
+	struct carp_in6 first_vip6[DP_MAX_VHIDS];   /* ... and global IPv6 VIP (:: none) */
+	struct dp_icmp *icmp;                     /* ICMP errors: their rate and source */
 	/* A 4096-bit filter over our own IPv4 addresses (ports and VIPs), so the per-packet
 	 * check for a spoofed source is one load; a hit is confirmed in the local table. */
 	uint64_t own_src_bits[DP_OWN_SRC_BITS / 64];
@@ -351,6 +369,7 @@ struct dp_fwd_burst {
 	uint16_t total[DP_BURST]; /* its total length: the MTU check, not the padded frame */
 	uint8_t l3[DP_BURST];     /* where it starts in the frame: 14, or 18 behind a tag */
 	uint16_t n;
+	uint16_t port;            /* the port index the burst came in on (ICMP errors) */
 };
 
 /** The IPv6 packets of a burst that passed the router's checks (fwd_ipv6.h). */
@@ -361,7 +380,21 @@ struct dp_fwd6_burst {
 	uint16_t total[DP_BURST];  /* header and payload: the MTU check */
 	uint8_t l3[DP_BURST];
 	uint16_t n;
+	uint16_t port;
 };
+
+/**
+ * Answer packet @p m (received on port index @p p, layer 3 at @p l3, IPv4 or IPv6 by
+ * @p family), which is not forwarded, with ICMP error @p type / @p code (@p mtu for
+ * Fragmentation Needed and Packet Too Big), in place of the packet, back out of its
+ * ingress interface; or free it when it may not be answered or the rate is spent.
+ */
+void dp_icmp_error(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t p, unsigned int l3,
+		   int family, uint8_t type, uint8_t code, uint32_t mtu);
+
+/** Set the node's ICMP error rate (0: none) and source. */
+void dp_shared_set_icmp(struct dp_shared *sh, struct dp_icmp *icmp, uint32_t per_s,
+			bool source_vip);
 
 /**
  * Forward the packets of @p b: one bulk LPM6 lookup, a resolved gateway's prebuilt header

@@ -86,7 +86,8 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 		}
 		if (!(hops[i] & RTE_LPM_LOOKUP_SUCCESS)) {
 			lc->cnt.fwd_drop[FWD_DROP_NO_ROUTE]++;
-			rte_pktmbuf_free(m);
+			dp_icmp_error(lc, m, b->port, b->l3[i], 4, FWD_ICMP4_UNREACH,
+				      FWD_ICMP4_UNREACH_NET, 0);
 			continue;
 		}
 		nh = &sh->nexthop[hops[i] & 0x00ffffff];
@@ -104,7 +105,13 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 		m->l2_len = b->l3[i];
 		if (b->total[i] > sh->iface[nh->iface].mtu) {
 			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
-			rte_pktmbuf_free(m);
+			/* With DF the sender does path MTU discovery and needs to hear the MTU;
+			 * without, a router would fragment (not built: dropped, counted). */
+			if (ip[6] & 0x40)
+				dp_icmp_error(lc, m, b->port, b->l3[i], 4, FWD_ICMP4_UNREACH,
+					      FWD_ICMP4_UNREACH_NEEDFRAG, sh->iface[nh->iface].mtu);
+			else
+				rte_pktmbuf_free(m);
 			continue;
 		}
 		via = nh->ip ? nh->ip : b->dst[i];

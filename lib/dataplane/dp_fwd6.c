@@ -4,7 +4,8 @@
  * the burst; a resolved gateway's prebuilt header (struct dp_adj), or for a host on a
  * connected subnet its MAC from the lcore's neighbour cache; hop limit - 1 (no checksum
  * to update); onto the egress port's tx buffer. Next hops not in the cache go to the
- * control lcore, which solicits them and holds a few packets meanwhile.
+ * control lcore, which solicits them and holds a few packets meanwhile; no route and too
+ * big get their ICMPv6 error (dp_icmp.c).
  */
 #include <rte_lpm6.h>
 
@@ -13,10 +14,11 @@
 #include "fwd_ipv6.h"
 
 static void
-fwd_drop6(struct dp_lcore *lc, struct rte_mbuf *m, enum fwd_drop why)
+no_route(struct dp_lcore *lc, struct dp_fwd6_burst *b, uint16_t i)
 {
-	lc->cnt.fwd_drop[why]++;
-	rte_pktmbuf_free(m);
+	lc->cnt.fwd_drop[FWD_DROP_NO_ROUTE]++;
+	dp_icmp_error(lc, b->m[i], b->port, b->l3[i], 6, FWD_ICMP6_UNREACH,
+		      FWD_ICMP6_UNREACH_NOROUTE, 0);
 }
 
 /* To the control lcore: next hop @p hop of interface @p iface is not in the cache. */
@@ -42,7 +44,7 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 
 	if (sh->lpm6 == NULL) {
 		for (uint16_t i = 0; i < b->n; i++)
-			fwd_drop6(lc, b->m[i], FWD_DROP_NO_ROUTE);
+			no_route(lc, b, i);
 		return;
 	}
 	rte_lpm6_lookup_bulk_func(sh->lpm6, b->dst, hops, b->n);
@@ -54,7 +56,7 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 		struct fwd_addr via;
 
 		if (hops[i] < 0) {
-			fwd_drop6(lc, m, FWD_DROP_NO_ROUTE);
+			no_route(lc, b, i);
 			continue;
 		}
 		nh = &sh->nexthop6[hops[i]];
@@ -72,7 +74,10 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 			continue;
 		}
 		if (b->total[i] > sh->iface[nh->iface].mtu) {
-			fwd_drop6(lc, m, FWD_DROP_MTU_EXCEEDED); /* IPv6 routers never fragment */
+			/* IPv6 routers never fragment: path MTU discovery needs to hear it. */
+			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
+			dp_icmp_error(lc, m, b->port, b->l3[i], 6, FWD_ICMP6_PACKET_TOO_BIG, 0,
+				      sh->iface[nh->iface].mtu);
 			continue;
 		}
 		m->l2_len = b->l3[i];

@@ -48,7 +48,11 @@ dp_ipv4_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f,
 		fd = FWD_DROP_OWN_SRC;
 	if (unlikely(fd != FWD_OK)) {
 		lc->cnt.fwd_drop[fd]++;
-		rte_pktmbuf_free(m);
+		if (fd == FWD_DROP_TTL_EXCEEDED) /* what traceroute counts on */
+			dp_icmp_error(lc, m, b->port, (unsigned int)l3, 4, FWD_ICMP4_TIME_EXCEEDED,
+				      0, 0);
+		else
+			rte_pktmbuf_free(m);
 		return;
 	}
 	b->m[b->n] = m;

@@ -112,7 +112,11 @@ dp_ipv6_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 		fd = FWD_DROP_OWN_SRC;
 	if (fd != FWD_OK) {
 		lc->cnt.fwd_drop[fd]++;
-		rte_pktmbuf_free(m);
+		if (fd == FWD_DROP_TTL_EXCEEDED)
+			dp_icmp_error(lc, m, b6->port, (unsigned int)l3, 6, FWD_ICMP6_TIME_EXCEEDED,
+				      0, 0);
+		else
+			rte_pktmbuf_free(m);
 		return;
 	}
 	b6->m[b6->n] = m;

@@ -142,7 +142,9 @@ dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t i;
 
 	b.n = 0;
+	b.port = p;
 	b6.n = 0;
+	b6.port = p;
 	lc->cnt.rx += n;
 	for (i = 0; i < n && i < DP_PREFETCH_MBUF_AHEAD; i++)
 		rte_prefetch0(pkts[i]);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "carp_arp.h"
+#include "carp_bytes.h"
 #include "carp_cksum.h"
 #include "carp_frame.h"
 #include "carp_nd.h"
@@ -162,6 +163,7 @@ init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid
 	carp_vmac(vhid, sh->vmac[i].addr_bytes);
 	assert_int_equal(carp_vip_table_add(&sh->vips, i, addr - 1, i), 0);
 	assert_int_equal(dp_shared_add_local(sh, addr - 1, i), 0);
+	sh->first_vip4[i] = addr - 1;
 }
 
 /* 2001:db8:<net>::<host> */
@@ -1690,6 +1692,141 @@ test_bad_ipv6_is_counted_and_never_forwarded(void **state)
 			  DP_DROP_L2_MULTICAST, "to a foreign address in a group frame");
 }
 
+static struct dp_icmp icmp_state;
+
+/* The ICMP error @p out must be: IPv4 from @p src to the client, type/code, from the LAN's
+ * forwarding source MAC to the client's, quoting the offending header. */
+static void
+assert_icmp4(struct rte_mbuf *out, uint32_t src, uint8_t type, uint8_t code, uint16_t mtu)
+{
+	uint8_t *f;
+
+	assert_non_null(out);
+	f = data(out);
+	assert_memory_equal(f, client_mac, 6);
+	assert_memory_equal(f + 6, sh->vmac[LAN].addr_bytes, 6);
+	assert_int_equal(f[14 + 9], 1);
+	assert_int_equal(carp_rd32(f + 14 + 12), src);
+	assert_int_equal(carp_rd32(f + 14 + 16), 0x0a630009);
+	assert_int_equal(carp_cksum(f + 14, 20), 0);
+	assert_int_equal(f[34], type);
+	assert_int_equal(f[35], code);
+	assert_int_equal(carp_rd16(f + 40), mtu);
+	assert_int_equal(carp_cksum(f + 34, rte_pktmbuf_data_len(out) - 34), 0);
+	assert_int_equal(carp_rd32(f + 42 + 12), 0x0a630009); /* the quoted header */
+	rte_pktmbuf_free(out);
+}
+
+static void
+test_icmp_errors_for_ipv4_not_forwarded(void **state)
+{
+	struct rte_mbuf *m;
+	uint64_t sent = lc->cnt.icmp_errors;
+
+	(void)state;
+	dp_shared_set_icmp(sh, &icmp_state, 1000, false);
+	/* TTL 1, on the fast path: Time Exceeded from the ingress address */
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 1));
+	assert_icmp4(sent_on(LAN), 0x0a630002, 11, 0, 0);
+	assert_null(sent_on(WAN));
+	/* no route: Destination Unreachable, net */
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0b000001, 64));
+	assert_icmp4(sent_on(LAN), 0x0a630002, 3, 0, 0);
+	/* too big with DF: Fragmentation Needed with the egress MTU; without DF: dropped */
+	m = rte_pktmbuf_alloc(mp);
+	append(m, 14 + 1600);
+	{
+		struct rte_mbuf *small = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
+
+		memcpy(data(m), data(small), 60);
+		rte_pktmbuf_free(small);
+	}
+	carp_wr16(data(m) + 16, 1600);
+	data(m)[20] = 0x40;
+	reseal(m);
+	rx(m);
+	assert_icmp4(sent_on(LAN), 0x0a630002, 3, 4, 1500);
+	assert_nothing_sent();
+	/* icmp_source: vip: the VIP the hosts use as their gateway, whichever node is master */
+	dp_shared_set_icmp(sh, &icmp_state, 1000, true);
+	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 1));
+	assert_icmp4(sent_on(LAN), 0x0a630001, 11, 0, 0);
+	assert_true(lc->cnt.icmp_errors == sent + 4);
+	sh->icmp = NULL;
+}
+
+static void
+test_icmp_errors_for_ipv6_not_forwarded(void **state)
+{
+	struct carp_in6 server = in6(0x100, 9), far = in6(0x555, 1), us = in6(0x99, 2);
+	struct rte_mbuf *m, *out;
+
+	(void)state;
+	dp_shared_set_icmp(sh, &icmp_state, 1000, false);
+	set_neighbor6(&server, server_mac, WAN);
+	for (int k = 0; k < 3; k++) {
+		uint8_t type = k == 0 ? 3 : k == 1 ? 1 : 2; /* time exceeded, unreachable, PTB */
+
+		if (k == 0) {
+			m = udp6_frame(sh->vmac[LAN].addr_bytes, &server, 1);
+		} else if (k == 1) {
+			m = udp6_frame(sh->vmac[LAN].addr_bytes, &far, 64);
+		} else {
+			struct rte_mbuf *small = udp6_frame(sh->vmac[LAN].addr_bytes, &server, 64);
+
+			m = rte_pktmbuf_alloc(mp);
+			append(m, 14 + 40 + 1500);
+			memcpy(data(m), data(small), 54 + 21);
+			rte_pktmbuf_free(small);
+			carp_wr16(data(m) + 14 + 4, 1500);
+		}
+		rx(m);
+		out = sent_on(LAN);
+		assert_non_null(out);
+		assert_memory_equal(data(out), client_mac, 6);
+		assert_int_equal(data(out)[14 + 6], 58);
+		assert_memory_equal(data(out) + 14 + 8, us.b, 16);
+		assert_int_equal(data(out)[54], type);
+		assert_int_equal(carp_rd32(data(out) + 58), k == 2 ? 1500 : 0);
+		assert_int_equal(carp_icmp6_cksum(data(out) + 14, data(out) + 54,
+						  carp_rd16(data(out) + 18)), 0);
+		assert_true(rte_pktmbuf_data_len(out) <= 14 + 1280);
+		rte_pktmbuf_free(out);
+	}
+	assert_nothing_sent();
+	sh->icmp = NULL;
+}
+
+static void
+test_icmp_errors_are_rate_limited_and_never_answer_errors(void **state)
+{
+	uint64_t limited = lc->cnt.icmp_rate_limited, sent = lc->cnt.icmp_errors;
+	struct rte_mbuf *m, *out;
+	unsigned int got = 0;
+
+	(void)state;
+	dp_shared_set_icmp(sh, &icmp_state, 10, false); /* 10 a second, bursts of 3 */
+	for (int k = 0; k < 10; k++) {
+		rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 1));
+		while ((out = sent_on(LAN)) != NULL) {
+			got++;
+			rte_pktmbuf_free(out);
+		}
+	}
+	assert_int_equal(got, 3);
+	assert_true(lc->cnt.icmp_rate_limited == limited + 7);
+	assert_true(lc->cnt.icmp_errors == sent + 3);
+	/* An ICMP error that expires is not answered with another. */
+	dp_shared_set_icmp(sh, &icmp_state, 1000, false);
+	m = echo_request(sh->vmac[LAN].addr_bytes, 0x0a630009, 0x0a640009);
+	data(m)[14 + 8] = 1;  /* TTL 1 */
+	data(m)[34] = 3;      /* an unreachable, not an echo */
+	reseal(m);
+	rx(m);
+	assert_nothing_sent();
+	sh->icmp = NULL;
+}
+
 static void
 test_every_frame_is_accounted_for(void **state)
 {
@@ -1744,6 +1881,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_ipv6_routes_via_link_local_and_global_gateways),
 		cmocka_unit_test(test_ipv6_unresolved_next_hop_goes_to_control),
 		cmocka_unit_test(test_bad_ipv6_is_counted_and_never_forwarded),
+		cmocka_unit_test(test_icmp_errors_for_ipv4_not_forwarded),
+		cmocka_unit_test(test_icmp_errors_for_ipv6_not_forwarded),
+		cmocka_unit_test(test_icmp_errors_are_rate_limited_and_never_answer_errors),
 		cmocka_unit_test(test_every_frame_is_accounted_for),
 	};
 	int rc;

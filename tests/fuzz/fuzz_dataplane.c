@@ -87,6 +87,7 @@ add_route(uint32_t prefix, uint8_t len, uint32_t via, uint16_t iface, bool local
 }
 
 static const struct carp_in6 none6;
+static struct dp_icmp icmp;
 
 static void
 add_route6(const struct carp_in6 *prefix, uint8_t len, const struct carp_in6 *via, uint16_t iface,
@@ -135,6 +136,8 @@ init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid
 	check(carp_addr6_table_add(&sh->local6, 0, &a6, (uint16_t)(DP_LOCAL_PORT_ADDR | i)) == 0);
 	check(carp_addr6_table_add(&sh->vips6, i, &vip6, i) == 0);
 	check(carp_addr6_table_add(&sh->local6, 0, &vip6, i) == 0);
+	sh->first_vip4[i] = addr - 1;
+	sh->first_vip6[i] = vip6;
 	/* and its IPv6 routes, as ctl_fwd6.c builds them */
 	add_route6(&a6, 64, &none6, i, false);
 	add_route6(&a6, 128, &none6, i, true);
@@ -185,6 +188,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	sh->n_vhids = 4;
 	add_route(0x0ac80000, 16, 0x0a6400fe, WAN, false);
 	add_route(0x0ac90000, 16, 0x0a1e00fe, V30, false);
+	/* ICMP errors on, at a rate the fuzzer does not exhaust, from the VIP where MASTER */
+	dp_shared_set_icmp(sh, &icmp, 100000, true);
 	check(dp_lcore_init(lc, sh, 0, 16) == 0);
 	lc->carp.fn = lc->arp.fn = lc->resolve.fn = to_control;
 	msg.ip = fwd_addr4(0x0a640009);

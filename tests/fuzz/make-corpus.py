@@ -124,6 +124,20 @@ def frames():
                            IPv6(src="fe80::1", dst="ff02::1", hlim=1) /
                            IPv6ExtHdrHopByHop(options=[RouterAlert(value=0), PadN(optdata=b"")]) /
                            ICMPv6MLQuery2(mrd=10000)),
+        # ICMP errors: TTL and hop limit 1, no route, too big with DF
+        "udp_ttl1": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                          IP(src="10.99.0.9", dst="10.100.0.9", ttl=1) / UDP(dport=53)),
+        "udp_no_route": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                              IP(src="10.99.0.9", dst="11.0.0.1") / UDP(dport=53)),
+        "udp_df_too_big": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                                IP(src="10.99.0.9", dst="10.100.0.9", flags="DF") /
+                                UDP(dport=53) / Raw(b"x" * 1600)),
+        "udp6_hlim1": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                            IPv6(src="2001:db8:63::9", dst="2001:db8:64::9", hlim=1) /
+                            UDP(dport=53)),
+        "udp6_too_big": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                              IPv6(src="2001:db8:63::9", dst="2001:db8:64::9") /
+                              UDP(dport=53) / Raw(b"x" * 1600)),
         "udp6": bytes(Ether(dst=VMAC1, src=CLIENT) /
                       IPv6(src="2001:db8:63::9", dst="2001:db8:64::9") / UDP(dport=53)),
     }
