@@ -265,6 +265,8 @@ read_counters(const struct dp_counters *c, struct dp_counters *sum)
 	sum->echo_replies += __atomic_load_n(&c->echo_replies, __ATOMIC_RELAXED);
 	sum->nd_replies += __atomic_load_n(&c->nd_replies, __ATOMIC_RELAXED);
 	sum->nd_dad_defended += __atomic_load_n(&c->nd_dad_defended, __ATOMIC_RELAXED);
+	sum->icmp_errors += __atomic_load_n(&c->icmp_errors, __ATOMIC_RELAXED);
+	sum->icmp_rate_limited += __atomic_load_n(&c->icmp_rate_limited, __ATOMIC_RELAXED);
 	sum->forwarded += __atomic_load_n(&c->forwarded, __ATOMIC_RELAXED);
 	sum->to_resolve += __atomic_load_n(&c->to_resolve, __ATOMIC_RELAXED);
 	for (int r = 0; r < DP_DROP_COUNT; r++)
@@ -290,6 +292,8 @@ add_counters(struct rte_tel_data *d, const char *key, const struct dp_counters *
 	rte_tel_data_add_dict_u64(v, "echo_replies", c->echo_replies);
 	rte_tel_data_add_dict_u64(v, "nd_replies", c->nd_replies);
 	rte_tel_data_add_dict_u64(v, "nd_dad_defended", c->nd_dad_defended);
+	rte_tel_data_add_dict_u64(v, "icmp_errors", c->icmp_errors);
+	rte_tel_data_add_dict_u64(v, "icmp_rate_limited", c->icmp_rate_limited);
 	rte_tel_data_add_dict_u64(v, "forwarded", c->forwarded);
 	rte_tel_data_add_dict_u64(v, "to_resolve", c->to_resolve);
 	for (int r = 0; r < DP_DROP_COUNT; r++)

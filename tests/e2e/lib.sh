@@ -682,7 +682,8 @@ topo_create_fwd() {
 # vhid 1 on lan (VIP 10.99.0.1), vhid 2 on wan (VIP 10.100.0.1), preempt, adaptive idle,
 # E2E_MBUFS packet buffers (default 16383: enough for one worker). With E2E_FWD6=1 both
 # segments are dual-stack: 2001:db8:99::/64 and 2001:db8:100::/64, the host part of the
-# IPv4 address as the IPv6 one's, VIPs ...::1 beside the IPv4 ones.
+# IPv4 address as the IPv6 one's, VIPs ...::1 beside the IPv4 ones. E2E_WAN_MTU (default
+# 1500) is the wan port's MTU.
 make_fwd_config() {
 	local lan6="" wan6="" vip6="" wvip6=""
 	if [ "${E2E_FWD6:-0}" = 1 ]; then
@@ -701,6 +702,7 @@ ports:
   - name: wan
     device: "net_af_packet1,iface=$3"
     addresses: [$5/24$wan6]
+    mtu: ${E2E_WAN_MTU:-1500}
 vhids:
   - vhid: 1
     port: lan

@@ -833,9 +833,16 @@ def cmd_tcp_serve(a):
     import hashlib
     timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
     deadline = time.time() + timeout
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("0.0.0.0", a.port))
+    # Both families on one socket where the host has IPv6 (IPv4 as ::ffff:a.b.c.d).
+    try:
+        ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind(("::", a.port))
+    except OSError:
+        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind(("0.0.0.0", a.port))
     ls.listen(1)
     wait_ready(a.ready_file)
     out = {"port": a.port, "accepted": False, "bytes": 0, "sha256": None, "eof": False}
@@ -846,7 +853,8 @@ def cmd_tcp_serve(a):
         out["error"] = "no connection"
         print(json.dumps(out))
         return 1
-    out.update(accepted=True, peer=peer[0], accepted_at=round(time.time(), 6))
+    peer_ip = peer[0][7:] if peer[0].startswith("::ffff:") else peer[0]
+    out.update(accepted=True, peer=peer_ip, accepted_at=round(time.time(), 6))
     h = hashlib.sha256()
     n = 0
     try:
@@ -881,7 +889,7 @@ def cmd_tcp_send(a):
            "sha256": hashlib.sha256(data).hexdigest(), "sent": 0, "server": None}
     start = time.time()
     deadline = start + timeout
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(socket.AF_INET6 if ":" in a.dst else socket.AF_INET, socket.SOCK_STREAM)
     wait_ready(a.ready_file)
     try:
         s.settimeout(max(0.01, deadline - time.time()))

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# IPv6 forwarding through the pair, the twin of test_forwarding: a client and a server on
-# two dual-stack segments, each using its segment's IPv6 VIP as its default router. The
-# master resolves both by neighbour discovery and forwards with the hop limit one less;
-# the backup forwards nothing. SIGKILL of the master: the backup takes both VHIDs over,
-# resolves the hosts itself and forwards.
+# IPv6 forwarding and ICMP errors through the pair: a client and a server on two
+# dual-stack segments, each using its segment's VIPs as its default routers. The master
+# resolves both by neighbour discovery and forwards with the hop limit one less; the
+# backup forwards nothing. A ping with TTL / hop limit 1 gets Time Exceeded from the
+# router's address (as traceroute needs); the WAN's MTU is 1400 against the hosts' 1500,
+# so TCP over IPv6 and IPv4 (DF) only completes when the router's Packet Too Big and
+# Fragmentation Needed reach the client (path MTU discovery). SIGKILL of the master: the
+# backup takes both VHIDs over, resolves the hosts itself and forwards.
 # Usage: test_ipv6_forwarding.sh [CARP_DPDK_BINARY [SOURCE_ROOT]]
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -12,6 +15,8 @@ fwd_e2e_init "$@"
 
 tap_plan pair_settles ping6_across_the_master hop_limit_decremented_once \
 	hosts_resolved_by_neighbour_discovery backup_forwards_nothing \
+	time_exceeded_from_the_router_v4 time_exceeded_from_the_router_v6 \
+	tcp6_completes_by_path_mtu_discovery tcp4_completes_by_path_mtu_discovery \
 	ping6_across_after_takeover
 
 topo_create_fwd || tap_abort "$E2E_ERR"
@@ -27,7 +32,7 @@ ip -n "$NS_CLIENT" -6 addr add "$CLIENT6/64" dev eth0 nodad &&
 	ip -n "$NS_SERVER" -6 route add default via "$WAN_VIP6" ||
 	tap_abort "cannot give the hosts IPv6"
 
-export E2E_FWD6=1
+export E2E_FWD6=1 E2E_WAN_MTU=1400
 tap_check pair_settles start_fwd_pair
 [ "${TAP_DONE[pair_settles]}" = ok ] || tap_abort "the pair did not settle"
 
@@ -59,6 +64,36 @@ nd_ok() {
 tap_check hosts_resolved_by_neighbour_discovery nd_ok
 tap_check backup_forwards_nothing check_eq "node b's forwarded" \
 	"$(lcore_rise "$b_before" "$b_after" forwarded)" 0
+
+# expired NS ADDR: a ping of ADDR with TTL / hop limit 1 is answered with Time Exceeded
+# from ADDR_FROM, the router's address on the client's segment.
+expired() { # FAMILY DST FROM
+	local out
+	out=$(ip netns exec "$NS_CLIENT" timeout 5 ping "-$1" -n -c 1 -t 1 -W 2 "$2" 2>&1)
+	tap_diag "ping -$1 -t 1 $2: $(echo "$out" | grep -i 'from' | head -1)"
+	echo "$out" | grep -Eq "From $3 .*(Time to live exceeded|Time exceeded)" ||
+		{ E2E_ERR="no Time Exceeded from $3"; return 1; }
+}
+tap_check time_exceeded_from_the_router_v4 expired 4 "$SERVER_IP" 10.99.0.2
+tap_check time_exceeded_from_the_router_v6 expired 6 "$SERVER6" "$LAN6_NET::2"
+
+# tcp_pmtu LABEL DST: 1 MB client -> server; complete and intact, and node a sent errors.
+tcp_pmtu() {
+	local before after
+	before=$(lcore_counters a)
+	probe_bg tcp_srv "$NS_SERVER" tcp-serve --port 5001 --timeout 20 || return 1
+	probe "$NS_CLIENT" tcp-send "$2" --port 5001 --bytes 1048576 --timeout 15 \
+		>"$E2E_TMP/tcp.json" 2>"$E2E_TMP/tcp.err"
+	probe_wait tcp_srv 20 || return 1
+	after=$(lcore_counters a)
+	tap_diag "$1: $(jget "$E2E_TMP/tcp_srv.json" '"%s bytes" % d["bytes"]'); node a: $(lcore_delta "$before" "$after" icmp_errors mtu_exceeded forwarded)"
+	check_eq "$1: the server's bytes/sha256, the client's check" \
+		"$(jget "$E2E_TMP/tcp_srv.json" '"%s/%s" % (d["bytes"], d["sha256"])')/$(jget "$E2E_TMP/tcp.json" 'd["ok"]')" \
+		"1048576/$(jget "$E2E_TMP/tcp.json" 'd["sha256"]')/True" &&
+		check_ge "$1: node a's ICMP errors" "$(lcore_rise "$before" "$after" icmp_errors)" 1
+}
+tap_check tcp6_completes_by_path_mtu_discovery tcp_pmtu "TCP over IPv6" "$SERVER6"
+tap_check tcp4_completes_by_path_mtu_discovery tcp_pmtu "TCP over IPv4" "$SERVER_IP"
 
 stop_node a KILL || tap_abort "$E2E_ERR"
 wait_for "node b MASTER of both VHIDs" 6 fwd_node_is b MASTER || tap_diag "$E2E_ERR"
