@@ -51,6 +51,12 @@
 #   --doc FILE      write the results into FILE between the bench-forwarding markers
 #   --budget S      hard limit for the whole script, waits included (default 590)
 #   --keep          keep the work directory (pcaps, configs, logs)
+#   --ipv6          the same for IPv6: IPv6/UDP frames (default sizes "78 512 1518": 78 is
+#                   RFC 5180's smallest IPv6 frame) to 2001:200:0:1::/64, l3fwd's built-in
+#                   IPv6 route to port 1; carp-dpdk dual-stack, 2001:200::/32 via
+#                   2001:db8:1::2; contenders carp-dpdk, testpmd-io, l3fwd-lpm; --doc writes
+#                   between the bench-forwarding-ipv6 markers; the last line is
+#                   ratio carp-dpdk-ipv6/testpmd-io=R1 carp-dpdk-ipv6/l3fwd-lpm=R2
 #
 # It waits (within the budget) until no other carp-dpdk or dpdk-testpmd runs, before
 # starting and before each run, and repeats once a run during which one appeared.
@@ -79,6 +85,8 @@ PROFILE=0
 DOC=
 BUDGET=590
 KEEP=0
+FAMILY=4
+SIZES_SET=0
 CAND=
 L3FWD_ON=1
 MEM_MB=512
@@ -91,7 +99,8 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=${2:?}; shift ;;
 	--seconds) MEAS=${2:?}; shift ;;
 	--warmup) WARMUP=${2:?}; shift ;;
-	--sizes) SIZES=${2:?}; shift ;;
+	--sizes) SIZES=${2:?}; SIZES_SET=1; shift ;;
+	--ipv6) FAMILY=6 ;;
 	--flows) FLOWS=${2:?}; shift ;;
 	--no-huge) TRY_HUGE=0 ;;
 	--profile) PROFILE=1 ;;
@@ -105,6 +114,12 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+if [ "$FAMILY" = 6 ]; then
+	[ "$SIZES_SET" = 1 ] || SIZES="78 512 1518"
+	[ "$PROFILE" = 0 ] || die "--profile is for IPv4 only"
+fi
+SUF=
+[ "$FAMILY" = 6 ] && SUF=-v6
 for v in RUNS MEAS WARMUP FLOWS BUDGET; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "--${v,,} must be a whole number"
 done
@@ -114,6 +129,9 @@ fi
 for s in $SIZES; do
 	if ! [[ $s =~ ^[0-9]+$ ]] || [ "$s" -lt 64 ] || [ "$s" -gt 1518 ]; then
 		die "frame sizes are 64..1518 (with FCS), got '$s'"
+	fi
+	if [ "$FAMILY" = 6 ] && [ "$s" -lt 78 ]; then
+		die "IPv6 frame sizes are 78..1518 (RFC 5180), got '$s'"
 	fi
 done
 # From a fresh clone: what is missing gets installed (as root) and the tree built (not with
@@ -416,8 +434,10 @@ CPU_MODEL=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 NPROC=$(nproc)
 VMAC=00:00:5e:00:01:01
 WAN_DEV="net_null0,no-rx=1"
-# l3fwd's built-in LPM table sends 198.18.1.0/24 to port 1: every contender gets that.
+# l3fwd's built-in LPM table sends 198.18.1.0/24 (and 2001:200:0:1::/64) to port 1: every
+# contender gets that.
 DST_NET=198.18.1.0/24
+DST_NET6=2001:200:0:1::/64
 
 # The pcap port gets two rx queues: queue 0 (the forwarding lcore's) replays the traffic,
 # queue 1 an empty pcap. carp-dpdk's control lcore owns queue 1 of every port (testpmd,
@@ -467,6 +487,36 @@ EOF
 	echo "$f"
 }
 
+write_config6() { # SIZE -> path of the carp-dpdk config (dual-stack, IPv6 traffic)
+	local f=$WORK/carp-$1-v6.yaml
+	cat >"$f" <<EOF
+# Written by scripts/bench-forwarding.sh --ipv6
+global:
+  idle: adaptive
+ports:
+  - name: lan
+    device: "$(lan_dev "$1-v6")"
+    addresses: [10.0.0.1/24, "2001:db8::1/64"]
+  - name: wan
+    device: "$WAN_DEV"
+    addresses: [10.1.0.1/24, "2001:db8:1::1/64"]
+vhids:
+  - vhid: 1
+    port: lan
+    advbase: 0
+    advskew: 1
+    passphrase: ""
+    vips: [10.0.0.254, "2001:db8::fe"]
+routes:
+  - prefix: "2001:200::/32"
+    via: "2001:db8:1::2"
+neighbors:
+  - address: "2001:db8:1::2"
+    mac: "02:00:00:00:01:02"
+EOF
+	echo "$f"
+}
+
 config_tail() { # INTERFACE of VHID 1: the VHID, the route and its neighbour
 	cat <<EOF
 vhids:
@@ -492,15 +542,15 @@ eal_args() { # PREFIX
 cmd_for() { # CONFIG SIZE PREFIX -> the command line
 	local cfg=$1 size=$2 prefix=$3
 	case "$cfg" in
-	carp) echo "$BIN $(eal_args "$prefix") -- -c $WORK/carp-$size.yaml" ;;
-	cand) echo "$CAND $(eal_args "$prefix") -- -c $WORK/carp-$size.yaml" ;;
+	carp) echo "$BIN $(eal_args "$prefix") -- -c $WORK/carp-$size$SUF.yaml" ;;
+	cand) echo "$CAND $(eal_args "$prefix") -- -c $WORK/carp-$size$SUF.yaml" ;;
 	tagged) echo "$BIN $(eal_args "$prefix") -- -c $WORK/carp-$size-tagged.yaml" ;;
 	io|5tswap)
-		echo "$TESTPMD $(eal_args "$prefix") --vdev $(lan_dev "$size") --vdev $WAN_DEV --" \
+		echo "$TESTPMD $(eal_args "$prefix") --vdev $(lan_dev "$size$SUF") --vdev $WAN_DEV --" \
 			"--forward-mode=$cfg --nb-cores=1 --rxq=1 --txq=1 --rxd=1024 --txd=1024" \
 			"--burst=32 --mbcache=256 --total-num-mbufs=16383 --stats-period 1" ;;
 	l3fwd) # lcore 1 forwards port 0 queue 0 and port 1 queue 0; routes built in (LPM)
-		echo "$L3FWD $(eal_args "$prefix") --vdev $(lan_dev "$size") --vdev $WAN_DEV --" \
+		echo "$L3FWD $(eal_args "$prefix") --vdev $(lan_dev "$size$SUF") --vdev $WAN_DEV --" \
 			"-p 0x3 -P --lookup=lpm --parse-ptype --config=(0,0,1),(1,0,1)" ;;
 	esac
 }
@@ -613,6 +663,7 @@ profile_one() {
 
 N_SIZES=$(echo "$SIZES" | wc -w)
 CONTENDERS="carp tagged io 5tswap${L3FWD:+ l3fwd}${CAND:+ cand}"
+[ "$FAMILY" = 6 ] && CONTENDERS="carp io${L3FWD:+ l3fwd}${CAND:+ cand}"
 N_CONT=$(echo "$CONTENDERS" | wc -w)
 N_RUNS=$((RUNS * N_CONT * N_SIZES))
 EST=$((N_RUNS * (WARMUP + MEAS + 3) + (PROFILE ? 3 * 14 : 0) + 10))
@@ -634,6 +685,12 @@ else
 fi
 
 for s in $SIZES; do
+	if [ "$FAMILY" = 6 ]; then
+		"$PY" "$GEN" --ipv6 --size "$s" --flows "$FLOWS" --dst-mac "$VMAC" \
+			--dst-net6 "$DST_NET6" -o "$WORK/bench-$s-v6.pcap" || die "pcap generator failed"
+		write_config6 "$s" >/dev/null
+		continue
+	fi
 	"$PY" "$GEN" --size "$s" --flows "$FLOWS" --dst-mac "$VMAC" --dst-net "$DST_NET" \
 		-o "$WORK/bench-$s.pcap" ||
 		die "pcap generator failed"
@@ -646,11 +703,13 @@ done
 "$PY" -c 'import struct, sys; open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))' \
 	"$WORK/empty.pcap"
 "$BIN" -l 0-1 --no-huge -m 64 --file-prefix="${TAG}_check" --no-pci -- --check \
-	-c "$WORK/carp-${SIZES%% *}.yaml" >"$WORK/check.log" 2>&1 ||
+	-c "$WORK/carp-${SIZES%% *}$SUF.yaml" >"$WORK/check.log" 2>&1 ||
 	{ cat "$WORK/check.log" >&2; die "carp-dpdk refused the benchmark config"; }
-"$BIN" -l 0-1 --no-huge -m 64 --file-prefix="${TAG}_check" --no-pci -- --check \
-	-c "$WORK/carp-${SIZES%% *}-tagged.yaml" >"$WORK/check.log" 2>&1 ||
-	{ cat "$WORK/check.log" >&2; die "carp-dpdk refused the tagged benchmark config"; }
+if [ "$FAMILY" = 4 ]; then
+	"$BIN" -l 0-1 --no-huge -m 64 --file-prefix="${TAG}_check" --no-pci -- --check \
+		-c "$WORK/carp-${SIZES%% *}-tagged.yaml" >"$WORK/check.log" 2>&1 ||
+		{ cat "$WORK/check.log" >&2; die "carp-dpdk refused the tagged benchmark config"; }
+fi
 forget_prefix "${TAG}_check"
 
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -702,9 +761,10 @@ if [ "$PROFILE" = 1 ] && [ -z "$STOPPED_EARLY" ]; then
 fi
 
 # Results (computed before the clean-up removes the work directory).
-"$PY" - "$WORK/results.tsv" "$MHZ" "$SIZES" "$WORK/summary.md" <<'EOF' >"$WORK/summary.txt"
+"$PY" - "$WORK/results.tsv" "$MHZ" "$SIZES" "$WORK/summary.md" "$FAMILY" <<'EOF' >"$WORK/summary.txt"
 import statistics, sys
 tsv, mhz, sizes, md = sys.argv[1], float(sys.argv[2]), sys.argv[3].split(), sys.argv[4]
+v6 = sys.argv[5] == "6"
 rows = {}
 for line in open(tsv):
     size, cfg, rnd, kv = line.rstrip("\n").split("\t")
@@ -755,6 +815,9 @@ except (KeyError, ZeroDivisionError):
 ratio = ("ratio carp-dpdk/testpmd-io=%s carp-dpdk/testpmd-5tswap=%s carp-dpdk/l3fwd-lpm=%s"
          " carp-dpdk-tagged/carp-dpdk=%s" % (ratio_of("io"), ratio_of("5tswap"),
                                             ratio_of("l3fwd"), tagged))
+if v6:
+    ratio = "ratio carp-dpdk-ipv6/testpmd-io=%s carp-dpdk-ipv6/l3fwd-lpm=%s" % (
+        ratio_of("io"), ratio_of("l3fwd"))
 print("\n".join(out))
 print(ratio)
 open(md, "w").write("\n".join(table) + "\n\n    " + ratio + "\n")
@@ -784,7 +847,11 @@ if [ -n "$DOC" ]; then
 		echo "Commands (first frame size; \$W is the script's work directory, \$P a per-run --file-prefix):"
 		echo
 		echo '```'
-		echo "scripts/gen-bench-pcap.py --size ${SIZES%% *} --flows $FLOWS --dst-mac $VMAC --dst-net $DST_NET -o \$W/bench-${SIZES%% *}.pcap"
+		if [ "$FAMILY" = 6 ]; then
+			echo "scripts/gen-bench-pcap.py --ipv6 --size ${SIZES%% *} --flows $FLOWS --dst-mac $VMAC --dst-net6 $DST_NET6 -o \$W/bench-${SIZES%% *}-v6.pcap"
+		else
+			echo "scripts/gen-bench-pcap.py --size ${SIZES%% *} --flows $FLOWS --dst-mac $VMAC --dst-net $DST_NET -o \$W/bench-${SIZES%% *}.pcap"
+		fi
 		awk -v s="${SIZES%% *}" '$2 == s {$1 = ""; $2 = ""; sub(/^  /, ""); print}' "$WORK/commands.txt" |
 			sed -e "s#$WORK#\$W#g" -e "s#--file-prefix=${TAG}_[0-9]*#--file-prefix=\$P#g" \
 				-e "s#$ROOT/##g" -e 's# -- # \\\n    -- #' -e 's# --vdev # \\\n    --vdev #g'
@@ -796,22 +863,26 @@ if [ -n "$DOC" ]; then
 			echo "offload, which net_pcap lacks) and \`make -C \$W/examples/l3fwd shared\`."
 		fi
 		echo
-		echo "The config \$W/carp-${SIZES%% *}.yaml:"
+		echo "The config \$W/carp-${SIZES%% *}$SUF.yaml:"
 		echo
 		echo '```yaml'
-		sed "s#$WORK#\$W#g" "$WORK/carp-${SIZES%% *}.yaml"
+		sed "s#$WORK#\$W#g" "$WORK/carp-${SIZES%% *}$SUF.yaml"
 		echo '```'
-		echo
-		echo "carp-dpdk-tagged: the same pcap generator with \`--vlan 10\`, and \$W/carp-${SIZES%% *}-tagged.yaml:"
-		echo
-		echo '```yaml'
-		sed "s#$WORK#\$W#g" "$WORK/carp-${SIZES%% *}-tagged.yaml"
-		echo '```'
+		if [ "$FAMILY" = 4 ]; then
+			echo
+			echo "carp-dpdk-tagged: the same pcap generator with \`--vlan 10\`, and \$W/carp-${SIZES%% *}-tagged.yaml:"
+			echo
+			echo '```yaml'
+			sed "s#$WORK#\$W#g" "$WORK/carp-${SIZES%% *}-tagged.yaml"
+			echo '```'
+		fi
 	} >"$WORK/doc-block.md"
-	"$PY" - "$DOC" "$WORK/doc-block.md" <<'EOF' || echo "bench-forwarding: could not update $DOC" >&2
+	MARK=bench-forwarding
+	[ "$FAMILY" = 6 ] && MARK=bench-forwarding-ipv6
+	"$PY" - "$DOC" "$WORK/doc-block.md" "$MARK" <<'EOF' || echo "bench-forwarding: could not update $DOC" >&2
 import sys
 doc, block = sys.argv[1], open(sys.argv[2]).read()
-b, e = "<!-- bench-forwarding:begin -->", "<!-- bench-forwarding:end -->"
+b, e = "<!-- %s:begin -->" % sys.argv[3], "<!-- %s:end -->" % sys.argv[3]
 try:
     text = open(doc).read()
 except FileNotFoundError:

@@ -10,8 +10,9 @@ Every frame goes to --dst-mac (the router's port MAC or a vMAC), from FLOWS dist
 (source IP, destination IP, source port, destination port) tuples: sources in --src-net
 (a /24, hosts .10 upwards), destinations spread over --dst-net (a /16), TTL 64, IPv4
 header and UDP checksums valid, DF set. With --vlan V every frame carries an 802.1Q tag
-of VLAN V (priority 0) inside the same frame size. Only the standard library is used, so
-any python3 runs it.
+of VLAN V (priority 0) inside the same frame size. With --ipv6 the frames are IPv6/UDP
+(hop limit 64) from --src-net6 to --dst-net6 (a /64), at least 78 bytes (RFC 5180: the
+smallest IPv6 benchmark frame). Only the standard library is used, so any python3 runs it.
 
     gen-bench-pcap.py --size 64 --flows 256 --dst-mac 02:70:63:61:70:00 -o bench-64.pcap
 """
@@ -22,7 +23,8 @@ import struct
 import sys
 
 FCS = 4
-ETH, IP, UDP = 14, 20, 8
+ETH, IP, IP6, UDP = 14, 20, 40, 8
+IPV6_MIN_FRAME = 78
 
 
 def csum(data: bytes) -> int:
@@ -63,6 +65,21 @@ def frame(size, dst_mac, src_mac, src_ip, dst_ip, sport, dport, ident, vlan=0):
     return f
 
 
+def frame6(size, dst_mac, src_mac, src_ip, dst_ip, sport, dport, ident):
+    rec = size - FCS
+    payload_len = rec - ETH - IP6 - UDP
+    payload = bytes((ident + i) & 0xFF for i in range(payload_len))
+    udp_len = UDP + payload_len
+    ip = struct.pack("!IHBB16s16s", 0x60000000, udp_len, 17, 64, src_ip.packed, dst_ip.packed)
+    pseudo = struct.pack("!16s16sIxxxB", src_ip.packed, dst_ip.packed, udp_len, 17)
+    udp = struct.pack("!HHHH", sport, dport, udp_len, 0)
+    ucs = csum(pseudo + udp + payload) or 0xFFFF  # mandatory in IPv6
+    udp = udp[:6] + struct.pack("!H", ucs)
+    f = dst_mac + src_mac + b"\x86\xdd" + ip + udp + payload
+    assert len(f) == rec, (len(f), rec)
+    return f
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", type=int, default=64,
@@ -77,10 +94,17 @@ def main():
                     help="destinations, routed out of the other port (198.18.0.0/16)")
     ap.add_argument("--vlan", type=int, default=0,
                     help="802.1Q VLAN id 1..4094 of every frame (default: untagged)")
+    ap.add_argument("--ipv6", action="store_true", help="IPv6/UDP frames instead")
+    ap.add_argument("--src-net6", type=ipaddress.IPv6Network, default="2001:db8::/64",
+                    help="IPv6 senders' subnet (2001:db8::/64)")
+    ap.add_argument("--dst-net6", type=ipaddress.IPv6Network, default="2001:200:0:1::/64",
+                    help="IPv6 destinations (2001:200:0:1::/64: l3fwd's route to port 1)")
     ap.add_argument("-o", "--output", required=True, help="pcap file to write")
     a = ap.parse_args()
     if not 64 <= a.size <= 1518:
         ap.error("--size must be 64..1518 (RFC 2544 frame sizes include the FCS)")
+    if a.ipv6 and (a.size < IPV6_MIN_FRAME or a.vlan):
+        ap.error("--ipv6 frames are 78..1518 bytes, untagged")
     if a.vlan and not 1 <= a.vlan <= 4094:
         ap.error("--vlan must be 1..4094")
     if not 1 <= a.flows <= 65535:
@@ -96,8 +120,13 @@ def main():
             src = a.src_net.network_address + 10 + (i % n_src)
             # Spread destinations over the /16 (different LPM tbl8-free /24s) deterministically.
             dst = a.dst_net.network_address + 1 + ((i * 257) % n_dst)
-            f = frame(a.size, a.dst_mac, a.src_mac, src, dst, 1024 + i, 5001 + (i % 16), i,
-                      a.vlan)
+            if a.ipv6:
+                f = frame6(a.size, a.dst_mac, a.src_mac, a.src_net6.network_address + 256 + i,
+                           a.dst_net6.network_address + 1 + i * 257, 1024 + i,
+                           5001 + (i % 16), i)
+            else:
+                f = frame(a.size, a.dst_mac, a.src_mac, src, dst, 1024 + i, 5001 + (i % 16), i,
+                          a.vlan)
             out.write(struct.pack("<IIII", 1700000000 + i // 1000000, i % 1000000,
                                   len(f), len(f)))
             out.write(f)

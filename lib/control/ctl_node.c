@@ -209,7 +209,7 @@ init_vhid(struct ctl_node *n, uint16_t idx, struct carp_fsm_config *fc)
 	for (unsigned int i = 0; i < cv->n_vip6 && rc == 0; i++) {
 		rc = carp_addr6_table_add(&n->sh->vips6, v->iface, &cv->vip6[i], idx);
 		if (rc == 0 && !carp_in6_is_link_local(&cv->vip6[i]))
-			rc = carp_addr6_table_add(&n->sh->local6, 0, &cv->vip6[i], idx);
+			rc = dp_shared_add_local6(n->sh, &cv->vip6[i], idx);
 	}
 	if (rc)
 		return rc;
@@ -249,7 +249,7 @@ ctl_node_init(struct ctl_node *n, const struct carp_config *cfg, struct dp_share
 				rc = dp_shared_add_local(sh, cfg->ifaces[i].addrs[a].v4,
 							 (uint16_t)(DP_LOCAL_PORT_ADDR | i));
 			else if (!carp_in6_is_link_local(&cfg->ifaces[i].addrs[a].v6))
-				rc = carp_addr6_table_add(&sh->local6, 0, &cfg->ifaces[i].addrs[a].v6,
+				rc = dp_shared_add_local6(sh, &cfg->ifaces[i].addrs[a].v6,
 							  (uint16_t)(DP_LOCAL_PORT_ADDR | i));
 	n->vhid = calloc(n->n_vhids, sizeof(*n->vhid));
 	n->snap = calloc(n->n_vhids, sizeof(*n->snap));

@@ -219,8 +219,9 @@ struct dp_shared {
 	uint32_t first_vip4[DP_MAX_VHIDS];          /* and its first IPv4 VIP (0: none) ... */
 	struct carp_in6 first_vip6[DP_MAX_VHIDS];   /* ... and global IPv6 VIP (:: none) */
 	struct dp_icmp *icmp;                     /* ICMP errors: their rate and source */
-	/* A 4096-bit filter over our own IPv4 addresses (ports and VIPs), so the per-packet
-	 * check for a spoofed source is one load; a hit is confirmed in the local table. */
+	/* A 4096-bit filter over our own addresses (ports and VIPs, IPv4 and the last four
+	 * bytes of IPv6), so the per-packet check for a spoofed source is one load; a hit is
+	 * confirmed in the local table of the family. */
 	uint64_t own_src_bits[DP_OWN_SRC_BITS / 64];
 	/* ARP handed to the control lcore, per interface and lcore: a GCRA (virtual scheduling)
 	 * bucket in TSC ticks, one token every arp_interval, at most arp_burst at once. */
@@ -433,6 +434,9 @@ int dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queu
  * spoofed-source filter. Returns 0, -EEXIST or -ENOSPC.
  */
 int dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value);
+
+/** The same for an IPv6 address outside fe80::/10 (the local6 table and the filter). */
+int dp_shared_add_local6(struct dp_shared *sh, const struct carp_in6 *addr, uint16_t value);
 
 /**
  * Limit ARP each lcore hands to the control lcore to @p per_port_per_s frames per

@@ -81,6 +81,22 @@ source_of(const struct dp_lcore *lc, uint16_t i, int family, uint8_t src[16])
 	return true;
 }
 
+/* True when the packet at @p ip is addressed to the node itself: its TTL ran out at its
+ * destination, which is no reason for Time Exceeded (the TTL check comes before the
+ * lookup that would have found it local). */
+static bool
+to_us(const struct dp_shared *sh, uint16_t i, const uint8_t *ip, int family)
+{
+	struct carp_in6 a;
+
+	if (family == 4)
+		return carp_vip_table_lookup(&sh->local, 0, carp_rd32(ip + 16)) != CARP_VIP_NONE;
+	memcpy(a.b, ip + 24, 16);
+	return carp_addr6_table_lookup(&sh->local6, 0, &a) != CARP_ADDR6_NONE ||
+	       carp_addr6_table_lookup(&sh->vips6, i, &a) != CARP_ADDR6_NONE ||
+	       dp_is_iface_address6(&sh->iface[i], &a);
+}
+
 void
 dp_icmp_error(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t p, unsigned int l3, int family,
 	      uint8_t type, uint8_t code, uint32_t mtu)
@@ -97,6 +113,9 @@ dp_icmp_error(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t p, unsigned int 
 	if (family == 4 ? !fwd_icmp4_may_answer(f + l3, len - l3)
 			: !fwd_icmp6_may_answer(f + l3, len - l3,
 						type == FWD_ICMP6_PACKET_TOO_BIG))
+		goto drop;
+	if (type == (family == 4 ? FWD_ICMP4_TIME_EXCEEDED : FWD_ICMP6_TIME_EXCEEDED) &&
+	    len >= l3 + (family == 4 ? 20 : 40) && to_us(sh, i, f + l3, family))
 		goto drop;
 	if (!source_of(lc, i, family, src))
 		goto drop;

@@ -6,8 +6,7 @@
  * for the rest, which joins the burst's IPv6 forwarding batch (dp_fwd6.c).
  */
 #include "carp_nd.h"
-#include "dp_internal.h"
-#include "fwd_ipv6.h"
+#include "dp_ipv6.h"
 
 /*
  * Which MAC answers a ping to @p a arriving on interface @p i, by dp_ipv4.c's rules: the
@@ -40,25 +39,13 @@ echo6_owner_mac(const struct dp_lcore *lc, uint16_t i, const struct carp_in6 *a,
 	return &sh->iface[i].mac;
 }
 
-/* A source of this node's own (an address, or a VIP while MASTER): spoofed, as in IPv4. */
+/* True when @p a, link-local, is an address of interface @p i (its own or a VIP). The
+ * node's other addresses are local /128 routes: the batch's lookup finds them. */
 static bool
-own_source6(const struct dp_lcore *lc, const uint8_t *src)
-{
-	struct carp_in6 a;
-	uint16_t v;
-
-	memcpy(a.b, src, 16);
-	v = carp_addr6_table_lookup(&lc->sh->local6, 0, &a);
-	return v != CARP_ADDR6_NONE && ((v & DP_LOCAL_PORT_ADDR) || lc->master[v]);
-}
-
-/* True when @p a is an address of the node: on interface @p i, or anywhere. */
-static bool
-is_local6(const struct dp_shared *sh, uint16_t i, const struct carp_in6 *a)
+is_local_link6(const struct dp_shared *sh, uint16_t i, const struct carp_in6 *a)
 {
 	return carp_addr6_table_lookup(&sh->vips6, i, a) != CARP_ADDR6_NONE ||
-	       dp_is_iface_address6(&sh->iface[i], a) ||
-	       carp_addr6_table_lookup(&sh->local6, 0, a) != CARP_ADDR6_NONE;
+	       dp_is_iface_address6(&sh->iface[i], a);
 }
 
 void
@@ -71,7 +58,6 @@ dp_ipv6_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 	const struct rte_ether_addr *mac;
 	struct carp_mld_query q;
 	struct carp_in6 dst;
-	enum fwd_drop fd;
 
 	if (avail > CARP_IPV6_HDR_LEN && ip6[6] == CARP_IPPROTO_ICMPV6 &&
 	    ip6[CARP_IPV6_HDR_LEN] == CARP_ICMP6_ECHO_REQUEST &&
@@ -96,9 +82,9 @@ dp_ipv6_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 		dp_punt(lc, m, i, l3, &lc->arp, DP_DROP_ARP_PUNT_FULL);
 		return;
 	}
-	if (avail >= CARP_IPV6_HDR_LEN) {
+	if (avail >= CARP_IPV6_HDR_LEN && ip6[24] == 0xfe && (ip6[25] & 0xc0) == 0x80) {
 		memcpy(dst.b, ip6 + 24, 16);
-		if (is_local6(lc->sh, i, &dst)) {
+		if (is_local_link6(lc->sh, i, &dst)) {
 			dp_drop(lc, m, DP_DROP_IPV6_NOT_LOCAL);
 			return;
 		}
@@ -107,21 +93,5 @@ dp_ipv6_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 		dp_drop(lc, m, DP_DROP_L2_MULTICAST);
 		return;
 	}
-	fd = fwd_ipv6_check(ip6, avail);
-	if (fd == FWD_OK && own_source6(lc, ip6 + 8))
-		fd = FWD_DROP_OWN_SRC;
-	if (fd != FWD_OK) {
-		lc->cnt.fwd_drop[fd]++;
-		if (fd == FWD_DROP_TTL_EXCEEDED)
-			dp_icmp_error(lc, m, b6->port, (unsigned int)l3, 6, FWD_ICMP6_TIME_EXCEEDED,
-				      0, 0);
-		else
-			rte_pktmbuf_free(m);
-		return;
-	}
-	b6->m[b6->n] = m;
-	b6->ip[b6->n] = ip6;
-	memcpy(b6->dst[b6->n], ip6 + 24, 16);
-	b6->total[b6->n] = (uint16_t)(CARP_IPV6_HDR_LEN + carp_rd16(ip6 + 4));
-	b6->l3[b6->n++] = (uint8_t)l3;
+	dp_ipv6_take_for_forwarding(lc, m, f, len, l3, b6);
 }

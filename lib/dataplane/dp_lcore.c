@@ -27,6 +27,17 @@ dp_shared_add_local(struct dp_shared *sh, uint32_t addr, uint16_t value)
 	return carp_vip_table_add(&sh->local, 0, addr, value);
 }
 
+int
+dp_shared_add_local6(struct dp_shared *sh, const struct carp_in6 *addr, uint16_t value)
+{
+	/* The same filter as IPv4's, on the address's last four bytes: a hit is confirmed
+	 * in the table of its family. */
+	uint32_t h = dp_own_src_bit(addr->b + 12);
+
+	sh->own_src_bits[h / 64] |= 1ull << (h % 64);
+	return carp_addr6_table_add(&sh->local6, 0, addr, value);
+}
+
 void
 dp_shared_set_arp_rate(struct dp_shared *sh, uint32_t per_port_per_s)
 {

@@ -10,8 +10,10 @@
 #include <rte_prefetch.h>
 
 #include "carp_classify.h"
+#include "carp_frame.h"
 #include "carp_wire.h"
 #include "dp_ipv4.h"
+#include "dp_ipv6.h"
 
 #define DP_STR(e, s, d) [DP_DROP_##e] = s,
 static const char *const drop_names[] = { DP_DROP_LIST(DP_STR) };
@@ -129,6 +131,48 @@ plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mb
 	return 0;
 }
 
+/*
+ * The IPv6 twin: a single-segment IPv6 frame on a configured interface, unicast at layer 2
+ * from a unicast source, carrying neither ICMPv6 (neighbour discovery, echo, MLD), nor
+ * CARP, nor an extension header that may lead to them, to an address that is not
+ * link-local. Returns its L3 offset, or 0 (handle_one's full path).
+ */
+static inline unsigned int
+plain_ipv6_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mbuf *m,
+		      const uint8_t *f)
+{
+	const struct dp_shared *sh = lc->sh;
+	enum dp_drop unused;
+	unsigned int l3;
+	uint16_t i;
+	uint8_t nh;
+
+	if (m->nb_segs != 1 || rte_pktmbuf_data_len(m) < 58)
+		return 0;
+	if (carp_rd16(f + 12) == CARP_ETHERTYPE_IPV6) {
+		l3 = 14;
+		if (likely(!(m->ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_QINQ))))
+			i = sh->port[p].untagged;
+		else if (m->ol_flags & RTE_MBUF_F_RX_QINQ)
+			return 0;
+		else
+			i = sh->vlan_iface[p][m->vlan_tci & 0x0fff];
+	} else if (carp_rd16(f + 12) == DP_ETHERTYPE_VLAN &&
+		   carp_rd16(f + 16) == CARP_ETHERTYPE_IPV6 &&
+		   !(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
+		l3 = 18;
+		i = sh->vlan_iface[p][carp_rd16(f + 14) & 0x0fff];
+	} else {
+		return 0;
+	}
+	nh = f[l3 + 6];
+	if (i != DP_NO_IFACE && nh != 58 && nh != CARP_IPPROTO && nh != 0 && nh != 43 &&
+	    nh != 60 && f[l3 + 24] != 0xfe && !((f[0] | f[6]) & 1) &&
+	    dp_l2_accept_dst(lc, i, f, &unused))
+		return l3;
+	return 0;
+}
+
 /* How far ahead of the packet in hand its successors' headers are prefetched, and their
  * mbufs further still: the header's address is read from the mbuf. */
 #define DP_PREFETCH_AHEAD 4
@@ -163,6 +207,8 @@ dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 		if (likely(l3 != 0))
 			dp_ipv4_take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), l3, &b,
 						    true);
+		else if ((l3 = plain_ipv6_to_forward(lc, p, m, f)) != 0)
+			dp_ipv6_take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), l3, &b6);
 		else
 			handle_one(lc, p, m, &b, &b6);
 	}

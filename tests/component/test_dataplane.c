@@ -190,12 +190,12 @@ init_iface6(uint16_t i, uint16_t net, uint16_t vhid)
 	carp_in6_link_local(di->mac.addr_bytes, &di->addr6[0]);
 	di->addr6[1] = a;
 	di->n_addr6 = 2;
-	assert_int_equal(carp_addr6_table_add(&sh->local6, 0, &a,
+	assert_int_equal(dp_shared_add_local6(sh, &a,
 					      (uint16_t)(DP_LOCAL_PORT_ADDR | i)), 0);
 	if (vhid == DP_NO_VHID)
 		return;
 	assert_int_equal(carp_addr6_table_add(&sh->vips6, i, &vip, vhid), 0);
-	assert_int_equal(carp_addr6_table_add(&sh->local6, 0, &vip, vhid), 0);
+	assert_int_equal(dp_shared_add_local6(sh, &vip, vhid), 0);
 }
 
 static void
@@ -1729,6 +1729,9 @@ test_icmp_errors_for_ipv4_not_forwarded(void **state)
 	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 1));
 	assert_icmp4(sent_on(LAN), 0x0a630002, 11, 0, 0);
 	assert_null(sent_on(WAN));
+	/* TTL 1 to one of our own addresses: it arrived, nothing expired */
+	rx(udp_frame(sh->iface[LAN].mac.addr_bytes, 0x0a640002, 1));
+	assert_nothing_sent();
 	/* no route: Destination Unreachable, net */
 	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0b000001, 64));
 	assert_icmp4(sent_on(LAN), 0x0a630002, 3, 0, 0);
@@ -1751,7 +1754,7 @@ test_icmp_errors_for_ipv4_not_forwarded(void **state)
 	dp_shared_set_icmp(sh, &icmp_state, 1000, true);
 	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 1));
 	assert_icmp4(sent_on(LAN), 0x0a630001, 11, 0, 0);
-	assert_true(lc->cnt.icmp_errors == sent + 4);
+	assert_true(lc->cnt.icmp_errors == sent + 4); /* and none for the one to us */
 	sh->icmp = NULL;
 }
 

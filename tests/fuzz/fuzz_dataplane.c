@@ -133,9 +133,9 @@ init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid
 	carp_in6_link_local(di->mac.addr_bytes, &di->addr6[0]);
 	di->addr6[1] = a6;
 	di->n_addr6 = 2;
-	check(carp_addr6_table_add(&sh->local6, 0, &a6, (uint16_t)(DP_LOCAL_PORT_ADDR | i)) == 0);
+	check(dp_shared_add_local6(sh, &a6, (uint16_t)(DP_LOCAL_PORT_ADDR | i)) == 0);
 	check(carp_addr6_table_add(&sh->vips6, i, &vip6, i) == 0);
-	check(carp_addr6_table_add(&sh->local6, 0, &vip6, i) == 0);
+	check(dp_shared_add_local6(sh, &vip6, i) == 0);
 	sh->first_vip4[i] = addr - 1;
 	sh->first_vip6[i] = vip6;
 	/* and its IPv6 routes, as ctl_fwd6.c builds them */
