@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The README's first command: two carp-dpdk nodes share the virtual address 10.99.0.1; a
-# client pings it every 10 ms; the master is killed (SIGKILL) and the backup takes over.
+# The README's first command: two carp-dpdk nodes share the virtual addresses 10.99.0.1
+# and 2001:db8:99::1 (dual-stack); a client pings both every 10 ms (IPv4) and 20 ms (IPv6);
+# the master is killed (SIGKILL) and the backup takes over both.
 # Installs what is missing, builds, runs everything in throw-away network namespaces and
 # removes them at the end, whatever happens.
 #
@@ -47,8 +48,8 @@ fail() {
 }
 info() { echo "    $*"; }
 
-echo "${B}carp-dpdk demo${N}: nodes A and B share the virtual address 10.99.0.1 (CARP vhid 1)."
-echo "A client pings it; the master is killed; the backup takes over."
+echo "${B}carp-dpdk demo${N}: nodes A and B share the virtual addresses 10.99.0.1 and 2001:db8:99::1"
+echo "(CARP vhid 1, dual-stack). A client pings both; the master is killed; the backup takes over."
 echo
 
 # --- 1. packages
@@ -99,9 +100,13 @@ trap cleanup EXIT
 # --- 3. network
 step 3/5 network
 topo_create || fail "$E2E_ERR"
+# IPv6 on the client only (the routers' kernels stay out of carp-dpdk's ports).
+ip netns exec "$NS_CLIENT" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+	net.ipv6.conf.eth0.disable_ipv6=0 net.ipv6.conf.eth0.accept_ra=0 >/dev/null &&
+	ip -n "$NS_CLIENT" -6 addr add "$CLIENT6/64" dev eth0 nodad || fail "cannot give the client IPv6"
 ok
 info "namespaces ${E2E_ID}-{lan,r1,r2,client}: one segment, bridge br0 (in lan)"
-info "  node A in r1 on carp0, node B in r2 on carp1 (af_packet ports), client in client: eth0 10.99.0.9"
+info "  node A in r1 on carp0, node B in r2 on carp1 (af_packet ports), client in client: eth0 10.99.0.9, $CLIENT6"
 
 # --- 4. nodes and election
 step 4/5 nodes
@@ -139,7 +144,11 @@ probe_bg ping "$NS_CLIENT" ping "$VIP" --interval 0.01 --duration 8 --fault-file
 	$(watch_routers) || fail "$E2E_ERR"
 probe_bg wire "$NS_CLIENT" sniff eth0=client "$NS_LAN/r1=r1" "$NS_LAN/r2=r2" \
 	--filter carp --filter garp --vip "$VIP" --duration 10 || fail "$E2E_ERR"
-info "the client pings 10.99.0.1 every 10 ms (probes on a fixed schedule)"
+ip netns exec "$NS_CLIENT" timeout 12 ping -6 -n -i 0.02 -w 9 -W 1 "$VIP6" \
+	>"$E2E_TMP/ping6.txt" 2>&1 &
+E2E_PIDS+=($!)
+PING6_PID=$!
+info "the client pings 10.99.0.1 every 10 ms (probes on a fixed schedule) and $VIP6 every 20 ms"
 sleep 0.5
 info "client's ARP entry: 10.99.0.1 is at $(client_neigh_mac) (the virtual MAC of vhid 1)"
 sleep_random_phase
@@ -154,13 +163,19 @@ else
 fi
 probe_wait ping 15 || fail "$E2E_ERR"
 probe_wait wire 15 || fail "$E2E_ERR"
+wait_for "ping -6 to end" 6 _not_running "$PING6_PID" || fail "$E2E_ERR"
 echo
 
 # --- the numbers
-"$E2E_PY" - "$E2E_TMP/ping.json" "$E2E_TMP/wire.json" "$VMAC" "$B" "$N" <<'EOF'
-import json, sys
+"$E2E_PY" - "$E2E_TMP/ping.json" "$E2E_TMP/wire.json" "$VMAC" "$B" "$N" "$E2E_TMP/ping6.txt" \
+	"$(client_neigh6_mac)" <<'EOF'
+import json, re, sys
 ping, wire = (json.load(open(p)) for p in sys.argv[1:3])
 vmac, bold, norm = sys.argv[3:6]
+p6 = open(sys.argv[6]).read()
+m6 = re.search(r"(\d+) packets transmitted, (\d+) received", p6)
+sent6, recv6 = (int(m6.group(1)), int(m6.group(2))) if m6 else (0, 0)
+neigh6 = sys.argv[7]
 fault = ping["fault_at"]
 ev = [e for e in wire["events"] if e["t"] > fault]
 adv = [e for e in ev if e["at"] == "r2" and e["kind"] == "carp"]
@@ -185,6 +200,10 @@ rows = [
                        else "none seen"),
     ("split brain", "none: no probe was answered twice" if not ping["duplicates"]
                     else f"{ping['duplicates']} duplicate replies"),
+    ("IPv6", f"{sent6} pings of 2001:db8:99::1 in 9 s, {recv6} answered, {sent6 - recv6}"
+             f" lost (about {(sent6 - recv6) * 9000 // max(sent6, 1)} ms of outage); the client's"
+             f" neighbour entry: {neigh6}"
+             + (" (the virtual MAC, by neighbour discovery)" if neigh6 == vmac else "")),
 ]
 print(f"    {bold}result{norm}")
 for k, v in rows:

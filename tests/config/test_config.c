@@ -82,10 +82,12 @@ test_shipped_config_yields_expected_values(void **state)
 	assert_int_equal(c->ifaces[0].port, 0);
 	assert_int_equal(c->ifaces[0].vlan, 0);
 	assert_int_equal(c->ifaces[0].mtu, 1500);
-	assert_int_equal(c->ifaces[0].n_addrs, 1);
+	assert_int_equal(c->ifaces[0].n_addrs, 2); /* dual-stack */
 	assert_int_equal(c->ifaces[0].addrs[0].family, 4);
 	assert_int_equal(c->ifaces[0].addrs[0].v4, 0x0a630002); /* 10.99.0.2 */
 	assert_int_equal(c->ifaces[0].addrs[0].prefixlen, 24);
+	assert_int_equal(c->ifaces[0].addrs[1].family, 6);
+	assert_int_equal(c->ifaces[0].addrs[1].prefixlen, 64);
 	assert_int_equal(p->mtu, 1500);
 	assert_int_equal(p->rx_desc, 1024);
 	assert_int_equal(p->tx_desc, 1024);
@@ -104,7 +106,8 @@ test_shipped_config_yields_expected_values(void **state)
 	assert_key(&v->key, "carp-demo");
 	assert_int_equal(v->n_vip4, 1);
 	assert_int_equal(v->vip4[0], 0x0a630001); /* 10.99.0.1 */
-	assert_int_equal(v->n_vip6, 0);
+	assert_int_equal(v->n_vip6, 1); /* 2001:db8:99::1 */
+	assert_int_equal(v->vip6[0].b[15], 1);
 	/* The forwarding example is commented out: the demo routes nothing. */
 	assert_int_equal(c->n_routes, 0);
 	assert_null(c->routes);
@@ -178,6 +181,8 @@ test_shipped_peer_config_backs_up_the_same_vhid(void **state)
 	assert_memory_equal(&b->vhids[0].key, &a->vhids[0].key, sizeof(struct carp_key));
 	assert_int_equal(b->vhids[0].n_vip4, 1);
 	assert_int_equal(b->vhids[0].vip4[0], a->vhids[0].vip4[0]);
+	assert_int_equal(b->vhids[0].n_vip6, 1);
+	assert_memory_equal(&b->vhids[0].vip6[0], &a->vhids[0].vip6[0], 16);
 	carp_config_free(a);
 	carp_config_free(b);
 }

@@ -585,6 +585,13 @@ log_has() {
 		{ E2E_ERR="no line matching /$2/ in node $1's log"; return 1; }
 }
 
+# The client's neighbour entry for the IPv6 VIP: its MAC, or "none".
+client_neigh6_mac() {
+	local m
+	m=$(ip -n "$NS_CLIENT" -6 neigh show "$VIP6" dev eth0 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
+	echo "${m:-none}"
+}
+
 # The client's neighbour entry for the VIP: its MAC, or "none".
 client_neigh_mac() {
 	local m
