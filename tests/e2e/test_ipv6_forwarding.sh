@@ -3,8 +3,9 @@
 # IPv6 forwarding and ICMP errors through the pair: a client and a server on two
 # dual-stack segments, each using its segment's VIPs as its default routers. The master
 # resolves both by neighbour discovery and forwards with the hop limit one less; the
-# backup forwards nothing. A ping with TTL / hop limit 1 gets Time Exceeded from the
-# router's address (as traceroute needs); the WAN's MTU is 1400 against the hosts' 1500,
+# backup forwards nothing. A ping with TTL / hop limit 1 gets Time Exceeded from the VIP
+# of the client's segment (icmp_source: vip: the hop traceroute shows is the same
+# whichever node is master); the WAN's MTU is 1400 against the hosts' 1500,
 # so TCP over IPv6 and IPv4 (DF) only completes when the router's Packet Too Big and
 # Fragmentation Needed reach the client (path MTU discovery). SIGKILL of the master: the
 # backup takes both VHIDs over, resolves the hosts itself and forwards.
@@ -32,7 +33,7 @@ ip -n "$NS_CLIENT" -6 addr add "$CLIENT6/64" dev eth0 nodad &&
 	ip -n "$NS_SERVER" -6 route add default via "$WAN_VIP6" ||
 	tap_abort "cannot give the hosts IPv6"
 
-export E2E_FWD6=1 E2E_WAN_MTU=1400
+export E2E_FWD6=1 E2E_WAN_MTU=1400 E2E_ICMP_SOURCE=vip
 tap_check pair_settles start_fwd_pair
 [ "${TAP_DONE[pair_settles]}" = ok ] || tap_abort "the pair did not settle"
 
@@ -65,8 +66,8 @@ tap_check hosts_resolved_by_neighbour_discovery nd_ok
 tap_check backup_forwards_nothing check_eq "node b's forwarded" \
 	"$(lcore_rise "$b_before" "$b_after" forwarded)" 0
 
-# expired NS ADDR: a ping of ADDR with TTL / hop limit 1 is answered with Time Exceeded
-# from ADDR_FROM, the router's address on the client's segment.
+# expired FAMILY DST FROM: a ping of DST with TTL / hop limit 1 is answered with Time
+# Exceeded from FROM, the VIP of the client's segment.
 expired() { # FAMILY DST FROM
 	local out
 	out=$(ip netns exec "$NS_CLIENT" timeout 5 ping "-$1" -n -c 1 -t 1 -W 2 "$2" 2>&1)
@@ -74,8 +75,8 @@ expired() { # FAMILY DST FROM
 	echo "$out" | grep -Eq "From $3 .*(Time to live exceeded|Time exceeded)" ||
 		{ E2E_ERR="no Time Exceeded from $3"; return 1; }
 }
-tap_check time_exceeded_from_the_router_v4 expired 4 "$SERVER_IP" 10.99.0.2
-tap_check time_exceeded_from_the_router_v6 expired 6 "$SERVER6" "$LAN6_NET::2"
+tap_check time_exceeded_from_the_router_v4 expired 4 "$SERVER_IP" "$VIP"
+tap_check time_exceeded_from_the_router_v6 expired 6 "$SERVER6" "$VIP6"
 
 # tcp_pmtu LABEL DST: 1 MB client -> server; complete and intact, and node a sent errors.
 tcp_pmtu() {
