@@ -20,6 +20,7 @@
 
 #include "carp_fsm.h"
 #include "carp_hmac.h"
+#include "flt_rule.h"
 
 #define CARP_CONFIG_NAME_MAX 15    /* port/VLAN name length: fits IFNAMSIZ, logs, telemetry */
 #define CARP_CONFIG_PORTS_MAX 32   /* Debian's DPDK is built with RTE_MAX_ETHPORTS 32 */
@@ -188,6 +189,7 @@ struct carp_config {
 	unsigned int n_routes;
 	struct carp_config_neighbor *neighbors; /* in file order; NULL when there are none */
 	unsigned int n_neighbors;
+	struct flt_ruleset *filter; /* the filter: section; NULL without one (stateless) */
 };
 
 /** One problem found in a configuration file. */

@@ -261,6 +261,14 @@ const char *cfg_subnet_str(const struct carp_config_addr *p, char *buf, size_t c
  */
 const char *cfg_parse_device(const char *dev, char *name, size_t cap);
 
+/* config_filter.c */
+
+/** Walk the filter: section (after the interfaces: rules name them). */
+void cfg_walk_filter(struct cfg_ctx *ctx, yaml_node_t *map);
+
+/** Free what cfg_walk_filter built. */
+void carp_config_filter_free(struct flt_ruleset *rs);
+
 /* config_validate.c */
 
 /** Checks across values: interfaces, references, subnets, profile limits. */

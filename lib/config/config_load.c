@@ -61,6 +61,7 @@ carp_config_free(struct carp_config *c)
 	free(c->vhids);
 	free(c->routes);
 	free(c->neighbors);
+	carp_config_filter_free(c->filter);
 	free(c);
 }
 

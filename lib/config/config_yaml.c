@@ -33,9 +33,9 @@ static const char *const route_keys[R_N] = { "prefix", "via", "port" };
 enum { NB_ADDRESS, NB_MAC, NB_PORT, NB_N };
 static const char *const neighbor_keys[NB_N] = { "address", "mac", "port" };
 
-enum { T_GLOBAL, T_PORTS, T_VLANS, T_VHIDS, T_ROUTES, T_NEIGHBORS, T_N };
+enum { T_GLOBAL, T_PORTS, T_VLANS, T_VHIDS, T_ROUTES, T_NEIGHBORS, T_FILTER, T_N };
 static const char *const top_keys[T_N] = { "global", "ports", "vlans", "vhids", "routes",
-					   "neighbors" };
+					   "neighbors", "filter" };
 
 #define PREFIX_VALID "NETWORK/LENGTH such as 10.1.0.0/16 or 2001:db8::/32, or 0.0.0.0/0 or ::/0 " \
 		     "for the default route"
@@ -451,4 +451,7 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 		walk_routes(ctx, v[T_ROUTES]);
 	if (v[T_NEIGHBORS] && !ctx->oom)
 		walk_neighbors(ctx, v[T_NEIGHBORS]);
+	/* After the interfaces: rules name them. */
+	if (v[T_FILTER] && !ctx->oom)
+		cfg_walk_filter(ctx, v[T_FILTER]);
 }
