@@ -35,7 +35,7 @@
 	X(FRAGMENT, "flt_fragment", "IP fragment (the filter sees whole datagrams only)") \
 	X(ICMP_BAD_INNER, "flt_icmp_bad_inner", "ICMP error quoting a packet that cannot be read") \
 	X(BAD_STATE, "flt_bad_state", "TCP segment outside the state's windows (blind injection)") \
-	X(ICMP_BAD_STATE, "flt_icmp_bad_state", "ICMP error whose quoted TCP sequence is outside its state's window") \
+	X(ICMP_BAD_STATE, "flt_icmp_bad_state", "ICMP error against its state: not headed to the quoted packet's source, or a quoted TCP sequence outside the window") \
 	X(NO_STATE, "flt_no_state", "not the first packet of a flow (TCP without SYN) and no state") \
 	X(STATE_LIMIT, "flt_state_limit", "state table full: new flows refused, existing ones go on") \
 	X(BLOCK, "flt_block", "a block rule (or the default action) matched") \

@@ -95,8 +95,8 @@ enum flt_tcp_verdict flt_tcp_track(struct flt_tcp_peer *src, struct flt_tcp_peer
 static inline bool
 flt_tcp_reused(const struct flt_tcp_peer *a, const struct flt_tcp_peer *b, uint8_t flags)
 {
-	return (flags & FLT_TH_SYN) && a->state >= FLT_TCPS_FIN_WAIT_2 &&
-	       b->state >= FLT_TCPS_FIN_WAIT_2;
+	return (flags & (FLT_TH_SYN | FLT_TH_ACK)) == FLT_TH_SYN &&
+	       a->state >= FLT_TCPS_FIN_WAIT_2 && b->state >= FLT_TCPS_FIN_WAIT_2;
 }
 
 /** Whether @p a is before @p b in sequence space (mod 2^32). */

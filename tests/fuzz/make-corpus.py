@@ -11,10 +11,10 @@ import shutil
 import struct
 import sys
 
-from scapy.layers.inet import IP, ICMP, UDP
+from scapy.layers.inet import IP, ICMP, TCP, UDP
 from scapy.layers.inet6 import (ICMPv6EchoRequest, ICMPv6MLQuery2, ICMPv6ND_NA, ICMPv6ND_NS,
-                                 ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, IPv6,
-                                 IPv6ExtHdrHopByHop, PadN, RouterAlert)
+                                 ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig,
+                                 IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, PadN, RouterAlert)
 from scapy.layers.l2 import ARP, Dot1Q, Ether
 from scapy.packet import Raw
 from scapy.utils import rdpcap
@@ -147,6 +147,49 @@ def frames():
     return out
 
 
+def conversations():
+    """The filter harness's inputs: packets from the IP header, each as flags (bit 0:
+    IPv6; bit 1: to the node; bits 4-7: ingress), length, bytes."""
+    c4, s4, r4 = "10.0.0.9", "198.18.1.9", "198.18.1.1"
+    c6, s6, r6 = "2001:db8::9", "2001:db8:1::9", "2001:db8:1::1"
+
+    def rec(pkt, v6=False, flags=0):
+        b = bytes(pkt)
+        assert len(b) < 256, len(b)
+        return bytes([flags | (1 if v6 else 0), len(b)]) + b
+
+    def handshake(ip, c, s, v6):
+        syn = TCP(sport=40000, dport=80, flags="S", seq=1000, window=64240,
+                  options=[("MSS", 1460), ("WScale", 7)])
+        synack = TCP(sport=80, dport=40000, flags="SA", seq=7000, ack=1001, window=65160,
+                     options=[("MSS", 1460), ("WScale", 7)])
+        ack = TCP(sport=40000, dport=80, flags="A", seq=1001, ack=7001, window=502)
+        data = TCP(sport=40000, dport=80, flags="PA", seq=1001, ack=7001, window=502) / Raw(b"x" * 40)
+        return [rec(ip(src=c, dst=s) / syn, v6), rec(ip(src=s, dst=c) / synack, v6, 0x10),
+                rec(ip(src=c, dst=s) / ack, v6), rec(ip(src=c, dst=s) / data, v6)], data
+
+    out = {}
+    tcp4, data4 = handshake(IP, c4, s4, False)
+    rst = rec(IP(src=s4, dst=c4) / TCP(sport=80, dport=40000, flags="R", seq=9999999), False, 0x10)
+    fin = rec(IP(src=c4, dst=s4) / TCP(sport=40000, dport=80, flags="FA", seq=1041, ack=7001))
+    err = rec(IP(src=r4, dst=c4) / ICMP(type=3, code=4, nexthopmtu=1400) /
+              bytes(IP(src=c4, dst=s4) / data4)[:28], False, 0x10)
+    out["tcp4"] = b"".join(tcp4 + [rst, err, fin])
+    out["udp4"] = b"".join([rec(IP(src=c4, dst=s4) / UDP(sport=5353, dport=53) / Raw(b"q")),
+                            rec(IP(src=s4, dst=c4) / UDP(sport=53, dport=5353) / Raw(b"a"), False, 0x10),
+                            rec(IP(src=c4, dst=s4) / UDP(sport=5353, dport=53))])
+    out["echo4"] = b"".join([rec(IP(src=c4, dst="10.0.0.1") / ICMP(type=8, id=77), False, 2),
+                             rec(IP(src="10.0.0.1", dst=c4) / ICMP(type=0, id=77))])
+    tcp6, data6 = handshake(IPv6, c6, s6, True)
+    err6 = rec(IPv6(src=r6, dst=c6) / ICMPv6PacketTooBig(mtu=1280) /
+               bytes(IPv6(src=c6, dst=s6) / data6)[:68], True, 0x10)
+    ext6 = rec(IPv6(src=c6, dst=s6) / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() /
+               UDP(sport=5353, dport=53), True)
+    echo6 = rec(IPv6(src=c6, dst="2001:db8::1") / ICMPv6EchoRequest(id=5), True, 2)
+    out["tcp6"] = b"".join(tcp6 + [err6, ext6, echo6])
+    return out
+
+
 def write(harness, name, data):
     d = os.path.join(ROOT, "corpus", harness)
     os.makedirs(d, exist_ok=True)
@@ -177,6 +220,8 @@ def main():
     for f in glob.glob(os.path.join(ROOT, "..", "captures", "*.pcap")):
         with open(f, "rb") as fh:
             write("fuzz_pcap", os.path.basename(f), fh.read())
+    for name, conv in conversations().items():
+        write("fuzz_filter", name, conv)
     for i in range(8):
         write("fuzz_neigh", f"program-{i}", hashlib.sha256(bytes([i])).digest() * 8)
     for i, t in enumerate([b"0\n", b"1764000000000\n", b"18446744073709551615", b"12x\n", b""]):

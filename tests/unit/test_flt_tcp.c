@@ -172,6 +172,7 @@ test_exact_rst_closes(void **state)
 	assert_int_equal(c.to, FLT_TO_TCP_CLOSED);
 	assert_true(flt_tcp_reused(&c.init, &c.resp, FLT_TH_SYN));
 	assert_false(flt_tcp_reused(&c.init, &c.resp, FLT_TH_ACK));
+	assert_false(flt_tcp_reused(&c.init, &c.resp, FLT_TH_SYN | FLT_TH_ACK));
 	(void)si;
 }
 
