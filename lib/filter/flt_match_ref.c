@@ -63,7 +63,8 @@ flt_rule_matches(const struct flt_ruleset *rs, const struct flt_rule *r, const s
 
 	if (r->in != FLT_IFACE_ANY && r->in != path->in)
 		return false;
-	if (r->out != FLT_IFACE_ANY && r->out != path->out)
+	/* Traffic to the node only by a rule that names it (out: self). */
+	if (r->out == FLT_IFACE_ANY ? path->out == FLT_IFACE_SELF : r->out != path->out)
 		return false;
 	if (r->af != 0 && r->af != t->af)
 		return false;

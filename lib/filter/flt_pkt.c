@@ -259,6 +259,7 @@ flt_pkt_parse4(const uint8_t *ip, size_t len, struct flt_pkt *p)
 	p->t.src = fwd_addr4(carp_rd32(ip + 12));
 	p->t.dst = fwd_addr4(carp_rd32(ip + 16));
 	p->l3_len = (uint32_t)len;
+	p->l4_off = 20;
 	return parse_l4(ip + 20, len - 20, p);
 }
 
@@ -280,5 +281,6 @@ flt_pkt_parse6(const uint8_t *ip6, size_t len, struct flt_pkt *p)
 	p->t.src = fwd_addr6(ip6 + 8);
 	p->t.dst = fwd_addr6(ip6 + 24);
 	p->l3_len = (uint32_t)len;
+	p->l4_off = (uint16_t)off;
 	return parse_l4(ip6 + off, len - off, p);
 }

@@ -69,6 +69,8 @@ struct flt_pkt {
 	struct flt_tuple inner; /* as the quoted packet was sent (its source first) */
 	uint32_t inner_seq;     /* a quoted TCP segment's sequence number */
 	uint32_t l3_len;        /* the datagram's length (bytes counters) */
+	uint16_t l4_off;        /* where its transport header starts (after IPv6's
+				 * extension headers) */
 };
 
 /**

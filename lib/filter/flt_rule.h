@@ -10,9 +10,12 @@
  *
  * A forwarded packet crosses two interfaces and is judged once, with both known: a rule
  * matches when its `in` interface (if any) is the one the packet came in on and its `out`
- * interface (if any) the one the route sends it out of. `out: self` names the node itself
- * as the destination (echo to our addresses); the pair's own protocols (CARP, ARP, ND,
- * MLD) never reach the rules. First match wins; no match takes the default action.
+ * interface (if any) the one the route sends it out of (FLT_IFACE_NONE without a route).
+ * `out: self` names the node itself as the destination (echo to our addresses), and only
+ * such a rule matches traffic to the node: a rule without `out` never does, and no match
+ * passes it, so no rule written for the traffic through the pair blocks a ping to a VIP
+ * by accident. The pair's own protocols (CARP, ARP, ND, MLD) never reach the rules. For
+ * traffic through the node, first match wins and no match takes the default action.
  */
 
 #include <stdbool.h>
@@ -23,6 +26,7 @@
 
 #define FLT_IFACE_ANY 0xffff  /* a rule without in/out */
 #define FLT_IFACE_SELF 0xfffe /* out: self, the node's own addresses */
+#define FLT_IFACE_NONE 0xfffd /* a packet's out when no route takes it anywhere */
 #define FLT_RULES_MAX 65536
 #define FLT_PREFIXES_MAX (1u << 20) /* in all the rules' lists */
 #define FLT_PORTS_MAX (1u << 20)

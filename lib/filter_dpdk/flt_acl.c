@@ -114,8 +114,9 @@ expand(const struct flt_ruleset *rs, uint32_t idx, struct flt_acl_rule *out)
 		set_range16(&base, F_IN, 0, UINT16_MAX);
 	else
 		set_range16(&base, F_IN, fr->in, fr->in);
+	/* Without out: every egress and FLT_IFACE_NONE, not the node itself (flt_rule.h). */
 	if (fr->out == FLT_IFACE_ANY)
-		set_range16(&base, F_OUT, 0, UINT16_MAX);
+		set_range16(&base, F_OUT, 0, FLT_IFACE_SELF - 1);
 	else
 		set_range16(&base, F_OUT, fr->out, fr->out);
 

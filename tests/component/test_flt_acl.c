@@ -180,7 +180,7 @@ rand_packet(struct flt_pkt *p, struct flt_path *path)
 	p->icmp_type = (uint8_t)(rnd(2) ? (af == 4 ? 8 : 128) : rnd(4));
 	p->icmp_code = (uint8_t)rnd(2);
 	path->in = (uint16_t)rnd(3);
-	path->out = rnd(4) == 0 ? FLT_IFACE_SELF : (uint16_t)rnd(3);
+	path->out = rnd(4) == 0 ? FLT_IFACE_SELF : rnd(8) == 0 ? FLT_IFACE_NONE : (uint16_t)rnd(3);
 }
 
 static void

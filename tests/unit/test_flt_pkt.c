@@ -3,13 +3,16 @@
  * What the filter reads of a packet (flt_pkt.h): tuples of both families, TCP fields and
  * the window scale option, pf's flag checks (SYN+FIN, null, xmas, ...), IPv4 options and
  * IPv6 extension headers, fragments, ICMP echo ids and the packet an ICMP error quotes;
- * and the state key (flt_key.h), one for both directions of a flow.
+ * the state key (flt_key.h), one for both directions of a flow; and the RST a reject rule
+ * answers a segment with (flt_reject.h).
  */
 #include "test_util.h"
 
 #include "carp_bytes.h"
+#include "carp_cksum.h"
 #include "flt_key.h"
 #include "flt_pkt.h"
+#include "flt_reject.h"
 
 static size_t
 mk_ip4(uint8_t *b, uint8_t proto, uint32_t src, uint32_t dst, size_t l4len)
@@ -338,6 +341,65 @@ test_key_is_one_for_both_directions(void **state)
 	assert_memory_not_equal(&a, &b, sizeof(a));
 }
 
+/* The TCP checksum of the segment after the IP header at @p ip (@p l3 bytes) is right. */
+static bool
+tcp_cksum_ok(const uint8_t *ip, size_t l3, size_t tcplen)
+{
+	uint32_t sum = l3 == 20 ? carp_cksum_add(0, ip + 12, 8) : carp_cksum_add(0, ip + 8, 32);
+
+	sum += 6 + (uint32_t)tcplen;
+	return carp_cksum_finish(carp_cksum_add(sum, ip + l3, tcplen)) == 0;
+}
+
+static void
+test_reject_answers_with_rst(void **state)
+{
+	uint8_t b[256];
+	struct flt_pkt p;
+	size_t n;
+
+	(void)state;
+	/* A SYN from 10.0.0.9:40000 to 198.18.1.9:22 with 8 bytes of payload. */
+	n = mk_ip4(b, 6, A4(10, 0, 0, 9), A4(198, 18, 1, 9), 28);
+	n += tcp(b + n, 40000, 22, 1000, 0, FLT_TH_SYN, NULL, 0);
+	memset(b + n, 'x', 8);
+	n += 8;
+	assert_int_equal(flt_pkt_parse4(b, n, &p), FLT_OK);
+	assert_int_equal(flt_reject_tcp(b, &p), 40);
+	assert_int_equal(carp_cksum(b, 20), 0);
+	assert_int_equal(carp_rd16(b + 2), 40);
+	assert_int_equal(b[9], 6);
+	assert_int_equal(carp_rd32(b + 12), A4(198, 18, 1, 9)); /* from the destination */
+	assert_int_equal(carp_rd32(b + 16), A4(10, 0, 0, 9));
+	assert_int_equal(carp_rd16(b + 20), 22);
+	assert_int_equal(carp_rd16(b + 22), 40000);
+	assert_int_equal(carp_rd32(b + 28), 1000 + 8 + 1); /* its sequence, data and SYN */
+	assert_int_equal(b[33], FLT_TH_RST | FLT_TH_ACK);
+	assert_true(tcp_cksum_ok(b, 20, 20));
+
+	/* IPv6 behind a destination options header: the RST has none. */
+	n = mk_ip6(b, 60, 9, 1, 8 + 20);
+	b[n] = 6, b[n + 1] = 0;
+	n += 8;
+	n += tcp(b + n, 40000, 443, 5000, 777, FLT_TH_ACK | FLT_TH_FIN, NULL, 0);
+	assert_int_equal(flt_pkt_parse6(b, n, &p), FLT_OK);
+	assert_int_equal(p.l4_off, 48);
+	assert_int_equal(flt_reject_tcp(b, &p), 60);
+	assert_int_equal(b[6], 6);
+	assert_int_equal(carp_rd16(b + 4), 20);
+	assert_int_equal(b[23], 1);
+	assert_int_equal(b[39], 9);
+	assert_int_equal(carp_rd32(b + 44), 777);  /* sequence: its ack */
+	assert_int_equal(carp_rd32(b + 48), 5001); /* ack: past its FIN */
+	assert_true(tcp_cksum_ok(b, 40, 20));
+
+	/* Never an RST for an RST. */
+	n = mk_ip4(b, 6, A4(10, 0, 0, 9), A4(198, 18, 1, 9), 20);
+	n += tcp(b + n, 40000, 22, 1000, 0, FLT_TH_RST, NULL, 0);
+	assert_int_equal(flt_pkt_parse4(b, n, &p), FLT_OK);
+	assert_int_equal(flt_reject_tcp(b, &p), 0);
+}
+
 int
 main(void)
 {
@@ -351,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_ipv6_extension_headers),
 		cmocka_unit_test(test_icmp6_echo_and_error),
 		cmocka_unit_test(test_key_is_one_for_both_directions),
+		cmocka_unit_test(test_reject_answers_with_rst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,6 +113,12 @@ test_families_and_self(void **state)
 	assert_int_equal(flt_match_ref(&rs, &p, &fwd), -1);
 	p.icmp_type = 3;
 	assert_int_equal(flt_match_ref(&rs, &p, &fwd), 2);
+	/* Rule 2 names no out: it never matches traffic to the node, nor does any rule but
+	 * one with out: self. Without a route (out none) it does. */
+	assert_int_equal(flt_match_ref(&rs, &p, &to_self), -1);
+	struct flt_path no_route = { WAN, FLT_IFACE_NONE };
+
+	assert_int_equal(flt_match_ref(&rs, &p, &no_route), 2);
 	p.icmp_code = 1;
 	assert_int_equal(flt_match_ref(&rs, &p, &fwd), -1);
 
