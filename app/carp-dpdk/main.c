@@ -118,16 +118,6 @@ main(int argc, char **argv)
 		carp_config_free(cfg);
 		return EXIT_SUCCESS;
 	}
-	/* The filter's rules and tracker exist, its place in the workers does not yet: a
-	 * node that forwarded unfiltered what its operator asked to filter would be worse
-	 * than one that does not start. */
-	if (cfg->filter) {
-		fprintf(stderr, "carp-dpdk: %s: filter: the data plane does not apply a filter "
-			"yet; remove the filter: section to run stateless (carp-dpdk --check "
-			"validates it), nothing started\n", opt.config_path);
-		carp_config_free(cfg);
-		return EXIT_CONFIG;
-	}
 	rc = run_node(eal_argc, argv, cfg);
 	carp_config_free(cfg);
 	return rc;

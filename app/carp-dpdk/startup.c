@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 
 #include "carp_nd.h"
+#include "dp_filter.h"
 
 #define MBUF_CACHE 256
 #define RING_MIN 1024
@@ -341,6 +342,18 @@ app_node_start(struct app_node *a, const struct carp_config *cfg)
 		return fail("cannot set up the VHIDs and routes (HMAC contexts, timers, LPM)%s%s",
 			    "", "");
 	a->ctl_ready = true;
+	if (cfg->filter) {
+		char err[256];
+
+		a->sh->filter = dp_filter_create(cfg->filter, a->n_workers, (int)rte_socket_id(),
+						 err, sizeof(err));
+		if (a->sh->filter == NULL)
+			return fail("%s%s", err, "");
+		CARP_LOG(INFO, "filter: %u rule(s) as %u classifier rule(s), up to %u states "
+			 "(%zu bytes each)", cfg->filter->n_rules, flt_acl_size(a->sh->filter->acl),
+			 cfg->filter->state_limit,
+			 flt_table_bytes_per_state(a->sh->filter->table));
+	}
 	if (setup_lcores(a, nb_queues) || ctl_fwd_start(&a->ctl))
 		return -1;
 	if (cfg->global.telemetry && ctl_telemetry_register(&a->ctl))
@@ -381,5 +394,7 @@ app_node_stop(struct app_node *a)
 	free(a->workers);
 	rte_free(a->lcores);
 	rte_mempool_free(a->mp);
+	if (a->sh)
+		dp_filter_free(a->sh->filter);
 	rte_free(a->sh);
 }

@@ -112,6 +112,15 @@ struct ctl_fwd_stats {
 	uint64_t mld_queries;      /* MLD queries received and answered */
 };
 
+/* The filter's control side: expiry's count and the rates /carp/states shows. Written
+ * by the control lcore, read by telemetry with relaxed atomics. */
+struct ctl_filter_stats {
+	uint64_t expired;        /* states removed because they expired */
+	uint64_t inserts_per_s;  /* over the last whole second */
+	uint64_t expiries_per_s;
+	uint64_t last_inserts, last_expired, next_rate_ns;
+};
+
 struct ctl_node {
 	const struct carp_config *cfg;
 	struct dp_shared *sh;
@@ -136,6 +145,7 @@ struct ctl_node {
 	struct fwd_neigh_ops neigh_ops;
 	uint64_t next_neigh_tick;
 	struct ctl_fwd_stats fwd_st;
+	struct ctl_filter_stats flt_st;
 	/* replay protection: counters start above replay_seq_start, and the counter file
 	 * holds replay_reserved, which no advert has reached yet */
 	uint64_t replay_seq_start;
@@ -179,6 +189,17 @@ void ctl_carp_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);
 
 /** Engine output: send adverts and ARP, publish transitions. */
 void ctl_engine_output(void *arg, uint32_t idx, const struct carp_action *a);
+
+/**
+ * The filter's share of a control pass: a slice of expiry, and once a second the rates
+ * of inserts and expiries. Nothing without a filter.
+ */
+void ctl_filter_tick(struct ctl_node *n, uint64_t now);
+
+/* The filter's telemetry (ctl_filter.c), called under ctl_telemetry.c's lock. */
+int ctl_filter_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);
+int ctl_states_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);
+int ctl_states_of_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);
 
 /** Build the route table and the neighbour table (after ctl_node_init). */
 int ctl_fwd_init(struct ctl_node *n);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The control loop: links, the control rx queue of every port, CARP frames punted by the
- * workers, timers, transmission, telemetry. In adaptive idle mode it sleeps until the next
- * timer (at most 1 ms) when a pass found nothing to do; timers stay millisecond-accurate.
+ * workers, timers, transmission, the filter's expiry (a bounded slice a pass), telemetry.
+ * In adaptive idle mode it sleeps until the next timer (at most 1 ms) when a pass found
+ * nothing to do; timers stay millisecond-accurate.
  */
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -187,6 +188,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 		work = poll_control_queues(n);
 		ctl_fwd_tick(n, now);
 		ctl_mld_tick(n, now);
+		ctl_filter_tick(n, now);
 		work += carp_engine_run_timers(&n->engine, ctl_now_ns());
 		ctl_pub_flush(&n->pub);
 		dp_tx_flush(n->ctl_lc);

@@ -464,6 +464,12 @@ static const struct {
 	  "Routes, neighbours, ARP requests, held packets, what became of every ARP" },
 	{ "/carp/ports", ports_show,
 	  "Per port: link and how it is read, steering, vMAC filter, VLAN offloads, MTU, idle" },
+	{ "/carp/filter", ctl_filter_show,
+	  "Per filter rule: line, action, packets, bytes, states; the default. Paged: ,N" },
+	{ "/carp/states", ctl_states_show,
+	  "State table: use, limit, by protocol and TCP state, rates, drops by reason" },
+	{ "/carp/states_of", ctl_states_of_show,
+	  "The states of one address (,ADDR): ends, state, expiry, packets. Paged: ,ADDR,N" },
 };
 
 static void

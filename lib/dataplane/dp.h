@@ -37,6 +37,8 @@
 
 struct rte_lpm;
 struct rte_lpm6;
+struct dp_filter;
+struct dp_filter_lcore;
 
 #define DP_BURST 32
 #define DP_MAX_PORTS CARP_CONFIG_PORTS_MAX
@@ -219,6 +221,7 @@ struct dp_shared {
 	uint32_t first_vip4[DP_MAX_VHIDS];          /* and its first IPv4 VIP (0: none) ... */
 	struct carp_in6 first_vip6[DP_MAX_VHIDS];   /* ... and global IPv6 VIP (:: none) */
 	struct dp_icmp *icmp;                     /* ICMP errors: their rate and source */
+	struct dp_filter *filter;                 /* the packet filter, NULL: stateless */
 	/* A 4096-bit filter over our own addresses (ports and VIPs, IPv4 and the last four
 	 * bytes of IPv6), so the per-packet check for a spoofed source is one load; a hit is
 	 * confirmed in the local table of the family. */
@@ -347,6 +350,7 @@ struct dp_lcore {
 	struct fwd_cache neigh;                      /* resolved next hops */
 	struct dp_adj *adj;                          /* per LPM next hop (sh->n_nexthops) */
 	struct dp_adj *adj6;                         /* per IPv6 LPM next hop */
+	struct dp_filter_lcore *flt;                 /* the filter's counters (dp_filter.h) */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* frames waiting per port */
 	uint16_t n_tx[DP_MAX_PORTS];
 	/* Cold, at the end, out of the forwarding path's lines: ARP to control, theoretical
@@ -369,6 +373,7 @@ struct dp_fwd_burst {
 	uint32_t dst[DP_BURST];   /* its destination, host order */
 	uint16_t total[DP_BURST]; /* its total length: the MTU check, not the padded frame */
 	uint8_t l3[DP_BURST];     /* where it starts in the frame: 14, or 18 behind a tag */
+	uint16_t in[DP_BURST];    /* the interface it came in on (the filter's rules) */
 	uint16_t n;
 	uint16_t port;            /* the port index the burst came in on (ICMP errors) */
 };
@@ -380,6 +385,7 @@ struct dp_fwd6_burst {
 	uint8_t dst[DP_BURST][16]; /* as rte_lpm6_lookup_bulk_func takes them */
 	uint16_t total[DP_BURST];  /* header and payload: the MTU check */
 	uint8_t l3[DP_BURST];
+	uint16_t in[DP_BURST];
 	uint16_t n;
 	uint16_t port;
 };
@@ -402,6 +408,12 @@ void dp_shared_set_icmp(struct dp_shared *sh, struct dp_icmp *icmp, uint32_t per
  * or the neighbour cache, hop limit - 1; unresolved next hops to the control lcore.
  */
 void dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b);
+
+/**
+ * Whether the node's ICMP error rate allows one more answer now (the filter's RSTs share
+ * it with the router's errors); takes the token when it does.
+ */
+bool dp_icmp_rate_allows(const struct dp_shared *sh);
 
 /* In m->hash.fdir.hi beside the interface: an IPv6 packet to resolve, whose next hop is
  * the IPv6 LPM next hop m->hash.fdir.lo (its gateway, or the packet's destination). */

@@ -11,6 +11,7 @@
 #include <rte_lpm.h>
 
 #include "carp_bytes.h"
+#include "dp_filter.h"
 #include "dp_l2.h"
 #include "fwd_ipv6.h"
 
@@ -63,6 +64,8 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 	uint64_t forwarded = 0;
 
 	lpm_lookup(sh->lpm, b->dst, hops, b->n);
+	if (sh->filter)
+		dp_filter_batch4(lc, b, hops);
 	for (uint16_t i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = b->m[i];
 		uint8_t *ip = b->ip[i];

@@ -10,6 +10,7 @@
 #include <rte_lpm6.h>
 
 #include "carp_nd.h"
+#include "dp_filter.h"
 #include "dp_internal.h"
 #include "fwd_ipv6.h"
 
@@ -42,12 +43,13 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 	int32_t hops[DP_BURST];
 	uint64_t forwarded = 0;
 
-	if (sh->lpm6 == NULL) {
+	if (sh->lpm6 != NULL)
+		rte_lpm6_lookup_bulk_func(sh->lpm6, b->dst, hops, b->n);
+	else
 		for (uint16_t i = 0; i < b->n; i++)
-			no_route(lc, b, i);
-		return;
-	}
-	rte_lpm6_lookup_bulk_func(sh->lpm6, b->dst, hops, b->n);
+			hops[i] = -1;
+	if (sh->filter)
+		dp_filter_batch6(lc, b, hops);
 	for (uint16_t i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = b->m[i];
 		const struct dp_nexthop6 *nh;

@@ -28,6 +28,8 @@ dp_shared_set_icmp(struct dp_shared *sh, struct dp_icmp *icmp, uint32_t per_s, b
 static bool
 rate_allows(struct dp_icmp *icmp)
 {
+	if (icmp == NULL)
+		return false;
 	uint64_t now = rte_rdtsc(), tat = __atomic_load_n(&icmp->tat, __ATOMIC_RELAXED), next;
 
 	do {
@@ -36,6 +38,12 @@ rate_allows(struct dp_icmp *icmp)
 	} while (!__atomic_compare_exchange_n(&icmp->tat, &tat, next, false, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
 	return true;
+}
+
+bool
+dp_icmp_rate_allows(const struct dp_shared *sh)
+{
+	return rate_allows(sh->icmp);
 }
 
 /* The VHID index MASTER on interface @p i here, or DP_NO_VHID. */

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include "carp_icmp.h"
+#include "dp_filter.h"
 #include "dp_ipv4.h"
 
 /* True when @p a is the broadcast address of a subnet of interface @p ifc (/30 and wider). */
@@ -72,6 +73,10 @@ dp_ipv4_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 				dp_drop(lc, m, DP_DROP_ECHO_BAD_SRC);
 				return;
 			}
+			/* The echo parser checked the total length against the frame. */
+			if (lc->sh->filter &&
+			    !dp_filter_to_self(lc, i, m, f + l3, carp_rd16(f + l3 + 2), 4))
+				return;
 			carp_icmp_echo_make_reply(f, l3, mac->addr_bytes);
 			lc->cnt.echo_replies++;
 			dp_reply(lc, m, i, l3);
@@ -86,5 +91,5 @@ dp_ipv4_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 		dp_drop(lc, m, DP_DROP_L2_MULTICAST);
 		return;
 	}
-	dp_ipv4_take_for_forwarding(lc, m, f, len, l3, b, false);
+	dp_ipv4_take_for_forwarding(lc, m, f, len, l3, i, b, false);
 }

@@ -33,11 +33,11 @@ dp_own_source(const struct dp_lcore *lc, const uint8_t *src)
  * The router's checks on an IPv4 packet at offset @p l3 of frame @p f: when @p m may be
  * forwarded it joins burst @p b, else it is counted and freed. Always inlined: as a call
  * its prologue and epilogue cost more than the own-source check in it. @p plain: the
- * caller saw version 4, IHL 5.
+ * caller saw version 4, IHL 5. @p iface: the interface it came in on.
  */
 static __rte_always_inline void
 dp_ipv4_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f, size_t len,
-			    size_t l3, struct dp_fwd_burst *b, bool plain)
+			    size_t l3, uint16_t iface, struct dp_fwd_burst *b, bool plain)
 {
 	bool csum_checked = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 			    RTE_MBUF_F_RX_IP_CKSUM_GOOD;
@@ -59,6 +59,7 @@ dp_ipv4_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f,
 	b->ip[b->n] = f + l3;
 	b->dst[b->n] = carp_rd32(f + l3 + 16);
 	b->l3[b->n] = (uint8_t)l3;
+	b->in[b->n] = iface;
 	b->total[b->n++] = carp_rd16(f + l3 + 2);
 }
 

@@ -6,6 +6,7 @@
  * for the rest, which joins the burst's IPv6 forwarding batch (dp_fwd6.c).
  */
 #include "carp_nd.h"
+#include "dp_filter.h"
 #include "dp_ipv6.h"
 
 /*
@@ -63,6 +64,9 @@ dp_ipv6_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 	    ip6[CARP_IPV6_HDR_LEN] == CARP_ICMP6_ECHO_REQUEST &&
 	    carp_icmp6_echo_request(ip6, avail, &dst)) {
 		mac = echo6_owner_mac(lc, i, &dst, &why);
+		if (mac != NULL && lc->sh->filter &&
+		    !dp_filter_to_self(lc, i, m, ip6, CARP_IPV6_HDR_LEN + carp_rd16(ip6 + 4), 6))
+			return;
 		if (mac != NULL) {
 			carp_icmp6_echo_make_reply(f, l3, mac->addr_bytes);
 			lc->cnt.echo_replies++;
@@ -93,5 +97,5 @@ dp_ipv6_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 		dp_drop(lc, m, DP_DROP_L2_MULTICAST);
 		return;
 	}
-	dp_ipv6_take_for_forwarding(lc, m, f, len, l3, b6);
+	dp_ipv6_take_for_forwarding(lc, m, f, len, l3, i, b6);
 }

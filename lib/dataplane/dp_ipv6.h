@@ -35,7 +35,7 @@ dp_own_source6(const struct dp_lcore *lc, const uint8_t *src)
  */
 static __rte_always_inline void
 dp_ipv6_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f, size_t len,
-			    size_t l3, struct dp_fwd6_burst *b6)
+			    size_t l3, uint16_t iface, struct dp_fwd6_burst *b6)
 {
 	uint8_t *ip6 = f + l3;
 	enum fwd_drop fd = fwd_ipv6_check(ip6, len - l3);
@@ -55,6 +55,7 @@ dp_ipv6_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f,
 	b6->ip[b6->n] = ip6;
 	memcpy(b6->dst[b6->n], ip6 + 24, 16);
 	b6->total[b6->n] = (uint16_t)(FWD_IPV6_HDR_LEN + carp_rd16(ip6 + 4));
+	b6->in[b6->n] = iface;
 	b6->l3[b6->n++] = (uint8_t)l3;
 }
 

@@ -14,6 +14,7 @@
 
 #include <rte_cycles.h>
 
+#include "dp_filter.h"
 #include "dp_l2.h"
 
 int
@@ -66,10 +67,9 @@ dp_lcore_init(struct dp_lcore *lc, const struct dp_shared *sh, uint16_t queue,
 	lc->queue = queue;
 	lc->adj = calloc(sh->n_nexthops ? sh->n_nexthops : 1, sizeof(*lc->adj));
 	lc->adj6 = calloc(sh->n_nexthops6 ? sh->n_nexthops6 : 1, sizeof(*lc->adj6));
-	if (lc->adj == NULL || lc->adj6 == NULL || fwd_cache_init(&lc->neigh, neigh_max) != 0) {
-		free(lc->adj);
-		free(lc->adj6);
-		lc->adj = lc->adj6 = NULL;
+	if (lc->adj == NULL || lc->adj6 == NULL || fwd_cache_init(&lc->neigh, neigh_max) != 0 ||
+	    dp_filter_lcore_init(lc) != 0) {
+		dp_lcore_free(lc);
 		return -ENOMEM;
 	}
 	dp_lcore_refresh(lc);
@@ -83,6 +83,7 @@ dp_lcore_free(struct dp_lcore *lc)
 	free(lc->adj);
 	free(lc->adj6);
 	lc->adj = lc->adj6 = NULL;
+	dp_filter_lcore_free(lc);
 }
 
 /* The prebuilt header of gateway next hop @p a on interface @p iface: to @p mac, or

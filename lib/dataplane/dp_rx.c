@@ -96,12 +96,13 @@ ipv4_ihl5(const uint8_t *w)
  * The common case, decided with a few loads and compares: a single-segment IPv4 frame
  * without options on a configured interface (untagged, or one 802.1Q tag in the frame or
  * stripped by the device), sent to us at layer 2 (unicast) from a unicast source, neither
- * ICMP (a ping may be for us) nor CARP. Returns its L3 offset (14 or 18), or 0 for
- * everything else, which takes handle_one's full path and its named drops.
+ * ICMP (a ping may be for us) nor CARP. Returns its L3 offset (14 or 18) and its
+ * interface in @p *iface, or 0 for everything else, which takes handle_one's full path
+ * and its named drops.
  */
 static inline unsigned int
 plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mbuf *m,
-		      const uint8_t *f)
+		      const uint8_t *f, uint16_t *iface)
 {
 	const struct dp_shared *sh = lc->sh;
 	enum dp_drop unused;
@@ -125,6 +126,7 @@ plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mb
 	} else {
 		return 0;
 	}
+	*iface = i;
 	if (i != DP_NO_IFACE && f[l3 + 9] != IPPROTO_ICMP && f[l3 + 9] != CARP_IPPROTO &&
 	    !((f[0] | f[6]) & 1) && dp_l2_accept_dst(lc, i, f, &unused))
 		return l3;
@@ -135,11 +137,11 @@ plain_ipv4_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mb
  * The IPv6 twin: a single-segment IPv6 frame on a configured interface, unicast at layer 2
  * from a unicast source, carrying neither ICMPv6 (neighbour discovery, echo, MLD), nor
  * CARP, nor an extension header that may lead to them, to an address that is not
- * link-local. Returns its L3 offset, or 0 (handle_one's full path).
+ * link-local. Returns its L3 offset and interface, or 0 (handle_one's full path).
  */
 static inline unsigned int
 plain_ipv6_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mbuf *m,
-		      const uint8_t *f)
+		      const uint8_t *f, uint16_t *iface)
 {
 	const struct dp_shared *sh = lc->sh;
 	enum dp_drop unused;
@@ -166,6 +168,7 @@ plain_ipv6_to_forward(const struct dp_lcore *lc, uint16_t p, const struct rte_mb
 		return 0;
 	}
 	nh = f[l3 + 6];
+	*iface = i;
 	if (i != DP_NO_IFACE && nh != 58 && nh != CARP_IPPROTO && nh != 0 && nh != 43 &&
 	    nh != 60 && f[l3 + 24] != 0xfe && !((f[0] | f[6]) & 1) &&
 	    dp_l2_accept_dst(lc, i, f, &unused))
@@ -198,17 +201,19 @@ dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n)
 		struct rte_mbuf *m = pkts[i];
 		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 		unsigned int l3;
+		uint16_t in;
 
 		if (i + DP_PREFETCH_MBUF_AHEAD < n)
 			rte_prefetch0(pkts[i + DP_PREFETCH_MBUF_AHEAD]);
 		if (i + DP_PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_AHEAD], void *));
-		l3 = plain_ipv4_to_forward(lc, p, m, f);
+		l3 = plain_ipv4_to_forward(lc, p, m, f, &in);
 		if (likely(l3 != 0))
-			dp_ipv4_take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), l3, &b,
+			dp_ipv4_take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), l3, in, &b,
 						    true);
-		else if ((l3 = plain_ipv6_to_forward(lc, p, m, f)) != 0)
-			dp_ipv6_take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), l3, &b6);
+		else if ((l3 = plain_ipv6_to_forward(lc, p, m, f, &in)) != 0)
+			dp_ipv6_take_for_forwarding(lc, m, f, rte_pktmbuf_data_len(m), l3, in,
+						    &b6);
 		else
 			handle_one(lc, p, m, &b, &b6);
 	}

@@ -34,7 +34,7 @@ check() {
 	fi
 }
 
-echo "1..14"
+echo "1..13"
 check help_exits_0_with_usage 0 '^Usage: .* -- -c FILE' EMPTY -- -- --help
 check version_names_dpdk 0 '^carp-dpdk [0-9.]+ \(DPDK 22\.11' EMPTY -- -- --version
 check check_shipped_config_valid 0 'configuration valid: 1 port\(s\), 1 VHID\(s\)' EMPTY \
@@ -52,9 +52,6 @@ check dash_c_without_file_is_a_usage_error 2 EMPTY "needs a file name" -- -- -c
 { cat "$src/config/carp.yaml"; printf 'filter:\n  default: block\n  rules:\n    - {action: pass, proto: tcp, port: 22}\n'; } >"$tmp/filter.yaml"
 check check_counts_the_filter_rules 0 'configuration valid: .*, a filter of 1 rule\(s\)' EMPTY \
 	-- -- --check -c "$tmp/filter.yaml"
-# Not applied by the workers yet: refused before the EAL, never run unfiltered.
-check filter_not_applied_yet_is_refused 1 EMPTY 'the data plane does not apply a filter yet' \
-	-- -- -c "$tmp/filter.yaml"
 # Start-up failures: the EAL starts (unique prefix, no hugepages), then a clear refusal.
 eal=(--no-huge -m 256 --no-pci --file-prefix="cli$$")
 sed 's/iface=carp0/iface=cli-nosuch0/' "$src/config/carp.yaml" >"$tmp/noif.yaml"

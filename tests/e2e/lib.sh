@@ -690,7 +690,8 @@ topo_create_fwd() {
 # E2E_MBUFS packet buffers (default 16383: enough for one worker). With E2E_FWD6=1 both
 # segments are dual-stack: 2001:db8:99::/64 and 2001:db8:100::/64, the host part of the
 # IPv4 address as the IPv6 one's, VIPs ...::1 beside the IPv4 ones. E2E_WAN_MTU (default
-# 1500) is the wan port's MTU, E2E_ICMP_SOURCE (default address) the ICMP errors' source.
+# 1500) is the wan port's MTU, E2E_ICMP_SOURCE (default address) the ICMP errors' source;
+# E2E_FWD_EXTRA is appended (a filter: section).
 make_fwd_config() {
 	local lan6="" wan6="" vip6="" wvip6=""
 	if [ "${E2E_FWD6:-0}" = 1 ]; then
@@ -722,6 +723,7 @@ vhids:
     advskew: $6
     passphrase: "wan-secret"
     vips: [$WAN_VIP$wvip6]
+${E2E_FWD_EXTRA:-}
 CFG
 }
 

@@ -890,6 +890,9 @@ def cmd_tcp_send(a):
     start = time.time()
     deadline = start + timeout
     s = socket.socket(socket.AF_INET6 if ":" in a.dst else socket.AF_INET, socket.SOCK_STREAM)
+    if a.sport:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("::" if ":" in a.dst else "0.0.0.0", a.sport))
     wait_ready(a.ready_file)
     try:
         s.settimeout(max(0.01, deadline - time.time()))
@@ -926,6 +929,62 @@ def cmd_tcp_send(a):
     out["ok"] = out["server"] == {"bytes": size, "sha256": out["sha256"]}
     print(json.dumps(out))
     return 0 if out["ok"] else 1
+
+
+def cmd_connect(a):
+    """One TCP connection attempt: connected, refused (an RST came back) or timeout."""
+    timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
+    s = socket.socket(socket.AF_INET6 if ":" in a.dst else socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    start = time.time()
+    try:
+        s.connect((a.dst, a.port))
+        result = "connected"
+    except ConnectionRefusedError:
+        result = "refused"
+    except (socket.timeout, TimeoutError):
+        result = "timeout"
+    except OSError as e:
+        result = f"error: {e}"
+    finally:
+        s.close()
+    print(json.dumps({"dst": a.dst, "port": a.port, "result": result,
+                      "elapsed_s": round(time.time() - start, 3)}))
+    return 0
+
+
+def tcp_segment(src, dst, sport, dport, seq, ack, flags, data=b""):
+    """A TCP header without options (window 65535) with its checksum, and @data."""
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4,
+                      flags, 65535, 0, 0)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack(
+        "!BBH", 0, 6, len(hdr) + len(data))
+    cks = inet_cksum(pseudo + hdr + data)
+    return hdr[:16] + struct.pack("!H", cks) + hdr[18:] + data
+
+
+TCP_FLAGS = {"syn": 0x02, "rst": 0x04, "data": 0x18}
+
+
+def cmd_tcp_inject(a):
+    """TCP segments with chosen ports and sequence numbers for a router to forward: a SYN
+    flood from --count source ports, or blind RSTs or data at --seq for one connection."""
+    count = bounded(a.count, 1, MAX_COUNT, "count")
+    ep = Endpoint(a.endpoint)
+    src_mac = mac_str(ep.mac)
+    src_ip = a.src or iface_ipv4(ep.iface)
+    flags = TCP_FLAGS[a.kind]
+    for i in range(count):
+        sport = a.sport + i if a.kind == "syn" else a.sport
+        seq = a.seq + i * a.seq_step
+        data = b"injected" if a.kind == "data" else b""
+        ip = ipv4_packet(src_ip, a.dst, tcp_segment(src_ip, a.dst, sport, a.dport, seq, a.ack,
+                                                    flags, data), proto=6)
+        ep.send(mac_bytes(a.dst_mac) + mac_bytes(src_mac) + struct.pack("!H", ETH_P_IP) + ip)
+        if a.interval:
+            time.sleep(a.interval)
+    print(json.dumps({"kind": a.kind, "sent": count}))
+    return 0
 
 
 FLOW_MARK = b"carp-flow:"
@@ -1069,7 +1128,29 @@ def add_fwd_commands(sub):
                    help="spread the bytes evenly over this many seconds (0: at once)")
     p.add_argument("--timeout", type=float, default=30.0, help="for the whole exchange")
     p.add_argument("--ready-file", help="written just before connecting")
+    p.add_argument("--sport", type=int, default=0, help="bind this local port")
     p.set_defaults(fn=cmd_tcp_send)
+
+    p = sub.add_parser("connect", help="one TCP connect: connected, refused or timeout")
+    p.add_argument("dst")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--timeout", type=float, default=2.0)
+    p.set_defaults(fn=cmd_connect)
+
+    p = sub.add_parser("tcp-inject", help="TCP SYN flood, or blind RSTs/data, via a router")
+    p.add_argument("endpoint", metavar="[NS/]IFACE", help="where to send the frames")
+    p.add_argument("--kind", required=True, choices=sorted(TCP_FLAGS))
+    p.add_argument("--dst-mac", required=True, help="the router's MAC (a vMAC)")
+    p.add_argument("--dst", required=True)
+    p.add_argument("--src", help="source IP (default: the interface's address)")
+    p.add_argument("--sport", type=int, required=True, help="source port (SYNs: the first)")
+    p.add_argument("--dport", type=int, required=True)
+    p.add_argument("--seq", type=int, default=0)
+    p.add_argument("--seq-step", type=int, default=0, help="added to --seq per segment")
+    p.add_argument("--ack", type=int, default=0)
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--interval", type=float, default=0.0)
+    p.set_defaults(fn=cmd_tcp_inject)
 
 
 def main(argv=None):
