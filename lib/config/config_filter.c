@@ -626,7 +626,7 @@ cfg_walk_filter(struct cfg_ctx *ctx, yaml_node_t *map)
 	f->rs = rs;
 	rs->default_action = FLT_BLOCK;
 	rs->state_limit = 100000;
-	rs->reassemble = true;
+	rs->reassemble = false;
 	if (!cfg_map_collect(ctx, map, "filter", filter_keys, F_N, v, NULL))
 		goto out;
 	if (cfg_require(ctx, map, v[F_DEFAULT], "default", "filter",
@@ -635,8 +635,13 @@ cfg_walk_filter(struct cfg_ctx *ctx, yaml_node_t *map)
 		rs->default_action = u == 0 ? FLT_PASS : FLT_BLOCK;
 	if (v[F_STATES] && cfg_get_uint(ctx, v[F_STATES], "states", 1, STATES_MAX, &num))
 		rs->state_limit = (uint32_t)num;
-	if (v[F_REASSEMBLE])
-		cfg_get_bool(ctx, v[F_REASSEMBLE], "reassemble", &rs->reassemble);
+	/* Reassembly (rte_ip_frag) is not built yet: saying so beats a key that would
+	 * promise it while fragments are dropped. */
+	if (v[F_REASSEMBLE] &&
+	    cfg_get_bool(ctx, v[F_REASSEMBLE], "reassemble", &rs->reassemble) && rs->reassemble)
+		cfg_error(ctx, cfg_mark_of(v[F_REASSEMBLE]), "reassemble",
+			  "false (fragments are dropped, counted as flt_fragment)",
+			  "reassembly of fragments is not built yet");
 	flt_timeouts_default(&rs->timeouts, rs->state_limit);
 	if (v[F_TIMEOUTS])
 		walk_timeouts(f, v[F_TIMEOUTS]);

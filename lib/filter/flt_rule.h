@@ -81,7 +81,8 @@ struct flt_ruleset {
 	enum flt_action default_action; /* FLT_PASS (stateless) or FLT_BLOCK */
 	uint32_t state_limit;
 	struct flt_timeouts timeouts;
-	bool reassemble; /* IPv4 and IPv6 fragments reassembled before the rules, else dropped */
+	bool reassemble; /* fragments reassembled before the rules (not built: always false,
+			  * and fragments are dropped as flt_fragment) */
 };
 
 /* What the rules see of a packet besides its headers. */

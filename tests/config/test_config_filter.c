@@ -111,7 +111,7 @@ test_lan_wan_filter(void **state)
 	assert_int_equal(rs->timeouts.sec[FLT_TO_TCP_FIRST], 120); /* pf's default */
 	assert_int_equal(rs->timeouts.adaptive_start, 120000);
 	assert_int_equal(rs->timeouts.adaptive_end, 240000);
-	assert_true(rs->reassemble);
+	assert_false(rs->reassemble); /* not built: fragments are dropped */
 	assert_int_equal(rs->n_rules, 7);
 
 	r = &rs->rules[0];
@@ -242,6 +242,8 @@ test_refused_values(void **state)
 		       "a table cannot name another table");
 	assert_refused("filter:\n  default: block\n  tables: {\"a b\": [10.0.0.0/8]}\n", "15:12",
 		       "not a table name");
+	assert_refused("filter: {default: block, reassemble: true}\n", "13:38",
+		       "reassembly of fragments is not built yet");
 }
 
 int
