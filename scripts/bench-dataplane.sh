@@ -29,11 +29,16 @@ trap 'rm -rf "$work"; rm -rf /var/run/dpdk/benchdp*' EXIT
 
 # build NAME SRC BUILD: bench_dataplane linked with the libraries of one tree.
 build() {
+	local fd=() fl=()
+	# Trees with the packet filter link its libraries too.
+	[ -f "$3/lib/filter_dpdk/libcarp_filter_dpdk.a" ] && fd=("$3/lib/filter_dpdk/libcarp_filter_dpdk.a")
+	[ -f "$3/lib/filter/libcarp_filter.a" ] && fl=("$3/lib/filter/libcarp_filter.a")
 	gcc -O2 -g -flto=auto -march=corei7 -D_GNU_SOURCE -include rte_config.h \
 		-I"$2/lib/dataplane" -I"$2/lib/carp" -I"$2/lib/config" -I"$2/lib/fwd" \
+		-I"$2/lib/filter" -I"$2/lib/filter_dpdk" -Itests/bench \
 		$(pkg-config --cflags libdpdk) tests/bench/bench_dataplane.c -o "$work/$1" \
-		"$3/lib/dataplane/libcarp_dataplane.a" "$3/lib/fwd/libcarp_fwd.a" \
-		"$3/lib/config/libcarp_config.a" "$3/lib/carp/libcarp_proto.a" \
+		"$3/lib/dataplane/libcarp_dataplane.a" "${fd[@]}" "$3/lib/fwd/libcarp_fwd.a" \
+		"$3/lib/config/libcarp_config.a" "${fl[@]}" "$3/lib/carp/libcarp_proto.a" \
 		$(pkg-config --libs libdpdk) -lrte_net_ring -lcrypto -lyaml
 }
 

@@ -200,6 +200,7 @@ void ctl_filter_tick(struct ctl_node *n, uint64_t now);
 int ctl_filter_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);
 int ctl_states_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);
 int ctl_states_of_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);
+int ctl_filter_log_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);
 
 /** Build the route table and the neighbour table (after ctl_node_init). */
 int ctl_fwd_init(struct ctl_node *n);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The filter from the control lcore: expiry in slices and the rates it shows, and the
- * operator's view (/carp/filter, /carp/states, /carp/states_of). Counters are summed over
+ * operator's view (/carp/filter, /carp/states, /carp/states_of, /carp/filter_log). Counters are summed over
  * every lcore's (one writer each, read with relaxed loads); the table is walked live, so
  * a count is a sum of moments, as any count of live states is.
  */
@@ -231,6 +231,86 @@ addr_str(const struct fwd_addr *a, uint16_t port, char *out, size_t cap)
 		inet_ntop(AF_INET6, a->b, ip, sizeof(ip));
 		snprintf(out, cap, "[%s]:%u", ip, port);
 	}
+}
+
+static const char *
+iface_name(const struct ctl_node *n, uint16_t i)
+{
+	if (i == FLT_IFACE_SELF)
+		return "self";
+	if (i >= n->n_ifaces)
+		return "none";
+	return n->iface[i].cfg->name;
+}
+
+#define LOG_SHOWN 40
+
+static int
+newer_first(const void *a, const void *b)
+{
+	const struct dp_filter_log_entry *x = a, *y = b;
+
+	return (x->ns < y->ns) - (x->ns > y->ns);
+}
+
+int
+ctl_filter_log_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
+{
+	static struct dp_filter_log_entry all[(RTE_MAX_LCORE + 1) * DP_FILTER_LOG_SIZE];
+	const struct dp_filter *f = n->sh->filter;
+	uint64_t suppressed = 0, now;
+	unsigned int got = 0;
+
+	(void)params;
+	rte_tel_data_start_dict(d);
+	if (f == NULL) {
+		rte_tel_data_add_dict_string(d, "filter", "none: stateless forwarding");
+		return 0;
+	}
+	for (unsigned int l = 0; l <= n->n_workers && l <= RTE_MAX_LCORE; l++) {
+		const struct dp_filter_log *lg = &lcore_flt(n, l)->log;
+
+		suppressed += rd(&lg->suppressed);
+		for (unsigned int k = 0; k < DP_FILTER_LOG_SIZE; k++) {
+			const struct dp_filter_log_entry *e = &lg->e[k];
+			uint64_t seq = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+
+			if (seq == 0)
+				continue;
+			all[got] = *e;
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			/* Rewritten while copied: leave it out. */
+			if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) == seq)
+				got++;
+		}
+	}
+	qsort(all, got, sizeof(all[0]), newer_first);
+	now = dp_filter_now_ns(f);
+	for (unsigned int k = 0; k < got && k < LOG_SHOWN; k++) {
+		const struct dp_filter_log_entry *e = &all[k];
+		struct rte_tel_data *v = rte_tel_data_alloc();
+		char key[16], a[64], b[64];
+
+		if (v == NULL)
+			break;
+		rte_tel_data_start_dict(v);
+		rte_tel_data_add_dict_u64(v, "age_ms", now > e->ns ? (now - e->ns) / 1000000 : 0);
+		rte_tel_data_add_dict_string(v, "action", action_names[e->action]);
+		if (e->rule < f->rs->n_rules)
+			rte_tel_data_add_dict_int(v, "rule_line", (int)f->rs->rules[e->rule].line);
+		rte_tel_data_add_dict_int(v, "proto", e->t.proto);
+		addr_str(&e->t.src, e->t.sport, a, sizeof(a));
+		addr_str(&e->t.dst, e->t.dport, b, sizeof(b));
+		rte_tel_data_add_dict_string(v, "from", a);
+		rte_tel_data_add_dict_string(v, "to", b);
+		rte_tel_data_add_dict_string(v, "in", iface_name(n, e->in));
+		rte_tel_data_add_dict_string(v, "out", iface_name(n, e->out));
+		snprintf(key, sizeof(key), "%u", k);
+		rte_tel_data_add_dict_container(d, key, v, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "_total", got);
+	rte_tel_data_add_dict_u64(d, "suppressed", suppressed);
+	return 0;
 }
 
 #define STATES_OF_MAX 40

@@ -468,6 +468,8 @@ static const struct {
 	  "Per filter rule: line, action, packets, bytes, states; the default. Paged: ,N" },
 	{ "/carp/states", ctl_states_show,
 	  "State table: use, limit, by protocol and TCP state, rates, drops by reason" },
+	{ "/carp/filter_log", ctl_filter_log_show,
+	  "The newest packets decided by rules with log: true (rate-limited), newest first" },
 	{ "/carp/states_of", ctl_states_of_show,
 	  "The states of one address (,ADDR): ends, state, expiry, packets. Paged: ,ADDR,N" },
 };

@@ -12,6 +12,7 @@
 #include <rte_cycles.h>
 #include <rte_lpm.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include "dp_filter.h"
 #include "dp_internal.h"
@@ -70,6 +71,8 @@ dp_filter_lcore_init(struct dp_lcore *lc)
 		return -ENOMEM;
 	reader = lc->queue < f->readers ? (int)lc->queue : -1;
 	lc->flt->reader = reader;
+	fwd_rate_init(&lc->flt->log.rate, DP_FILTER_LOG_RATE, DP_FILTER_LOG_RATE / 10,
+		      rte_get_tsc_hz());
 	if (reader >= 0 && rte_rcu_qsbr_thread_register(flt_table_rcu(f->table),
 							 (unsigned int)reader) != 0)
 		return -EINVAL;
@@ -88,6 +91,34 @@ static inline struct dp_filter_rule_cnt *
 rule_cnt(struct dp_filter_lcore *fl, const struct flt_ruleset *rs, uint32_t rule)
 {
 	return &fl->rule[rule < rs->n_rules ? rule : rs->n_rules];
+}
+
+/* Rule @p r (a log rule) decided packet @p p: an entry in this lcore's log, rate allowing. */
+static void
+log_packet(struct dp_lcore *lc, const struct flt_pkt *p, uint32_t rule, const struct flt_path *path,
+	   enum flt_action act, enum flt_drop why)
+{
+	struct dp_filter_log *l = &lc->flt->log;
+	struct dp_filter_log_entry *e;
+	uint64_t next, seq;
+
+	if (!fwd_rate_allows(&l->rate, l->tat, rte_rdtsc(), &next)) {
+		l->suppressed++;
+		return;
+	}
+	l->tat = next;
+	seq = ++l->next_seq;
+	e = &l->e[seq % DP_FILTER_LOG_SIZE];
+	__atomic_store_n(&e->seq, 0, __ATOMIC_RELAXED); /* being written */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	e->ns = dp_filter_now_ns(lc->sh->filter);
+	e->t = p->t;
+	e->rule = rule;
+	e->in = path->in;
+	e->out = path->out;
+	e->action = (uint8_t)act;
+	e->why = (uint8_t)why;
+	__atomic_store_n(&e->seq, seq, __ATOMIC_RELEASE);
 }
 
 static inline void
@@ -212,6 +243,13 @@ first_packets(struct dp_lcore *lc, struct batch *b, struct flt_pkt *p, struct fl
 		}
 		rc->packets++;
 		rc->bytes += p[i].l3_len;
+		if (r != NULL && r->log) {
+			struct flt_path path = { .in = b->in[i], .out = b->out[i] };
+
+			log_packet(lc, &p[i], (uint32_t)rule[j], &path, act,
+				   act == FLT_PASS ? FLT_OK
+				   : act == FLT_BLOCK ? FLT_DROP_BLOCK : FLT_DROP_REJECT);
+		}
 		if (act == FLT_BLOCK) {
 			/* Without a rule, TCP that opens nothing is named for what it is. */
 			drop(lc, b->m[i], r == NULL && p[i].t.proto == FLT_PROTO_TCP &&
@@ -274,6 +312,10 @@ filter_batch(struct dp_lcore *lc, struct batch *b)
 		at[nk++] = i;
 	}
 	flt_table_lookup_bulk(f->table, kp, nk, st);
+	/* In a big table every state is a cache miss: start them all before the first. */
+	for (unsigned int j = 0; j < nk; j++)
+		if (st[j] != NULL)
+			rte_prefetch0(st[j]);
 	for (unsigned int j = 0; j < nk; j++) {
 		uint16_t i = at[j];
 		bool restart;
@@ -381,6 +423,11 @@ dp_filter_to_self(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8
 
 	rc->packets++;
 	rc->bytes += p.l3_len;
+	if (f->rs->rules[rule].log)
+		log_packet(lc, &p, (uint32_t)rule, &path, f->rs->rules[rule].action,
+			   f->rs->rules[rule].action == FLT_PASS    ? FLT_OK
+			   : f->rs->rules[rule].action == FLT_BLOCK ? FLT_DROP_BLOCK
+								    : FLT_DROP_REJECT);
 	switch (f->rs->rules[rule].action) {
 	case FLT_PASS:
 		lc->flt->passed++;

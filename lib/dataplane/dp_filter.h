@@ -35,6 +35,34 @@ struct dp_filter_rule_cnt {
 	uint64_t packets, bytes, states;
 };
 
+/*
+ * What a rule with `log: true` records of a packet it decided (pf logs a pass rule's
+ * state-creating packet and every packet a block rule drops): the newest
+ * DP_FILTER_LOG_SIZE per lcore, at most DP_FILTER_LOG_RATE a second each. The lcore
+ * writes an entry, then its sequence number (release); a reader keeps an entry only when
+ * the number is the same before and after it copied it.
+ */
+#define DP_FILTER_LOG_SIZE 64
+#define DP_FILTER_LOG_RATE 100
+
+struct dp_filter_log_entry {
+	uint64_t seq;   /* 0: empty; the entry's number on its lcore, from 1 */
+	uint64_t ns;    /* dp_filter_now_ns */
+	struct flt_tuple t;
+	uint32_t rule;
+	uint16_t in, out;
+	uint8_t action; /* enum flt_action */
+	uint8_t why;    /* enum flt_drop when dropped, else FLT_OK */
+};
+
+struct dp_filter_log {
+	uint64_t next_seq;
+	struct fwd_rate rate;
+	uint64_t tat;
+	uint64_t suppressed; /* over the rate: not recorded */
+	struct dp_filter_log_entry e[DP_FILTER_LOG_SIZE];
+};
+
 /* One lcore's counters; rule[n_rules] counts what no rule matched (the default). */
 struct dp_filter_lcore {
 	uint64_t drop[FLT_DROP_COUNT];
@@ -43,6 +71,7 @@ struct dp_filter_lcore {
 	uint64_t states_created;
 	int reader;              /* RCU reader id, or -1 (the control lcore, which alone
 				  * reclaims states, between its own bursts) */
+	struct dp_filter_log log;
 	struct dp_filter_rule_cnt rule[];
 };
 

@@ -4,7 +4,7 @@
 # LAN/WAN rule set (default block; from lan: TCP 5001 and ping pass, TCP 5002 is
 # rejected) with a table of 64 states. A 2 MB transfer to 5001 completes while its
 # replies pass by their state alone; pings are answered; 5002, where the server listens,
-# is refused by the router's RST; 5004 times out (no RST from the server's kernel gets
+# is refused by the router's RST (and logged: /carp/filter_log); 5004 times out (no RST from the server's kernel gets
 # back); the server cannot connect inward to the client; the connection is listed by
 # /carp/states_of as ESTABLISHED both ways; 40 blind RSTs and
 # data segments injected into the live connection from outside its windows are dropped
@@ -24,11 +24,11 @@ E2E_FWD_EXTRA="filter:
   states: $LIMIT
   rules:
     - {action: pass, in: lan, proto: tcp, port: 5001}
-    - {action: reject, in: lan, proto: tcp, port: 5002}
+    - {action: reject, in: lan, proto: tcp, port: 5002, log: true}
     - {action: pass, in: lan, proto: icmp, icmp_type: 8}"
 export E2E_FWD_EXTRA
 
-tap_plan pair_settles_with_filter ping_out_answered rejected_port_refused_by_rst \
+tap_plan pair_settles_with_filter ping_out_answered rejected_port_refused_by_rst reject_logged \
 	unlisted_port_times_out outside_cannot_connect_inward states_of_lists_the_connection \
 	syn_flood_fills_table_to_limit \
 	injected_segments_dropped_as_bad_state connection_survives_injection_and_flood \
@@ -68,6 +68,12 @@ connect_is() {
 # The server listens on 5002: only the router's RST can refuse it.
 probe_bg srv_5002 "$NS_SERVER" tcp-serve --port 5002 --timeout 10 || tap_abort "$E2E_ERR"
 tap_check rejected_port_refused_by_rst connect_is "$NS_CLIENT" "$SERVER_IP" 5002 refused
+logged() {
+	local got
+	got=$(node_py a "[(e['action'], e['to'], e['in'], e['out']) for e in q('/carp/filter_log').values() if isinstance(e, dict)][:1]")
+	check_eq "newest /carp/filter_log entry" "$got" "[[\"reject\", \"$SERVER_IP:5002\", \"lan\", \"wan\"]]"
+}
+tap_check reject_logged logged
 tap_check unlisted_port_times_out connect_is "$NS_CLIENT" "$SERVER_IP" 5004 timeout
 tap_check outside_cannot_connect_inward connect_is "$NS_SERVER" "$CLIENT_IP" 2222 timeout
 
