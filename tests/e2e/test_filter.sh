@@ -5,7 +5,8 @@
 # rejected) with a table of 64 states. A 2 MB transfer to 5001 completes while its
 # replies pass by their state alone; pings are answered; 5002, where the server listens,
 # is refused by the router's RST (and logged: /carp/filter_log); 5004 times out (no RST from the server's kernel gets
-# back); the server cannot connect inward to the client; the connection is listed by
+# back); the same over IPv6 (a 64 KB transfer to 5005, 5002 refused, 5004 silent); the
+# server cannot connect inward to the client; the connection is listed by
 # /carp/states_of as ESTABLISHED both ways; 40 blind RSTs and
 # data segments injected into the live connection from outside its windows are dropped
 # (flt_bad_state) and it completes intact; a flood of 300 SYNs fills the table to its
@@ -23,18 +24,29 @@ E2E_FWD_EXTRA="filter:
   default: block
   states: $LIMIT
   rules:
-    - {action: pass, in: lan, proto: tcp, port: 5001}
+    - {action: pass, in: lan, proto: tcp, port: [5001, 5005]}
     - {action: reject, in: lan, proto: tcp, port: 5002, log: true}
     - {action: pass, in: lan, proto: icmp, icmp_type: 8}"
-export E2E_FWD_EXTRA
+export E2E_FWD_EXTRA E2E_FWD6=1
 
 tap_plan pair_settles_with_filter ping_out_answered rejected_port_refused_by_rst reject_logged \
+	tcp6_allowed_service_works rejected_port_refused_by_rst_v6 unlisted_port_times_out_v6 \
 	unlisted_port_times_out outside_cannot_connect_inward states_of_lists_the_connection \
 	syn_flood_fills_table_to_limit \
 	injected_segments_dropped_as_bad_state connection_survives_injection_and_flood \
 	roles_unchanged_by_flood
 
 topo_create_fwd || tap_abort "$E2E_ERR"
+for ns in "$NS_CLIENT" "$NS_SERVER"; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.eth0.disable_ipv6=0 net.ipv6.conf.eth0.accept_ra=0 >/dev/null ||
+		tap_abort "cannot enable IPv6 in $ns"
+done
+ip -n "$NS_CLIENT" -6 addr add "$CLIENT6/64" dev eth0 nodad &&
+	ip -n "$NS_CLIENT" -6 route add default via "$VIP6" &&
+	ip -n "$NS_SERVER" -6 addr add "$SERVER6/64" dev eth0 nodad &&
+	ip -n "$NS_SERVER" -6 route add default via "$WAN_VIP6" ||
+	tap_abort "cannot give the hosts IPv6"
 tap_check pair_settles_with_filter start_fwd_pair
 [ "${TAP_DONE[pair_settles_with_filter]}" = ok ] || tap_abort "the pair did not settle"
 
@@ -66,7 +78,7 @@ connect_is() {
 	check_eq "connect to $2:$3" "$got" "$4"
 }
 # The server listens on 5002: only the router's RST can refuse it.
-probe_bg srv_5002 "$NS_SERVER" tcp-serve --port 5002 --timeout 10 || tap_abort "$E2E_ERR"
+probe_bg srv_5002 "$NS_SERVER" tcp-serve --port 5002 --timeout 20 || tap_abort "$E2E_ERR"
 tap_check rejected_port_refused_by_rst connect_is "$NS_CLIENT" "$SERVER_IP" 5002 refused
 logged() {
 	local got
@@ -75,6 +87,18 @@ logged() {
 }
 tap_check reject_logged logged
 tap_check unlisted_port_times_out connect_is "$NS_CLIENT" "$SERVER_IP" 5004 timeout
+# IPv6 through the same rules: its own batch, states and RST.
+tcp6_ok() {
+	probe_bg tcp6_srv "$NS_SERVER" tcp-serve --port 5005 --timeout 15 || return 1
+	probe "$NS_CLIENT" tcp-send "$SERVER6" --port 5005 --bytes 65536 --timeout 10 \
+		>"$E2E_TMP/tcp6.json" 2>"$E2E_TMP/tcp6.err"
+	probe_wait tcp6_srv 15 || return 1
+	check_eq "client's check of the server's answer (IPv6)" \
+		"$(jget "$E2E_TMP/tcp6.json" 'd["ok"]')" True
+}
+tap_check tcp6_allowed_service_works tcp6_ok
+tap_check rejected_port_refused_by_rst_v6 connect_is "$NS_CLIENT" "$SERVER6" 5002 refused
+tap_check unlisted_port_times_out_v6 connect_is "$NS_CLIENT" "$SERVER6" 5004 timeout
 tap_check outside_cannot_connect_inward connect_is "$NS_SERVER" "$CLIENT_IP" 2222 timeout
 
 # From outside, into the live connection: RSTs and data far from its windows, as the
