@@ -11,6 +11,10 @@
  *     untagged side it is not, to a group address, or from a MAC that is not ours on the
  *     interface its tag names;
  *   - a BACKUP answers nothing for its VIP.
+ * Built with -DWITH_FILTER (fuzz_dataplane_filter), the same with a stateful filter in
+ * the path (pass and keep state from the LAN, reject TCP 22 and UDP 53, block pings to
+ * the node, default block; a table of 64 states, emptied every 256 inputs): a frame may
+ * also end in one of the filter's drops, and a reject's answer obeys the same rules.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +32,9 @@
 #include "carp_frame.h"
 #include "carp_nd.h"
 #include "dp.h"
+#ifdef WITH_FILTER
+#include "dp_filter.h"
+#endif
 
 #define LAN 0
 #define WAN 1
@@ -144,6 +151,47 @@ init_iface(uint16_t i, uint16_t port, uint16_t vlan, uint32_t addr, uint8_t vhid
 	add_route6(&vip6, 128, &none6, i, true);
 }
 
+#ifdef WITH_FILTER
+static struct flt_rule rules[] = {
+	{ .action = FLT_REJECT, .in = FLT_IFACE_ANY, .out = FLT_IFACE_ANY, .proto = FLT_PROTO_TCP,
+	  .dport = { 0, 1 }, .icmp_type = -1, .icmp_code = -1 },
+	{ .action = FLT_REJECT, .in = FLT_IFACE_ANY, .out = FLT_IFACE_ANY, .proto = FLT_PROTO_UDP,
+	  .dport = { 1, 1 }, .icmp_type = -1, .icmp_code = -1, .log = true },
+	{ .action = FLT_BLOCK, .in = FLT_IFACE_ANY, .out = FLT_IFACE_SELF, .icmp_type = -1,
+	  .icmp_code = -1, .log = true },
+	{ .action = FLT_PASS, .keep_state = true, .in = LAN, .out = FLT_IFACE_ANY,
+	  .icmp_type = -1, .icmp_code = -1, .flags = FLT_TH_SYN,
+	  .flags_mask = FLT_TH_SYN | FLT_TH_ACK },
+	{ .action = FLT_PASS, .in = V20, .out = FLT_IFACE_ANY, .icmp_type = -1, .icmp_code = -1 },
+};
+static struct flt_port_range ports[] = { { 22, 22 }, { 53, 53 } };
+static struct flt_ruleset ruleset = {
+	.rules = rules, .n_rules = 5, .ports = ports, .n_ports = 2,
+	.default_action = FLT_BLOCK, .state_limit = 64,
+};
+
+/* At exit, before the EAL's cleanup (atexit runs in reverse): what is not in DPDK memory
+ * would be reported as leaked. */
+static void
+free_filter(void)
+{
+	dp_lcore_free(lc);
+	dp_filter_free(sh->filter);
+	sh->filter = NULL;
+}
+
+/* Every frame the filter ended. */
+static uint64_t
+filter_outcomes(void)
+{
+	uint64_t n = 0;
+
+	for (int r = 1; r < FLT_DROP_COUNT; r++)
+		n += lc->flt->drop[r];
+	return n;
+}
+#endif
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -190,6 +238,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	add_route(0x0ac90000, 16, 0x0a1e00fe, V30, false);
 	/* ICMP errors on, at a rate the fuzzer does not exhaust, from the VIP where MASTER */
 	dp_shared_set_icmp(sh, &icmp, 100000, true);
+#ifdef WITH_FILTER
+	{
+		char err[256];
+
+		flt_timeouts_default(&ruleset.timeouts, ruleset.state_limit);
+		sh->filter = dp_filter_create(&ruleset, 0, 0, err, sizeof(err));
+		check(sh->filter != NULL);
+		atexit(free_filter);
+	}
+#endif
 	check(dp_lcore_init(lc, sh, 0, 16) == 0);
 	lc->carp.fn = lc->arp.fn = lc->resolve.fn = to_control;
 	msg.ip = fwd_addr4(0x0a640009);
@@ -220,6 +278,9 @@ outcomes(void)
 		n += lc->cnt.drop[r];
 	for (int r = 1; r < FWD_DROP_COUNT; r++)
 		n += lc->cnt.fwd_drop[r];
+#ifdef WITH_FILTER
+	n += filter_outcomes();
+#endif
 	return n;
 }
 
@@ -285,6 +346,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 0x20)
 		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 	m->port = sh->port[LAN].port_id;
+#ifdef WITH_FILTER
+	{
+		static unsigned int inputs;
+
+		/* Not the control lcore's clock: every state expires, and is reclaimed at
+		 * once (this lcore is no RCU reader). */
+		if (++inputs % 256 == 0)
+			flt_table_expire(sh->filter->table, &ruleset.timeouts, UINT64_MAX / 2, 1024);
+	}
+#endif
 	before = outcomes();
 	dp_rx_burst(lc, LAN, &m, 1);
 	dp_tx_flush(lc);

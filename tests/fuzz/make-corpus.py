@@ -205,6 +205,7 @@ def main():
         # dataplane: every VHID MASTER, every one BACKUP, a tag (VLAN 20) stripped
         for mode in (0x0f, 0x00, 0x5f):
             write("fuzz_dataplane", f"{name}-{mode}", bytes([mode]) + f)
+            write("fuzz_dataplane_filter", f"{name}-{mode}", bytes([mode]) + f)
     # The IPv6 parsers on their own: every frame, and the unit tests' ND frames.
     for name, f in frames().items():
         write("fuzz_nd", name, f)
