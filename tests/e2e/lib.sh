@@ -685,6 +685,22 @@ topo_create_fwd() {
 	host_offloads_off "$NS_CLIENT" eth0 && host_offloads_off "$NS_SERVER" eth0
 }
 
+# hosts_ipv6_on: IPv6 on the client and the server (off by default in the namespaces):
+# $CLIENT6 and $SERVER6, default routes via the VIPs $VIP6 and $WAN_VIP6 (E2E_FWD6=1).
+hosts_ipv6_on() {
+	local ns
+	for ns in "$NS_CLIENT" "$NS_SERVER"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.eth0.disable_ipv6=0 net.ipv6.conf.eth0.accept_ra=0 >/dev/null ||
+			{ E2E_ERR="cannot enable IPv6 in $ns"; return 1; }
+	done
+	ip -n "$NS_CLIENT" -6 addr add "$CLIENT6/64" dev eth0 nodad &&
+		ip -n "$NS_CLIENT" -6 route add default via "$VIP6" &&
+		ip -n "$NS_SERVER" -6 addr add "$SERVER6/64" dev eth0 nodad &&
+		ip -n "$NS_SERVER" -6 route add default via "$WAN_VIP6" ||
+		{ E2E_ERR="cannot give the hosts IPv6"; return 1; }
+}
+
 # make_fwd_config FILE LAN_IFACE WAN_IFACE LAN_ADDR WAN_ADDR ADVSKEW: ports lan and wan,
 # vhid 1 on lan (VIP 10.99.0.1), vhid 2 on wan (VIP 10.100.0.1), preempt, adaptive idle,
 # E2E_MBUFS packet buffers (default 16383: enough for one worker). With E2E_FWD6=1 both

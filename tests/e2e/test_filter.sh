@@ -37,16 +37,7 @@ tap_plan pair_settles_with_filter ping_out_answered rejected_port_refused_by_rst
 	roles_unchanged_by_flood
 
 topo_create_fwd || tap_abort "$E2E_ERR"
-for ns in "$NS_CLIENT" "$NS_SERVER"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.eth0.disable_ipv6=0 net.ipv6.conf.eth0.accept_ra=0 >/dev/null ||
-		tap_abort "cannot enable IPv6 in $ns"
-done
-ip -n "$NS_CLIENT" -6 addr add "$CLIENT6/64" dev eth0 nodad &&
-	ip -n "$NS_CLIENT" -6 route add default via "$VIP6" &&
-	ip -n "$NS_SERVER" -6 addr add "$SERVER6/64" dev eth0 nodad &&
-	ip -n "$NS_SERVER" -6 route add default via "$WAN_VIP6" ||
-	tap_abort "cannot give the hosts IPv6"
+hosts_ipv6_on || tap_abort "$E2E_ERR"
 tap_check pair_settles_with_filter start_fwd_pair
 [ "${TAP_DONE[pair_settles_with_filter]}" = ok ] || tap_abort "the pair did not settle"
 

@@ -22,16 +22,7 @@ tap_plan pair_settles ping6_across_the_master hop_limit_decremented_once \
 
 topo_create_fwd || tap_abort "$E2E_ERR"
 # IPv6 on the two hosts only: the routers' kernels stay out of it.
-for ns in "$NS_CLIENT" "$NS_SERVER"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.eth0.disable_ipv6=0 net.ipv6.conf.eth0.accept_ra=0 >/dev/null ||
-		tap_abort "cannot enable IPv6 in $ns"
-done
-ip -n "$NS_CLIENT" -6 addr add "$CLIENT6/64" dev eth0 nodad &&
-	ip -n "$NS_CLIENT" -6 route add default via "$VIP6" &&
-	ip -n "$NS_SERVER" -6 addr add "$SERVER6/64" dev eth0 nodad &&
-	ip -n "$NS_SERVER" -6 route add default via "$WAN_VIP6" ||
-	tap_abort "cannot give the hosts IPv6"
+hosts_ipv6_on || tap_abort "$E2E_ERR"
 
 export E2E_FWD6=1 E2E_WAN_MTU=1400 E2E_ICMP_SOURCE=vip
 tap_check pair_settles start_fwd_pair
