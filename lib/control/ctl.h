@@ -196,6 +196,12 @@ void ctl_engine_output(void *arg, uint32_t idx, const struct carp_action *a);
  */
 void ctl_filter_tick(struct ctl_node *n, uint64_t now);
 
+/* Paged replies (ctl_telemetry.c): where a page starts (the command's parameter, 0 when
+ * none, -1 when it is not a number), and the page's meta keys ("_total", and "_next",
+ * the first entry not on this page). */
+long ctl_tel_page_start(const char *params);
+void ctl_tel_page_end(struct rte_tel_data *d, uint32_t next, uint32_t total);
+
 /* The filter's telemetry (ctl_filter.c), called under ctl_telemetry.c's lock. */
 int ctl_filter_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);
 int ctl_states_show(struct ctl_node *n, const char *params, struct rte_tel_data *d);

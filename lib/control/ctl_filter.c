@@ -75,19 +75,15 @@ ctl_filter_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
 	const struct dp_filter *f = n->sh->filter;
 	uint32_t total, i, shown = 0;
-	char *end;
-	long start = 0;
+	long start = ctl_tel_page_start(params);
 
 	rte_tel_data_start_dict(d);
 	if (f == NULL) {
 		rte_tel_data_add_dict_string(d, "filter", "none: stateless forwarding");
 		return 0;
 	}
-	if (params && *params) {
-		start = strtol(params, &end, 10);
-		if (*end != '\0' || start < 0)
-			return -EINVAL;
-	}
+	if (start < 0)
+		return -EINVAL;
 	total = f->rs->n_rules + 1;
 	for (i = (uint32_t)start; i < total && (shown + 1) * RULE_SIZE <= FILTER_PAGE_BUDGET &&
 				  shown < RTE_TEL_MAX_DICT_ENTRIES - 4;
@@ -124,9 +120,7 @@ ctl_filter_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_container(d, key, v, 0);
 	}
 	rte_tel_data_add_dict_u64(d, "classifier_rules", flt_acl_size(f->acl));
-	rte_tel_data_add_dict_u64(d, "_total", total);
-	if (i < total)
-		rte_tel_data_add_dict_u64(d, "_next", i);
+	ctl_tel_page_end(d, i, total);
 	return 0;
 }
 

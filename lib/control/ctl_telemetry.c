@@ -114,9 +114,8 @@ status_size(const struct carp_config_vhid *cv)
 	return 560 + (size_t)cv->n_vip4 * 18 + (size_t)cv->n_vip6 * 42;
 }
 
-/* Where a page starts: the command's parameter, 0 when none; -1 when it is not a number. */
-static long
-page_start(const char *params)
+long
+ctl_tel_page_start(const char *params)
 {
 	char *end;
 	long v;
@@ -127,9 +126,8 @@ page_start(const char *params)
 	return (*end != '\0' || v < 0) ? -1 : v;
 }
 
-/* The page's meta keys; @p next is the first entry not on this page. */
-static void
-page_end(struct rte_tel_data *d, uint32_t next, uint32_t total)
+void
+ctl_tel_page_end(struct rte_tel_data *d, uint32_t next, uint32_t total)
 {
 	rte_tel_data_add_dict_u64(d, "_total", total);
 	if (next < total)
@@ -140,7 +138,7 @@ static int
 status_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
 	uint64_t now = ctl_now_ns();
-	long start = page_start(params);
+	long start = ctl_tel_page_start(params);
 	size_t used = 0;
 	uint32_t i, shown = 0;
 
@@ -190,7 +188,7 @@ status_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_container(d, key, v, 0);
 	}
 	pthread_mutex_unlock(&n->snap_lock);
-	page_end(d, i, n->n_vhids);
+	ctl_tel_page_end(d, i, n->n_vhids);
 	return 0;
 }
 
@@ -212,7 +210,7 @@ static int
 stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
 	uint32_t total = (uint32_t)n->n_vhids + n->n_ifaces, i, shown = 0;
-	long start = page_start(params);
+	long start = ctl_tel_page_start(params);
 
 	if (start < 0)
 		return -EINVAL;
@@ -250,7 +248,7 @@ stats_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_container(d, key, v, 0);
 	}
 	pthread_mutex_unlock(&n->snap_lock);
-	page_end(d, i, total);
+	ctl_tel_page_end(d, i, total);
 	return 0;
 }
 
@@ -327,7 +325,7 @@ static int
 lcores_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 {
 	uint32_t total = n->n_workers + 2, i, shown = 0;
-	long start = page_start(params);
+	long start = ctl_tel_page_start(params);
 	char key[32];
 
 	if (start < 0)
@@ -354,7 +352,7 @@ lcores_page(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 		if (!ok)
 			break; /* _next points at the lcore not shown */
 	}
-	page_end(d, i, total);
+	ctl_tel_page_end(d, i, total);
 	return 0;
 }
 

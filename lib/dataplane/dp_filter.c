@@ -136,7 +136,6 @@ static void
 reject(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *ip, const struct flt_pkt *p, uint16_t in,
        uint8_t l3, uint16_t port)
 {
-	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	size_t n;
 
 	lc->flt->drop[FLT_DROP_REJECT]++;
@@ -158,9 +157,7 @@ reject(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *ip, const struct flt_pk
 		return;
 	}
 	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - l3 - n));
-	memcpy(f, f + 6, RTE_ETHER_ADDR_LEN);
-	memcpy(f + 6, dp_l2_hdr_src(&lc->l2[in]), RTE_ETHER_ADDR_LEN);
-	dp_reply(lc, m, in, l3);
+	dp_reply_to_sender(lc, m, in, l3);
 }
 
 /* One batch, whichever family: what the core needs of each packet. */
@@ -237,9 +234,13 @@ first_packets(struct dp_lcore *lc, struct batch *b, struct flt_pkt *p, struct fl
 		if (inserted && reuse[i] == NULL &&
 		    (st = flt_table_lookup(f->table, &k[i])) != NULL) {
 			b->keep[i] = by_state(lc, st, &p[i], side[i], now, &restart);
-			if (!b->keep[i])
-				rte_pktmbuf_free(b->m[i]);
-			continue;
+			if (!restart) {
+				if (!b->keep[i])
+					rte_pktmbuf_free(b->m[i]);
+				continue;
+			}
+			/* A SYN for a state this burst made and closed: the rules again. */
+			reuse[i] = st;
 		}
 		rc->packets++;
 		rc->bytes += p[i].l3_len;

@@ -141,11 +141,8 @@ dp_icmp_error(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t p, unsigned int 
 		rte_pktmbuf_append(m, (uint16_t)(l3 + n - len)); /* the room was checked */
 	else
 		rte_pktmbuf_trim(m, (uint16_t)(len - l3 - n));
-	/* Back to the station that sent it, from what this interface forwards from. */
-	memcpy(f, f + 6, RTE_ETHER_ADDR_LEN);
-	memcpy(f + 6, dp_l2_hdr_src(&lc->l2[i]), RTE_ETHER_ADDR_LEN);
 	lc->cnt.icmp_errors++;
-	dp_reply(lc, m, i, l3);
+	dp_reply_to_sender(lc, m, i, l3);
 	return;
 drop:
 	rte_pktmbuf_free(m);

@@ -106,6 +106,21 @@ dp_reply(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t iface, size_t l3)
 	dp_queue_tx(lc, lc->sh->iface[iface].port, m);
 }
 
+/*
+ * Send @p m, an answer the node built in place of the packet it answers (an ICMP error, a
+ * reject's RST), back to the station that sent that packet: out of interface @p iface,
+ * from the MAC this interface forwards from.
+ */
+static inline void
+dp_reply_to_sender(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t iface, size_t l3)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+	memcpy(f, f + 6, RTE_ETHER_ADDR_LEN);
+	memcpy(f + 6, dp_l2_hdr_src(&lc->l2[iface]), RTE_ETHER_ADDR_LEN);
+	dp_reply(lc, m, iface, l3);
+}
+
 /* dp_arp.c, dp_nd.c, dp_ipv6.c: the per-frame paths of dp_rx.c's handle_one */
 void dp_arp_input(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8_t *f,
 		  size_t len);
