@@ -9,6 +9,10 @@
 #     order (a flow stays on one queue: the kernel's flow hash is symmetric);
 #   - failover works as with one worker: a is killed in the middle of the flows, b takes
 #     over, every flow goes on through b, still in order.
+# The pair runs the stateful filter (default block; UDP to the sinks, TCP 5001 and pings from
+# the lan pass, keep state), shared by the workers: each flow makes exactly one state (no two
+# workers both create it), and a TCP transfer, whose replies pass by their state alone,
+# completes with w workers.
 # Usage: test_workers.sh [BINARY [SOURCE_ROOT]]
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -17,10 +21,18 @@ fwd_e2e_init "$@"
 FLOWS=64
 PPS=1000
 export E2E_MBUFS=32767 # rings of 1024 on 2 ports for up to 4 lcores
+E2E_FWD_EXTRA="filter:
+  default: block
+  rules:
+    - {action: pass, in: lan, proto: udp, port: 6000-6199}
+    - {action: pass, in: lan, proto: tcp, port: 5001}
+    - {action: pass, in: lan, proto: icmp, icmp_type: 8}"
+export E2E_FWD_EXTRA
 names=()
 for w in 2 3; do
 	names+=("w${w}_pair_settles" "w${w}_flows_spread_over_every_worker"
-		"w${w}_nothing_lost_nothing_reordered" "w${w}_failover_keeps_flows_in_order")
+		"w${w}_nothing_lost_nothing_reordered" "w${w}_one_state_per_flow"
+		"w${w}_tcp_replies_pass_by_state" "w${w}_failover_keeps_flows_in_order")
 done
 tap_plan "${names[@]}"
 topo_create_fwd || tap_abort "$E2E_ERR"
@@ -64,6 +76,18 @@ spread() {
 }
 
 lcores_json() { node_query "$1" /carp/lcores 2>/dev/null || echo '{}'; }
+created() { node_py "$1" "q('/carp/states')['created']"; }
+
+# tcp_through W: a 256 KB transfer to the server's 5001 (port 5001 + W on the client side).
+tcp_through() {
+	probe_bg "tcp$1" "$NS_SERVER" tcp-serve --port 5001 --timeout 15 || return 1
+	probe "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport $((41000 + $1)) \
+		--bytes 262144 --timeout 10 >"$E2E_TMP/tcp$1-cli.json" 2>"$E2E_TMP/tcp$1-cli.err"
+	probe_wait "tcp$1" 15 || return 1
+	check_eq "server got bytes/sha256 = what the client sent" \
+		"$(jget "$E2E_TMP/tcp$1.json" '"%s/%s" % (d["bytes"], d["sha256"])')" \
+		"262144/$(jget "$E2E_TMP/tcp$1-cli.json" 'd["sha256"]')"
+}
 
 for w in 2 3; do
 	# w + 1 lcores (the control lcore and w workers) on this machine's two CPUs.
@@ -77,10 +101,15 @@ for w in 2 3; do
 	# server, and that is a router's loss, not the workers'.
 	probe "$NS_CLIENT" ping "$SERVER_IP" --interval 0.02 --duration 0.3 >/dev/null 2>&1
 	before=$(lcores_json a)
+	c0=$(created a)
 	flows_through 3 "w$w" $((6000 + w)) || tap_diag "flows: $E2E_ERR"
 	after=$(lcores_json a)
+	c1=$(created a)
 	tap_check "w${w}_flows_spread_over_every_worker" spread "w$w" "$w" "$before" "$after"
 	tap_check "w${w}_nothing_lost_nothing_reordered" all_arrived "w$w"
+	tap_check "w${w}_one_state_per_flow" check_eq "states created by the flows" \
+		"$((c1 - c0))" "$FLOWS"
+	tap_check "w${w}_tcp_replies_pass_by_state" tcp_through "$w"
 
 	# Failover in the middle of the flows: a SIGKILLed 2 s in, 8 s of flows in all (b
 	# takes over 3.4 s after the kill: 2.6 s of flows through b).
