@@ -2,6 +2,7 @@
 #include "startup.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_dev.h>
@@ -53,6 +54,15 @@ attach_device(const struct carp_config_port *cp, uint16_t nb_queues, uint16_t *p
 	if (is_pci_address(cp->device))
 		return fail("port '%s': PCI device %s not found: is it bound to a DPDK driver "
 			    "(vfio-pci) and not excluded with --no-pci or -b?", cp->name, name);
+	/* DPDK's af_packet copies a frame of up to framesz bytes into one mbuf without a
+	 * check: a larger ring frame would let a big datagram (its fanout reassembles
+	 * fragments) run past the mbuf, whose room is RTE_MBUF_DEFAULT_DATAROOM (2048). */
+	_Static_assert(RTE_MBUF_DEFAULT_DATAROOM == 2048, "the message below says 2048");
+	if (strncmp(cp->device, "net_af_packet", 13) == 0 && strstr(cp->device, "framesz=") &&
+	    strtoul(strstr(cp->device, "framesz=") + 8, NULL, 0) > 2048)
+		return fail("port '%s': framesz above 2048 in '%s': af_packet would copy frames "
+			    "that large into mbufs of 2048 bytes; leave framesz out or lower it",
+			    cp->name, cp->device);
 	if (strncmp(cp->device, "net_af_packet", 13) == 0 && !strstr(cp->device, "qpairs="))
 		snprintf(devargs, sizeof(devargs), "%s,qpairs=%u", cp->device, nb_queues);
 	else
@@ -79,6 +89,9 @@ create_pool(const struct carp_config *cfg, uint16_t nb_queues, unsigned int n_lc
 
 	for (unsigned int p = 0; p < cfg->n_ports; p++)
 		need += nb_queues * (cfg->ports[p].rx_desc + cfg->ports[p].tx_desc);
+	/* Each lcore's unfinished reassemblies hold up to 8 fragments each. */
+	if (cfg->filter != NULL && cfg->filter->reassemble)
+		need += n_lcores * cfg->filter->frag_max * RTE_LIBRTE_IP_FRAG_MAX_FRAG;
 	if (cfg->global.mbufs < need) {
 		snprintf(a, sizeof(a), "%u", cfg->global.mbufs);
 		snprintf(b, sizeof(b), "%u", need);

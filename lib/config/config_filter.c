@@ -12,8 +12,9 @@
 
 #include "config_internal.h"
 
-enum { F_DEFAULT, F_STATES, F_REASSEMBLE, F_TIMEOUTS, F_TABLES, F_RULES, F_N };
-static const char *const filter_keys[F_N] = { "default", "states", "reassemble", "timeouts",
+enum { F_DEFAULT, F_STATES, F_REASSEMBLE, F_FRAGMENTS, F_TIMEOUTS, F_TABLES, F_RULES, F_N };
+static const char *const filter_keys[F_N] = { "default", "states", "reassemble", "fragments",
+					      "timeouts",
 					      "tables", "rules" };
 
 enum { RL_ACTION, RL_IN, RL_OUT, RL_FAMILY, RL_PROTO, RL_FROM, RL_TO, RL_FROM_PORT, RL_PORT,
@@ -627,6 +628,7 @@ cfg_walk_filter(struct cfg_ctx *ctx, yaml_node_t *map)
 	rs->default_action = FLT_BLOCK;
 	rs->state_limit = 100000;
 	rs->reassemble = false;
+	rs->frag_max = FLT_FRAG_MAX_DEFAULT;
 	if (!cfg_map_collect(ctx, map, "filter", filter_keys, F_N, v, NULL))
 		goto out;
 	if (cfg_require(ctx, map, v[F_DEFAULT], "default", "filter",
@@ -635,13 +637,11 @@ cfg_walk_filter(struct cfg_ctx *ctx, yaml_node_t *map)
 		rs->default_action = u == 0 ? FLT_PASS : FLT_BLOCK;
 	if (v[F_STATES] && cfg_get_uint(ctx, v[F_STATES], "states", 1, STATES_MAX, &num))
 		rs->state_limit = (uint32_t)num;
-	/* Reassembly (rte_ip_frag) is not built yet: saying so beats a key that would
-	 * promise it while fragments are dropped. */
-	if (v[F_REASSEMBLE] &&
-	    cfg_get_bool(ctx, v[F_REASSEMBLE], "reassemble", &rs->reassemble) && rs->reassemble)
-		cfg_error(ctx, cfg_mark_of(v[F_REASSEMBLE]), "reassemble",
-			  "false (fragments are dropped, counted as flt_fragment)",
-			  "reassembly of fragments is not built yet");
+	if (v[F_REASSEMBLE])
+		cfg_get_bool(ctx, v[F_REASSEMBLE], "reassemble", &rs->reassemble);
+	if (v[F_FRAGMENTS] &&
+	    cfg_get_uint(ctx, v[F_FRAGMENTS], "fragments", 1, FLT_FRAG_MAX, &num))
+		rs->frag_max = (uint32_t)num;
 	flt_timeouts_default(&rs->timeouts, rs->state_limit);
 	if (v[F_TIMEOUTS])
 		walk_timeouts(f, v[F_TIMEOUTS]);

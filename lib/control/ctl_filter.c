@@ -147,7 +147,7 @@ ctl_states_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	static const char *const protos[] = { "tcp", "udp", "icmp", "other" };
 	const struct dp_filter *f = n->sh->filter;
 	uint64_t by_proto[4] = { 0 }, tcp[11][11] = { { 0 } }, drop[FLT_DROP_COUNT] = { 0 };
-	uint64_t passed = 0, by_state = 0, created = 0;
+	uint64_t passed = 0, by_state = 0, created = 0, fragments = 0, reassembled = 0;
 	struct rte_tel_data *t, *dr;
 	const struct flt_state *st;
 	uint32_t next = 0;
@@ -173,6 +173,10 @@ ctl_states_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 		created += rd(&fl->states_created);
 		for (unsigned int r = 1; r < FLT_DROP_COUNT; r++)
 			drop[r] += rd(&fl->drop[r]);
+		if (fl->reasm != NULL) {
+			fragments += rd(&fl->reasm->fragments);
+			reassembled += rd(&fl->reasm->reassembled);
+		}
 	}
 	rte_tel_data_add_dict_u64(d, "states", by_proto[0] + by_proto[1] + by_proto[2] +
 						       by_proto[3]);
@@ -187,6 +191,9 @@ ctl_states_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "expiries_per_s", rd(&n->flt_st.expiries_per_s));
 	rte_tel_data_add_dict_u64(d, "passed", passed);
 	rte_tel_data_add_dict_u64(d, "passed_by_state", by_state);
+	rte_tel_data_add_dict_string(d, "reassemble", f->rs->reassemble ? "ipv4" : "off");
+	rte_tel_data_add_dict_u64(d, "fragments", fragments);
+	rte_tel_data_add_dict_u64(d, "reassembled", reassembled);
 	t = rte_tel_data_alloc();
 	if (t) {
 		rte_tel_data_start_dict(t);

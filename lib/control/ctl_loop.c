@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 
 #include "ctl.h"
+#include "dp_filter.h"
 
 #define LINK_POLL_NS (50 * 1000 * 1000ull)
 #define MAX_NAP_NS (1000 * 1000ull)
@@ -72,6 +73,7 @@ poll_control_queues(struct ctl_node *n)
 			work += k;
 		}
 	}
+	dp_filter_between_bursts(n->ctl_lc);
 	got = rte_ring_dequeue_burst(n->arp_ring, (void **)pkts, PASS_ARP, NULL);
 	for (unsigned int i = 0; i < got; i++)
 		ctl_fwd_arp_input(n, dp_meta_iface(pkts[i]), pkts[i]);

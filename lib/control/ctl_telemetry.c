@@ -267,6 +267,7 @@ read_counters(const struct dp_counters *c, struct dp_counters *sum)
 	sum->icmp_rate_limited += __atomic_load_n(&c->icmp_rate_limited, __ATOMIC_RELAXED);
 	sum->forwarded += __atomic_load_n(&c->forwarded, __ATOMIC_RELAXED);
 	sum->to_resolve += __atomic_load_n(&c->to_resolve, __ATOMIC_RELAXED);
+	sum->fragmented += __atomic_load_n(&c->fragmented, __ATOMIC_RELAXED);
 	for (int r = 0; r < DP_DROP_COUNT; r++)
 		sum->drop[r] += __atomic_load_n(&c->drop[r], __ATOMIC_RELAXED);
 	for (int r = 0; r < FWD_DROP_COUNT; r++)
@@ -294,6 +295,7 @@ add_counters(struct rte_tel_data *d, const char *key, const struct dp_counters *
 	rte_tel_data_add_dict_u64(v, "icmp_rate_limited", c->icmp_rate_limited);
 	rte_tel_data_add_dict_u64(v, "forwarded", c->forwarded);
 	rte_tel_data_add_dict_u64(v, "to_resolve", c->to_resolve);
+	rte_tel_data_add_dict_u64(v, "fragmented", c->fragmented);
 	for (int r = 0; r < DP_DROP_COUNT; r++)
 		rte_tel_data_add_dict_u64(v, dp_drop_name(r), c->drop[r]);
 	for (int r = 1; r < FWD_DROP_COUNT; r++)

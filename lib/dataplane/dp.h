@@ -105,6 +105,7 @@ struct dp_counters {
 	uint64_t icmp_rate_limited; /* not sent: over icmp_rate */
 	uint64_t forwarded;
 	uint64_t to_resolve; /* packets handed to the control lcore for ARP resolution */
+	uint64_t fragmented; /* IPv4 datagrams forwarded in fragments (not in forwarded) */
 	uint64_t drop[DP_DROP_COUNT];
 	uint64_t fwd_drop[FWD_DROP_COUNT];
 } __rte_cache_aligned;
@@ -371,7 +372,8 @@ struct dp_fwd_burst {
 	struct rte_mbuf *m[DP_BURST];
 	uint8_t *ip[DP_BURST];    /* the IPv4 header (checked by fwd_ipv4_check) */
 	uint32_t dst[DP_BURST];   /* its destination, host order */
-	uint16_t total[DP_BURST]; /* its total length: the MTU check, not the padded frame */
+	uint16_t total[DP_BURST]; /* its total length: the MTU check, not the padded frame;
+				   * DP_FRAG_CHAINED for a reassembled chain (dp_frag.h) */
 	uint8_t l3[DP_BURST];     /* where it starts in the frame: 14, or 18 behind a tag */
 	uint16_t in[DP_BURST];    /* the interface it came in on (the filter's rules) */
 	uint16_t n;

@@ -69,6 +69,10 @@ dp_filter_lcore_init(struct dp_lcore *lc)
 			      RTE_CACHE_LINE_SIZE);
 	if (lc->flt == NULL)
 		return -ENOMEM;
+	if (f->rs->reassemble &&
+	    (lc->flt->reasm = dp_reasm_create(f->rs->frag_max, f->rs->timeouts.sec[FLT_TO_FRAG],
+					      (int)rte_socket_id())) == NULL)
+		return -ENOMEM;
 	reader = lc->queue < f->readers ? (int)lc->queue : -1;
 	lc->flt->reader = reader;
 	fwd_rate_init(&lc->flt->log.rate, DP_FILTER_LOG_RATE, DP_FILTER_LOG_RATE / 10,
@@ -82,6 +86,8 @@ dp_filter_lcore_init(struct dp_lcore *lc)
 void
 dp_filter_lcore_free(struct dp_lcore *lc)
 {
+	if (lc->flt != NULL)
+		dp_reasm_free(lc->flt->reasm);
 	rte_free(lc->flt);
 	lc->flt = NULL;
 }
@@ -151,6 +157,7 @@ reject(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *ip, const struct flt_pk
 		rte_pktmbuf_free(m);
 		return;
 	}
+	dp_mbuf_keep_head(m); /* a reassembled datagram: the answer is built on its start */
 	n = flt_reject_tcp(ip, p);
 	if (n == 0) {
 		rte_pktmbuf_free(m);
@@ -298,8 +305,16 @@ filter_batch(struct dp_lcore *lc, struct batch *b)
 	uint64_t now = dp_filter_now_ns(f);
 
 	for (uint16_t i = 0; i < b->n; i++) {
-		enum flt_drop d = b->af == 4 ? flt_pkt_parse4(b->ip[i], b->total[i], &p[i])
-					     : flt_pkt_parse6(b->ip[i], b->total[i], &p[i]);
+		const struct rte_mbuf *m = b->m[i];
+		enum flt_drop d;
+
+		if (b->af == 6)
+			d = flt_pkt_parse6(b->ip[i], b->total[i], &p[i]);
+		else if (likely(m->nb_segs == 1))
+			d = flt_pkt_parse4(b->ip[i], b->total[i], &p[i]);
+		else /* reassembled, in several mbufs: the headers are in the first */
+			d = flt_pkt_parse4_head(b->ip[i], rte_pktmbuf_data_len(m) - b->l3[i],
+						rte_pktmbuf_pkt_len(m) - b->l3[i], &p[i]);
 
 		b->keep[i] = false;
 		reuse[i] = NULL;
@@ -347,6 +362,10 @@ dp_filter_batch4(struct dp_lcore *lc, struct dp_fwd_burst *b, uint32_t *hops)
 			    .n = b->n, .port = b->port, .af = 4 };
 	uint16_t n = 0;
 
+	if (lc->flt->reasm != NULL) {
+		dp_reasm4_batch(lc->flt->reasm, b, hops, lc->flt->drop);
+		fb.n = b->n;
+	}
 	for (uint16_t i = 0; i < b->n; i++) {
 		const struct dp_nexthop *nh = &sh->nexthop[hops[i] & 0x00ffffff];
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "dp.h"
+#include "dp_frag.h"
 #include "flt_acl.h"
 #include "flt_rule.h"
 #include "flt_table.h"
@@ -71,6 +72,7 @@ struct dp_filter_lcore {
 	uint64_t states_created;
 	int reader;              /* RCU reader id, or -1 (the control lcore, which alone
 				  * reclaims states, between its own bursts) */
+	struct dp_reasm *reasm;  /* IPv4 reassembly (filter.reassemble), else NULL */
 	struct dp_filter_log log;
 	struct dp_filter_rule_cnt rule[];
 };
@@ -116,6 +118,14 @@ void dp_filter_batch6(struct dp_lcore *lc, struct dp_fwd6_burst *b, int32_t *hop
  */
 bool dp_filter_to_self(struct dp_lcore *lc, uint16_t iface, struct rte_mbuf *m, uint8_t *ip,
 		       size_t len, int af);
+
+/** Between bursts: the lcore's unfinished reassemblies whose time is up are ended. */
+static inline void
+dp_filter_between_bursts(struct dp_lcore *lc)
+{
+	if (lc->flt != NULL && lc->flt->reasm != NULL)
+		dp_reasm_expire(lc->flt->reasm, lc->flt->drop);
+}
 
 /** The control lcore's slice of expiry (see flt_table_expire). Returns states removed. */
 unsigned int dp_filter_expire(const struct dp_filter *f);

@@ -12,6 +12,7 @@
 
 #include "carp_bytes.h"
 #include "dp_filter.h"
+#include "dp_frag.h"
 #include "dp_l2.h"
 #include "fwd_ipv6.h"
 
@@ -56,6 +57,71 @@ lpm_lookup(const struct rte_lpm *lpm, const uint32_t *dst, uint32_t *hops, uint1
 		rte_lpm_lookup_bulk(lpm, dst + i, hops + i, (unsigned int)(n - i));
 }
 
+/*
+ * The slow path's way out for packet @p m (its L3 offset in l2_len) to next hop @p nh
+ * (@p via: the gateway, or the destination on a connected subnet): the neighbour
+ * cache's MAC, or the control lcore, which resolves it. Counted as forwarded or
+ * to_resolve when @p count: a fragment is not a packet received, its datagram is counted
+ * once, as fragmented.
+ */
+static void
+output(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_nexthop *nh, uint32_t via,
+       bool count)
+{
+	struct fwd_addr key = fwd_addr4(via);
+	const struct fwd_cache_entry *e = fwd_cache_lookup(&lc->neigh, &key);
+
+	if (e == NULL) {
+		m->hash.fdir.lo = via;
+		m->hash.fdir.hi = nh->iface;
+		lc->cnt.to_resolve += count;
+		if (lc->resolve.ring == NULL)
+			lc->resolve.fn(lc, m);
+		else if (rte_ring_enqueue(lc->resolve.ring, m) != 0) {
+			lc->cnt.drop[DP_DROP_RESOLVE_FULL]++;
+			rte_pktmbuf_free(m);
+		}
+		return;
+	}
+	lc->cnt.forwarded += count;
+	dp_queue_tx(lc, dp_fwd_rewrite(lc, m, e->mac, nh->iface), m);
+}
+
+/*
+ * Packet @p m (header @p ip) is larger than the egress interface's MTU, or a reassembled
+ * datagram in several mbufs. One that fits after all goes out whole, in one mbuf; with DF
+ * the sender does path MTU discovery and hears the MTU (RFC 1191); without, it leaves in
+ * fragments (RFC 1812 4.2.2.7), reassembled datagrams (which never keep DF) included.
+ */
+static void
+too_big(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *ip, uint16_t port,
+	const struct dp_nexthop *nh, uint32_t via)
+{
+	uint16_t mtu = lc->sh->iface[nh->iface].mtu;
+	struct rte_mbuf *frag[DP_FRAG_OUT_MAX];
+	int n;
+
+	if (m->nb_segs > 1 && rte_pktmbuf_pkt_len(m) - m->l2_len <= mtu &&
+	    rte_pktmbuf_linearize(m) == 0) {
+		output(lc, m, nh, via, true);
+		return;
+	}
+	if (m->nb_segs == 1 && (ip[6] & 0x40)) {
+		lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
+		dp_icmp_error(lc, m, port, m->l2_len, 4, FWD_ICMP4_UNREACH,
+			      FWD_ICMP4_UNREACH_NEEDFRAG, mtu);
+		return;
+	}
+	n = dp_frag4_split(m, m->l2_len, mtu, frag);
+	if (n < 0) {
+		lc->cnt.fwd_drop[FWD_DROP_FRAG_FAILED]++;
+		return;
+	}
+	lc->cnt.fragmented++;
+	for (int k = 0; k < n; k++)
+		output(lc, frag[k], nh, via, false);
+}
+
 void
 dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 {
@@ -70,9 +136,7 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 		struct rte_mbuf *m = b->m[i];
 		uint8_t *ip = b->ip[i];
 		const struct dp_nexthop *nh;
-		const struct fwd_cache_entry *e;
 		const struct dp_adj *adj;
-		struct fwd_addr key;
 		uint32_t via;
 
 		if (likely(hops[i] & RTE_LPM_LOOKUP_SUCCESS)) {
@@ -106,34 +170,11 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 		}
 		/* The slow path and the control lcore find the L3 offset in l2_len. */
 		m->l2_len = b->l3[i];
-		if (b->total[i] > sh->iface[nh->iface].mtu) {
-			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
-			/* With DF the sender does path MTU discovery and needs to hear the MTU;
-			 * without, a router would fragment (not built: dropped, counted). */
-			if (ip[6] & 0x40)
-				dp_icmp_error(lc, m, b->port, b->l3[i], 4, FWD_ICMP4_UNREACH,
-					      FWD_ICMP4_UNREACH_NEEDFRAG, sh->iface[nh->iface].mtu);
-			else
-				rte_pktmbuf_free(m);
-			continue;
-		}
 		via = nh->ip ? nh->ip : b->dst[i];
-		key = fwd_addr4(via);
-		e = fwd_cache_lookup(&lc->neigh, &key);
-		if (e == NULL) {
-			m->hash.fdir.lo = via;
-			m->hash.fdir.hi = nh->iface;
-			lc->cnt.to_resolve++;
-			if (lc->resolve.ring == NULL)
-				lc->resolve.fn(lc, m);
-			else if (rte_ring_enqueue(lc->resolve.ring, m) != 0) {
-				lc->cnt.drop[DP_DROP_RESOLVE_FULL]++;
-				rte_pktmbuf_free(m);
-			}
-			continue;
-		}
-		forwarded++;
-		dp_queue_tx(lc, dp_fwd_rewrite(lc, m, e->mac, nh->iface), m);
+		if (b->total[i] > sh->iface[nh->iface].mtu) /* a reassembled chain too */
+			too_big(lc, m, ip, b->port, nh, via);
+		else
+			output(lc, m, nh, via, true);
 	}
 	lc->cnt.forwarded += forwarded;
 }

@@ -10,6 +10,7 @@
 #include <rte_cycles.h>
 
 #include "carp_nd.h"
+#include "dp_frag.h"
 #include "dp_internal.h"
 #include "fwd_icmp.h"
 
@@ -111,10 +112,12 @@ dp_icmp_error(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t p, unsigned int 
 {
 	const struct dp_shared *sh = lc->sh;
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), src[16];
-	size_t len = rte_pktmbuf_data_len(m), at = 0, n;
+	size_t len, at = 0, n;
 	enum dp_drop unused;
 	uint16_t i;
 
+	dp_mbuf_keep_head(m); /* a reassembled datagram: its start is what an error quotes */
+	len = rte_pktmbuf_data_len(m);
 	i = dp_l2_iface(sh, p, m, f, len, &at, &unused);
 	if (sh->icmp == NULL || i == DP_NO_IFACE || at != l3 || (f[0] & 1) || len <= l3)
 		goto drop; /* nothing to answer to a group frame (RFC 1812 4.3.2.7) */

@@ -49,6 +49,7 @@ dp_worker_main(void *arg)
 			}
 		}
 		dp_tx_flush(lc);
+		dp_filter_between_bursts(lc);
 		if (!lc->adaptive_idle)
 			continue;
 		if (got) {

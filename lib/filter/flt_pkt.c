@@ -279,6 +279,30 @@ flt_pkt_parse4(const uint8_t *ip, size_t len, struct flt_pkt *p)
 }
 
 enum flt_drop
+flt_pkt_parse4_head(const uint8_t *ip, size_t head, size_t total, struct flt_pkt *p)
+{
+	enum flt_drop d;
+
+	if (head >= total)
+		return flt_pkt_parse4(ip, total, p);
+	d = flt_pkt_parse4(ip, head, p);
+	switch (d) {
+	case FLT_OK:
+		break;
+	case FLT_DROP_SHORT:
+	case FLT_DROP_TCP_BAD_OFF:
+	case FLT_DROP_ICMP_BAD_INNER:
+		return FLT_DROP_FRAG_TINY; /* what it lacks is in a later fragment */
+	default:
+		return d;
+	}
+	p->l3_len = (uint32_t)total;
+	if (p->t.proto == FLT_PROTO_TCP)
+		p->tcp.len += (uint32_t)(total - head);
+	return FLT_OK;
+}
+
+enum flt_drop
 flt_pkt_parse6(const uint8_t *ip6, size_t len, struct flt_pkt *p)
 {
 	uint8_t nh;

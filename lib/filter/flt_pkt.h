@@ -32,7 +32,11 @@
 	X(TCP_NO_ACK, "flt_tcp_no_ack", "TCP without SYN, ACK or RST, or FIN/PSH/URG without ACK") \
 	X(IP_OPTIONS, "flt_ip_options", "IPv4 options, or an IPv6 type 0 routing header (pf refuses both)") \
 	X(IP6_EXT, "flt_ip6_ext", "IPv6 extension headers malformed or more than 8") \
-	X(FRAGMENT, "flt_fragment", "IP fragment (the filter sees whole datagrams only)") \
+	X(FRAGMENT, "flt_fragment", "IP fragment, reassembly off (the filter sees whole datagrams only); IPv6 fragments always") \
+	X(FRAG_TINY, "flt_frag_tiny", "reassembled datagram, too big for one mbuf, whose first fragment does not hold its transport header (RFC 1858)") \
+	X(FRAG_DISCARDED, "flt_frag_discarded", "fragment discarded by reassembly: overlapping, duplicate, more than 8 per datagram, timed out, or the table full") \
+	X(FRAG_IFACE, "flt_frag_iface", "fragments of one datagram from different interfaces") \
+	X(FRAG_OVERSIZE, "flt_frag_oversize", "fragments adding up to more than 65535 bytes") \
 	X(ICMP_BAD_INNER, "flt_icmp_bad_inner", "ICMP error quoting a packet that cannot be read") \
 	X(BAD_STATE, "flt_bad_state", "TCP segment outside the state's windows (blind injection)") \
 	X(ICMP_BAD_STATE, "flt_icmp_bad_state", "ICMP error against its state: not headed to the quoted packet's source, or a quoted TCP sequence outside the window") \
@@ -78,6 +82,17 @@ struct flt_pkt {
  * router's checks before) into @p p.
  */
 enum flt_drop flt_pkt_parse4(const uint8_t *ip, size_t len, struct flt_pkt *p);
+
+/**
+ * The same for a reassembled IPv4 datagram of @p total bytes of which the first @p head
+ * (its first fragment) lie contiguous at @p ip: the headers are read from those, the
+ * lengths are the datagram's. When the transport header (or an ICMP error's quoted one)
+ * is not all in the first fragment, FLT_DROP_FRAG_TINY: a header split over fragments is
+ * the tiny-fragment attack (RFC 1858), and no sender needs it. (A header that would be
+ * malformed even whole is counted there too: it goes nowhere either way.)
+ */
+enum flt_drop flt_pkt_parse4_head(const uint8_t *ip, size_t head, size_t total,
+				  struct flt_pkt *p);
 
 /** The same for the IPv6 packet at @p ip6 (@p len bytes: header and payload). */
 enum flt_drop flt_pkt_parse6(const uint8_t *ip6, size_t len, struct flt_pkt *p);

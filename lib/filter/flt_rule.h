@@ -28,6 +28,10 @@
 #define FLT_IFACE_SELF 0xfffe /* out: self, the node's own addresses */
 #define FLT_IFACE_NONE 0xfffd /* a packet's out when no route takes it anywhere */
 #define FLT_RULES_MAX 65536
+/* Datagrams one worker reassembles at once: each holds up to 8 fragments (mbufs) until it
+ * completes or its "frag" timeout ends it, so the pool is sized for them. */
+#define FLT_FRAG_MAX_DEFAULT 256
+#define FLT_FRAG_MAX 16384
 #define FLT_PREFIXES_MAX (1u << 20) /* in all the rules' lists */
 #define FLT_PORTS_MAX (1u << 20)
 
@@ -81,8 +85,9 @@ struct flt_ruleset {
 	enum flt_action default_action; /* FLT_PASS (stateless) or FLT_BLOCK */
 	uint32_t state_limit;
 	struct flt_timeouts timeouts;
-	bool reassemble; /* fragments reassembled before the rules (not built: always false,
-			  * and fragments are dropped as flt_fragment) */
+	bool reassemble;  /* IPv4 fragments reassembled before the rules (else dropped as
+			   * flt_fragment, as IPv6 fragments always are) */
+	uint32_t frag_max; /* datagrams in reassembly at once, per worker */
 };
 
 /* What the rules see of a packet besides its headers. */

@@ -27,7 +27,8 @@
 	X(ICMP_ERROR, "icmp.error", 10) \
 	X(OTHER_FIRST, "other.first", 60) \
 	X(OTHER_SINGLE, "other.single", 30) \
-	X(OTHER_MULTIPLE, "other.multiple", 60)
+	X(OTHER_MULTIPLE, "other.multiple", 60) \
+	X(FRAG, "frag", 60) /* an unfinished reassembly, not a state: never adaptive */
 
 #define FLT_ENUM_TIMEOUT(e, s, d) FLT_TO_##e,
 enum flt_timeout { FLT_TIMEOUT_LIST(FLT_ENUM_TIMEOUT) FLT_TO_COUNT };

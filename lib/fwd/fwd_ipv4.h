@@ -29,7 +29,8 @@
 	X(OWN_SRC, "ip_own_src", "source is one of this node's addresses or VIPs: spoofed") \
 	X(NO_ROUTE, "no_route", "no route to the destination") \
 	X(NO_NEIGHBOR, "no_neighbor", "next hop MAC not resolved (yet)") \
-	X(MTU_EXCEEDED, "mtu_exceeded", "larger than the egress interface's MTU (no fragmentation, no ICMP yet)")
+	X(MTU_EXCEEDED, "mtu_exceeded", "larger than the egress interface's MTU, with DF: not fragmented (ICMP fragmentation needed sent, IPv6 packet too big)") \
+	X(FRAG_FAILED, "frag_failed", "to be fragmented, but more than 64 fragments would be needed or no mbuf was free")
 
 #define FWD_ENUM_DROP(e, s, d) FWD_DROP_##e,
 enum fwd_drop { FWD_OK = 0, FWD_DROP_LIST(FWD_ENUM_DROP) FWD_DROP_COUNT };

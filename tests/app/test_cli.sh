@@ -34,7 +34,7 @@ check() {
 	fi
 }
 
-echo "1..14"
+echo "1..15"
 check help_exits_0_with_usage 0 '^Usage: .* -- -c FILE' EMPTY -- -- --help
 check version_names_dpdk 0 '^carp-dpdk [0-9.]+ \(DPDK 22\.11' EMPTY -- -- --version
 check check_shipped_config_valid 0 'configuration valid: 1 port\(s\), 1 VHID\(s\)' EMPTY \
@@ -58,6 +58,7 @@ check check_counts_the_filter_rules 0 'configuration valid: .*, a filter of 1 ru
 eal=(--no-huge -m 256 --no-pci --file-prefix="cli$$")
 sed 's/iface=carp0/iface=cli-nosuch0/' "$src/config/carp.yaml" >"$tmp/noif.yaml"
 sed 's/mbufs: [0-9]*/mbufs: 1023/' "$src/config/carp.yaml" >"$tmp/small.yaml"
+sed 's/iface=carp0/iface=carp0,framesz=4096/' "$src/config/carp.yaml" >"$tmp/bigframe.yaml"
 if [ "$(id -u)" -eq 0 ]; then
 	check one_lcore_is_refused_with_what_to_change 3 EMPTY \
 		'needs at least 2 lcores .* -l 0-1' -- -l 0 "${eal[@]}" -- -c "$src/config/carp.yaml"
@@ -67,8 +68,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	check missing_interface_is_refused_naming_the_port 3 EMPTY \
 		"port 'lan': cannot create device 'net_af_packet0,iface=cli-nosuch0" \
 		-- -l 0-1 "${eal[@]}" -- -c "$tmp/noif.yaml"
+	check af_packet_frames_larger_than_an_mbuf_are_refused 3 EMPTY \
+		"port 'lan': framesz above 2048 in 'net_af_packet0,iface=carp0,framesz=4096'" \
+		-- -l 0-1 "${eal[@]}" -- -c "$tmp/bigframe.yaml"
 else
-	for t in one_lcore small_mbuf_pool missing_interface; do
+	for t in one_lcore small_mbuf_pool missing_interface af_packet_framesz; do
 		n=$((n + 1))
 		echo "ok $n - $t # SKIP needs root (the EAL)"
 	done

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
@@ -23,6 +24,7 @@
 #include "carp_frame.h"
 #include "carp_nd.h"
 #include "dp.h"
+#include "dp_filter.h"
 
 #define LAN 0
 #define WAN 1
@@ -687,14 +689,17 @@ test_bad_ipv4_is_counted_and_never_forwarded(void **state)
 }
 
 static void
-test_larger_than_egress_mtu_is_counted_not_sent(void **state)
+test_larger_than_egress_mtu_with_df_is_counted_not_sent(void **state)
 {
 	uint64_t before = lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED];
 	struct rte_mbuf *m;
 
 	(void)state;
 	sh->iface[WAN].mtu = 41; /* our packet is 42 bytes (in a padded 60-byte frame) */
-	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64));
+	m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0a640009, 64);
+	data(m)[20] = 0x40; /* DF: the sender wants to hear the MTU, not fragments */
+	reseal(m);
+	rx(m);
 	sh->iface[WAN].mtu = 1500;
 	assert_nothing_sent();
 	assert_true(lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED] == before + 1);
@@ -707,11 +712,289 @@ test_larger_than_egress_mtu_is_counted_not_sent(void **state)
 	/* Through a gateway: its prebuilt header carries the MTU of when it was resolved. */
 	sh->iface[WAN].mtu = 41;
 	set_neighbor(0x0a6400fe, gateway_mac);
-	rx(udp_frame(sh->vmac[LAN].addr_bytes, 0x0ac80105, 64));
+	m = udp_frame(sh->vmac[LAN].addr_bytes, 0x0ac80105, 64);
+	data(m)[20] = 0x40;
+	reseal(m);
+	rx(m);
 	sh->iface[WAN].mtu = 1500;
 	set_neighbor(0x0a6400fe, gateway_mac);
 	assert_nothing_sent();
 	assert_true(lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED] == before + 2);
+}
+
+/*
+ * IPv4 datagram of @p len bytes in @p ip, from the client (10.99.0.9) to 10.100.0.9:
+ * UDP (or a TCP SYN) to port @p dport, id @p id, TTL 64, its header checksum set, the
+ * payload a pattern.
+ */
+static void
+make_datagram(uint8_t *ip, size_t len, uint8_t proto, uint16_t dport, uint16_t id)
+{
+	uint16_t c;
+
+	memset(ip, 0, 40);
+	hex_to_bytes("45 00 00 00 00 00 00 00 40 00 00 00 0a 63 00 09 0a 64 00 09", ip, 20);
+	carp_wr16(ip + 2, (uint16_t)len);
+	carp_wr16(ip + 4, id);
+	ip[9] = proto;
+	c = carp_cksum(ip, 20);
+	carp_wr16(ip + 10, c);
+	carp_wr16(ip + 20, 40000);
+	carp_wr16(ip + 22, dport);
+	if (proto == 6) {
+		ip[32] = 0x50; /* data offset 5 */
+		ip[33] = 0x02; /* SYN */
+		for (size_t i = 40; i < len; i++)
+			ip[i] = (uint8_t)(i * 7);
+	} else {
+		carp_wr16(ip + 24, (uint16_t)(len - 20));
+		for (size_t i = 28; i < len; i++)
+			ip[i] = (uint8_t)(i * 7);
+	}
+}
+
+/* A frame to @p eth_dst with bytes [@p off, @p off + @p n) of datagram @p ip's payload as a
+ * fragment, MF when @p more. */
+static struct rte_mbuf *
+fragment_frame(const uint8_t eth_dst[6], const uint8_t *ip, size_t off, size_t n, bool more)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *f = append(m, (uint16_t)(14 + 20 + n < 60 ? 60 : 14 + 20 + n)), *h = f + 14;
+
+	memset(f, 0, 60);
+	memcpy(f, eth_dst, 6);
+	memcpy(f + 6, client_mac, 6);
+	f[12] = 0x08;
+	memcpy(h, ip, 20);
+	memcpy(h + 20, ip + 20 + off, n);
+	carp_wr16(h + 2, (uint16_t)(20 + n));
+	carp_wr16(h + 6, (uint16_t)((more ? 0x2000 : 0) | off / 8));
+	reseal(m);
+	return m;
+}
+
+/*
+ * Everything sent on the WAN, as one datagram: the frames' fragments put back together by
+ * offset, each checked on the way (to the server's MAC, one segment, header checksum,
+ * TTL 63, no DF, at most @p mtu bytes, the same id). Returns the number of frames and the
+ * datagram's length in @p *len (0 when the pieces do not make one).
+ */
+static unsigned int
+collect_wan(uint8_t *out, size_t *len, uint16_t mtu)
+{
+	struct rte_mbuf *m;
+	unsigned int n = 0;
+	size_t end = 0;
+	bool last = false;
+
+	*len = 0;
+	while ((m = sent_on(WAN)) != NULL) {
+		const uint8_t *f = data(m), *ip = f + 14;
+		uint16_t total = carp_rd16(ip + 2), fo = carp_rd16(ip + 6);
+		size_t off = (size_t)(fo & 0x1fff) * 8;
+
+		n++;
+		assert_int_equal(m->nb_segs, 1);
+		assert_memory_equal(f, server_mac, 6);
+		assert_int_equal(carp_rd16(f + 12), 0x0800);
+		assert_int_equal(carp_cksum(ip, 20), 0);
+		assert_int_equal(ip[8], 63);
+		assert_int_equal(fo & 0x4000, 0);
+		assert_true(total <= mtu);
+		assert_true(rte_pktmbuf_data_len(m) >= 14u + total);
+		if (off == 0)
+			memcpy(out, ip, 20);
+		memcpy(out + 20 + off, ip + 20, total - 20u);
+		if (off + total - 20 > end)
+			end = off + total - 20;
+		last |= !(fo & 0x2000);
+		rte_pktmbuf_free(m);
+	}
+	if (n && last) {
+		*len = 20 + end;
+		carp_wr16(out + 2, (uint16_t)*len);
+		carp_wr16(out + 6, 0);
+		out[8] = 64; /* as sent, to compare with the original */
+	}
+	return n;
+}
+
+/* The original's bytes beyond the header (the header's TTL, length and checksum change). */
+static void
+assert_same_payload(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	assert_memory_equal(a + 12, b + 12, 8); /* addresses */
+	assert_memory_equal(a + 20, b + 20, len - 20);
+}
+
+static void
+test_df_clear_larger_than_egress_mtu_leaves_in_fragments(void **state)
+{
+	static uint8_t ip[1228], back[1228 + 64];
+	uint64_t fragmented = lc->cnt.fragmented, fwd = lc->cnt.forwarded;
+	size_t len;
+
+	(void)state;
+	make_datagram(ip, sizeof(ip), 17, 53, 0x4242);
+	sh->iface[WAN].mtu = 576;
+	/* One frame of 1242 bytes: the datagram whole, DF clear. */
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, sizeof(ip) - 20, false));
+	sh->iface[WAN].mtu = 1500;
+	/* 552 + 552 + 104 bytes of payload: multiples of 8 but the last (RFC 791). */
+	assert_int_equal(collect_wan(back, &len, 576), 3);
+	assert_int_equal(len, sizeof(ip));
+	assert_same_payload(ip, back, len);
+	assert_true(lc->cnt.fragmented == fragmented + 1);
+	assert_true(lc->cnt.forwarded == fwd); /* the datagram counts once, as fragmented */
+	/* An MTU no fragment fits (a header and 8 bytes): counted, nothing sent. */
+	fragmented = lc->cnt.fwd_drop[FWD_DROP_FRAG_FAILED];
+	sh->iface[WAN].mtu = 27;
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, sizeof(ip) - 20, false));
+	sh->iface[WAN].mtu = 1500;
+	assert_nothing_sent();
+	assert_true(lc->cnt.fwd_drop[FWD_DROP_FRAG_FAILED] == fragmented + 1);
+}
+
+/* The filter of the reassembly tests: UDP and TCP to port 53 from the LAN pass (keep
+ * state), the rest is blocked; IPv4 reassembly on, 16 datagrams at a time, 1 s each. */
+static struct flt_rule frag_rules[] = {
+	{ .action = FLT_PASS, .keep_state = true, .in = LAN, .out = FLT_IFACE_ANY,
+	  .proto = FLT_PROTO_UDP, .dport = { 0, 1 }, .icmp_type = -1, .icmp_code = -1,
+	  .flags = FLT_TH_SYN, .flags_mask = FLT_TH_SYN | FLT_TH_ACK },
+	{ .action = FLT_PASS, .keep_state = true, .in = LAN, .out = FLT_IFACE_ANY,
+	  .proto = FLT_PROTO_TCP, .dport = { 0, 1 }, .icmp_type = -1, .icmp_code = -1,
+	  .flags = FLT_TH_SYN, .flags_mask = FLT_TH_SYN | FLT_TH_ACK },
+};
+static struct flt_port_range frag_ports[] = { { 53, 53 } };
+static struct flt_ruleset frag_rs = {
+	.rules = frag_rules, .n_rules = 2, .ports = frag_ports, .n_ports = 1,
+	.default_action = FLT_BLOCK, .state_limit = 64, .reassemble = true, .frag_max = 16,
+};
+
+static uint64_t
+flt_drops(enum flt_drop d)
+{
+	return lc->flt->drop[d];
+}
+
+/* Fragments of datagram @p ip (@p len bytes) at the LAN vMAC: [0, @p cut) and the rest,
+ * the second first. */
+static void
+rx_in_two(const uint8_t *ip, size_t len, size_t cut)
+{
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, cut, len - 20 - cut, false));
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, cut, true));
+}
+
+static void
+test_fragments_are_reassembled_before_the_filter(void **state)
+{
+	static uint8_t ip[3000], back[3000 + 64];
+	unsigned int in_use = rte_mempool_in_use_count(mp);
+	uint64_t before, t0;
+	struct dp_reasm *r;
+	char err[256];
+	size_t len;
+
+	(void)state;
+	flt_timeouts_default(&frag_rs.timeouts, frag_rs.state_limit);
+	frag_rs.timeouts.sec[FLT_TO_FRAG] = 1;
+	sh->filter = dp_filter_create(&frag_rs, 0, 0, err, sizeof(err));
+	assert_non_null(sh->filter);
+	assert_int_equal(dp_filter_lcore_init(lc), 0);
+	r = lc->flt->reasm;
+	assert_non_null(r);
+
+	print_message("# UDP to 53 in two fragments, the last first: one datagram, one state\n");
+	make_datagram(ip, 1228, 17, 53, 1);
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 800, 1228 - 20 - 800, false));
+	assert_nothing_sent();
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, 800, true));
+	assert_int_equal(collect_wan(back, &len, 1500), 1); /* it fits the WAN: whole */
+	assert_int_equal(len, 1228);
+	assert_same_payload(ip, back, len);
+	assert_true(r->fragments == 2 && r->reassembled == 1);
+	assert_true(lc->flt->states_created == 1);
+
+	print_message("# the same to port 54: blocked whole, once\n");
+	before = flt_drops(FLT_DROP_BLOCK);
+	make_datagram(ip, 1228, 17, 54, 2);
+	rx_in_two(ip, 1228, 800);
+	assert_nothing_sent();
+	assert_true(flt_drops(FLT_DROP_BLOCK) == before + 1);
+
+	print_message("# 3000 bytes, more than an mbuf holds: a chain, sent in fragments\n");
+	make_datagram(ip, 3000, 17, 53, 3);
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 1960, 3000 - 20 - 1960, false));
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, 984, true));
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 984, 976, true));
+	assert_int_equal(collect_wan(back, &len, 1500), 3);
+	assert_int_equal(len, 3000);
+	assert_same_payload(ip, back, len);
+
+	print_message("# reassembled, then too big for the WAN: fragments of its MTU\n");
+	sh->iface[WAN].mtu = 576;
+	make_datagram(ip, 1228, 17, 53, 4);
+	rx_in_two(ip, 1228, 800);
+	sh->iface[WAN].mtu = 1500;
+	assert_int_equal(collect_wan(back, &len, 576), 3);
+	assert_int_equal(len, 1228);
+	assert_same_payload(ip, back, len);
+
+	print_message("# a TCP SYN split inside its header: whole in one mbuf, it is read whole\n");
+	before = lc->flt->states_created;
+	make_datagram(ip, 60, 6, 53, 5);
+	rx_in_two(ip, 60, 8);
+	assert_int_equal(collect_wan(back, &len, 1500), 1);
+	assert_int_equal(len, 60);
+	assert_true(lc->flt->states_created == before + 1);
+
+	print_message("# the same in a chain: its first fragment lacks the header (RFC 1858)\n");
+	before = flt_drops(FLT_DROP_FRAG_TINY);
+	make_datagram(ip, 3000, 6, 53, 15);
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, 8, true));
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 8, 1480, true));
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 1488, 3000 - 20 - 1488, false));
+	assert_nothing_sent();
+	assert_true(flt_drops(FLT_DROP_FRAG_TINY) == before + 1);
+
+	print_message("# overlapping fragments: discarded, every one\n");
+	before = flt_drops(FLT_DROP_FRAG_DISCARDED);
+	make_datagram(ip, 68, 17, 53, 6);
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, 24, true));
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 16, 16, true));
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 32, 16, false));
+	assert_nothing_sent();
+	assert_true(flt_drops(FLT_DROP_FRAG_DISCARDED) == before + 3);
+
+	print_message("# the pieces of one datagram from the LAN and from VLAN 20\n");
+	before = flt_drops(FLT_DROP_FRAG_IFACE);
+	make_datagram(ip, 1228, 17, 53, 7);
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 800, 1228 - 20 - 800, false));
+	rx(tagged(fragment_frame(sh->vmac[V20].addr_bytes, ip, 0, 800, true), 0x8100, 20));
+	assert_nothing_sent();
+	assert_true(flt_drops(FLT_DROP_FRAG_IFACE) == before + 1);
+
+	print_message("# a fragment whose datagram never completes: discarded at its timeout\n");
+	before = flt_drops(FLT_DROP_FRAG_DISCARDED);
+	make_datagram(ip, 1228, 17, 53, 8);
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, 800, true));
+	t0 = rte_get_tsc_cycles();
+	while (flt_drops(FLT_DROP_FRAG_DISCARDED) == before &&
+	       rte_get_tsc_cycles() - t0 < 5 * rte_get_tsc_hz()) {
+		dp_filter_between_bursts(lc);
+		usleep(10000);
+	}
+	assert_true(flt_drops(FLT_DROP_FRAG_DISCARDED) == before + 1);
+	assert_nothing_sent();
+
+	/* Held fragments go back to the pool with the table. */
+	make_datagram(ip, 1228, 17, 53, 9);
+	rx(fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, 800, true));
+	dp_filter_lcore_free(lc);
+	dp_filter_free(sh->filter);
+	sh->filter = NULL;
+	assert_int_equal(rte_mempool_in_use_count(mp), in_use);
 }
 
 static void
@@ -1834,7 +2117,8 @@ static void
 test_every_frame_is_accounted_for(void **state)
 {
 	uint64_t out = lc->cnt.forwarded + lc->cnt.punted + lc->cnt.to_resolve +
-		       lc->cnt.arp_replies + lc->cnt.echo_replies + lc->cnt.nd_replies;
+		       lc->cnt.arp_replies + lc->cnt.echo_replies + lc->cnt.nd_replies +
+		       lc->cnt.fragmented;
 
 	(void)state;
 	for (int r = 0; r < DP_DROP_COUNT; r++)
@@ -1859,7 +2143,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_backup_forwards_nothing_sent_to_its_vmac),
 		cmocka_unit_test(test_unresolved_next_hop_goes_to_control_with_its_next_hop),
 		cmocka_unit_test(test_bad_ipv4_is_counted_and_never_forwarded),
-		cmocka_unit_test(test_larger_than_egress_mtu_is_counted_not_sent),
+		cmocka_unit_test(test_larger_than_egress_mtu_with_df_is_counted_not_sent),
+		cmocka_unit_test(test_df_clear_larger_than_egress_mtu_leaves_in_fragments),
 		cmocka_unit_test(test_fragment_is_forwarded_intact),
 		cmocka_unit_test(test_arp_for_vip_answered_by_master_only),
 		cmocka_unit_test(test_carp_and_arp_replies_go_to_control),
@@ -1888,6 +2173,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_icmp_errors_for_ipv6_not_forwarded),
 		cmocka_unit_test(test_icmp_errors_are_rate_limited_and_never_answer_errors),
 		cmocka_unit_test(test_every_frame_is_accounted_for),
+		/* After the tally: its frames end in the filter's counters, or are merged. */
+		cmocka_unit_test(test_fragments_are_reassembled_before_the_filter),
 	};
 	int rc;
 

@@ -111,7 +111,9 @@ test_lan_wan_filter(void **state)
 	assert_int_equal(rs->timeouts.sec[FLT_TO_TCP_FIRST], 120); /* pf's default */
 	assert_int_equal(rs->timeouts.adaptive_start, 120000);
 	assert_int_equal(rs->timeouts.adaptive_end, 240000);
-	assert_false(rs->reassemble); /* not built: fragments are dropped */
+	assert_false(rs->reassemble); /* off unless asked: fragments are dropped */
+	assert_int_equal(rs->frag_max, FLT_FRAG_MAX_DEFAULT);
+	assert_int_equal(rs->timeouts.sec[FLT_TO_FRAG], 60); /* pf's default */
 	assert_int_equal(rs->n_rules, 7);
 
 	r = &rs->rules[0];
@@ -242,8 +244,25 @@ test_refused_values(void **state)
 		       "a table cannot name another table");
 	assert_refused("filter:\n  default: block\n  tables: {\"a b\": [10.0.0.0/8]}\n", "15:12",
 		       "not a table name");
-	assert_refused("filter: {default: block, reassemble: true}\n", "13:38",
-		       "reassembly of fragments is not built yet");
+	assert_refused("filter: {default: block, reassemble: yes please}\n", "13:38",
+		       "reassemble");
+	assert_refused("filter: {default: block, reassemble: true, fragments: 0}\n", "13:55",
+		       "fragments");
+	assert_refused("filter: {default: block, fragments: 16385}\n", "13:37", "fragments");
+	assert_refused("filter: {default: block, timeouts: {frag: 0}}\n", "13:43", "frag");
+}
+
+static void
+test_reassembly_on(void **state)
+{
+	struct carp_config *c = load_ok(TWO_PORTS "filter: {default: block, reassemble: true,"
+					" fragments: 1024, timeouts: {frag: 15}}\n");
+
+	(void)state;
+	assert_true(c->filter->reassemble);
+	assert_int_equal(c->filter->frag_max, 1024);
+	assert_int_equal(c->filter->timeouts.sec[FLT_TO_FRAG], 15);
+	carp_config_free(c);
 }
 
 int
@@ -254,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_lan_wan_filter),
 		cmocka_unit_test(test_pass_default_and_no_rules),
 		cmocka_unit_test(test_refused_values),
+		cmocka_unit_test(test_reassembly_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

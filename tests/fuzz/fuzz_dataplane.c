@@ -15,6 +15,15 @@
  * the path (pass and keep state from the LAN, reject TCP 22 and UDP 53, block pings to
  * the node, default block; a table of 64 states, emptied every 256 inputs): a frame may
  * also end in one of the filter's drops, and a reject's answer obeys the same rules.
+ * Built with -DWITH_REASSEMBLY as well (fuzz_dataplane_reasm), the filter reassembles
+ * IPv4, and an input is up to 8 frames (each a 2-byte length and its bytes) received in
+ * one burst: fragments meet the fragments of the inputs before them. Then no frame has
+ * more than one outcome (a datagram's fragments have one between them), what leaves is
+ * in one mbuf and no larger than the egress MTU, and no fragment passes the rules
+ * without its datagram: nothing leaves that is, or starts, TCP to 22 or UDP to 53 (the
+ * rejected ports), and every later fragment that leaves is of a datagram whose first one
+ * left in the same input. Every 64 inputs the reassembly table starts over, and then no
+ * mbuf may be in use.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +177,9 @@ static struct flt_port_range ports[] = { { 22, 22 }, { 53, 53 } };
 static struct flt_ruleset ruleset = {
 	.rules = rules, .n_rules = 5, .ports = ports, .n_ports = 2,
 	.default_action = FLT_BLOCK, .state_limit = 64,
+#ifdef WITH_REASSEMBLY
+	.reassemble = true, .frag_max = 8,
+#endif
 };
 
 /* At exit, before the EAL's cleanup (atexit runs in reverse): what is not in DPDK memory
@@ -272,7 +284,8 @@ static uint64_t
 outcomes(void)
 {
 	uint64_t n = lc->cnt.forwarded + lc->cnt.punted + lc->cnt.to_resolve +
-		     lc->cnt.arp_replies + lc->cnt.echo_replies + lc->cnt.nd_replies;
+		     lc->cnt.arp_replies + lc->cnt.echo_replies + lc->cnt.nd_replies +
+		     lc->cnt.fragmented;
 
 	for (int r = 0; r < DP_DROP_COUNT; r++)
 		n += lc->cnt.drop[r];
@@ -319,13 +332,124 @@ check_sent(struct rte_mbuf *m, int port)
 	check(idx != DP_NO_VHID && lc->master[idx]);
 }
 
+static const uint16_t stripped_tci[4] = { 0, 20, 30, 0x2014 }; /* 0x2014: prio 1, 20 */
+
+/* Frame @p f of @p n bytes as received on the LAN port, with what flags byte @p mode says
+ * the device did (stripped a tag, checked the IPv4 checksum). */
+static struct rte_mbuf *
+received(uint8_t mode, const uint8_t *f, size_t n)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *d;
+
+	check(m != NULL);
+	d = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)n);
+	check(n == 0 || d != NULL);
+	if (n)
+		memcpy(d, f, n);
+	if (mode & 0x10) {
+		m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+		m->vlan_tci = stripped_tci[(mode >> 6) & 3];
+	}
+	if (mode & 0x20)
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	m->port = sh->port[LAN].port_id;
+	return m;
+}
+
+#ifdef WITH_REASSEMBLY
+/* The datagrams whose first fragment (or whole self) left in this input. */
+static struct {
+	uint32_t src, dst;
+	uint16_t id;
+} firsts[64];
+static unsigned int n_firsts;
+
+/* IPv4 that left on the WAN: never the rejected ports, no later fragment alone. */
+static void
+check_not_bypassed(struct rte_mbuf *m)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *ip;
+	size_t l3 = f[12] == 0x81 ? 18 : 14, len = rte_pktmbuf_data_len(m);
+	uint16_t fo;
+	uint32_t src, dst;
+	bool found = false;
+
+	check(m->nb_segs == 1);
+	if (len < l3 + 20 || f[l3 - 2] != 0x08 || f[l3 - 1] != 0x00)
+		return;
+	ip = f + l3;
+	check(carp_rd16(ip + 2) <= sh->iface[WAN].mtu || carp_rd16(ip + 2) <= sh->iface[V30].mtu);
+	fo = carp_rd16(ip + 6);
+	src = carp_rd32(ip + 12);
+	dst = carp_rd32(ip + 16);
+	if ((fo & 0x1fff) == 0) {
+		size_t ihl = (size_t)(ip[0] & 0xf) * 4;
+
+		if (len >= l3 + ihl + 4 && (ip[9] == 6 || ip[9] == 17))
+			check(carp_rd16(ip + ihl + 2) != (ip[9] == 6 ? 22 : 53));
+		if (n_firsts < 64)
+			firsts[n_firsts++] = (typeof(firsts[0])){ src, dst, carp_rd16(ip + 4) };
+		return;
+	}
+	for (unsigned int k = 0; k < n_firsts; k++)
+		found |= firsts[k].src == src && firsts[k].dst == dst &&
+			 firsts[k].id == carp_rd16(ip + 4);
+	check(found);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint16_t stripped_tci[4] = { 0, 20, 30, 0x2014 }; /* 0x2014: prio 1, 20 */
+	static unsigned int inputs;
+	struct rte_mbuf *ms[8], *out;
+	uint16_t n = 0;
+	size_t at = 1;
+
+	if (size < 1)
+		return 0;
+	for (uint16_t v = 0; v < 4; v++)
+		if (lc->master[v] != ((data[0] >> v) & 1))
+			dp_apply_msg(lc, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = v,
+							   .flag = (data[0] >> v) & 1 });
+	while (n < 8 && at + 2 <= size) {
+		size_t len = (size_t)carp_rd16(data + at) % (RTE_MBUF_DEFAULT_DATAROOM + 1);
+
+		at += 2;
+		if (len > size - at)
+			len = size - at;
+		ms[n++] = received(data[0], data + at, len);
+		at += len;
+	}
+	if (++inputs % 256 == 0)
+		flt_table_expire(sh->filter->table, &ruleset.timeouts, UINT64_MAX / 2, 1024);
+	n_firsts = 0;
+	dp_rx_burst(lc, LAN, ms, n);
+	dp_tx_flush(lc);
+	/* Never two outcomes for one frame (held fragments may end in a later input). */
+	check(outcomes() <= lc->cnt.rx);
+	for (int p = 0; p < 2; p++)
+		while (rte_ring_dequeue(tx_ring[p], (void **)&out) == 0) {
+			check_sent(out, p);
+			if (p == WAN)
+				check_not_bypassed(out);
+			rte_pktmbuf_free(out);
+		}
+	if (inputs % 64 == 0) {
+		/* What the table holds goes back to the pool with it. */
+		dp_reasm_free(lc->flt->reasm);
+		lc->flt->reasm = dp_reasm_create(ruleset.frag_max, 60, 0);
+		check(lc->flt->reasm != NULL);
+		check(rte_mempool_in_use_count(mp) == 0);
+	}
+	return 0;
+}
+#else
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
 	struct rte_mbuf *m, *out;
 	uint64_t before;
-	uint8_t *f;
 
 	if (size < 1 || size > 1 + RTE_MBUF_DEFAULT_DATAROOM)
 		return 0;
@@ -333,19 +457,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (lc->master[v] != ((data[0] >> v) & 1))
 			dp_apply_msg(lc, &(struct dp_msg){ .type = DP_MSG_MASTER, .idx = v,
 							   .flag = (data[0] >> v) & 1 });
-	m = rte_pktmbuf_alloc(mp);
-	check(m != NULL);
-	f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(size - 1));
-	check(size == 1 || f != NULL);
-	if (size > 1)
-		memcpy(f, data + 1, size - 1);
-	if (data[0] & 0x10) {
-		m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
-		m->vlan_tci = stripped_tci[(data[0] >> 6) & 3];
-	}
-	if (data[0] & 0x20)
-		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
-	m->port = sh->port[LAN].port_id;
+	m = received(data[0], data + 1, size - 1);
 #ifdef WITH_FILTER
 	{
 		static unsigned int inputs;
@@ -368,3 +480,4 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(rte_mempool_in_use_count(mp) == 0);
 	return 0;
 }
+#endif

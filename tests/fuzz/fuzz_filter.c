@@ -98,6 +98,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= len;
 		now += 1000000000ull;
 		d = v6 ? flt_pkt_parse6(copy, len, &p) : flt_pkt_parse4(copy, len, &p);
+		if (!v6) {
+			/* The same as a reassembled datagram's first fragment, half of it, of a
+			 * datagram 1000 bytes longer: only the head lies in memory. */
+			size_t head = len / 2;
+			uint8_t *h = malloc(head ? head : 1);
+			struct flt_pkt q;
+			enum flt_drop dh;
+
+			if (h == NULL) {
+				free(copy);
+				return 0;
+			}
+			memcpy(h, copy, head);
+			dh = flt_pkt_parse4_head(h, head, len + 1000, &q);
+			free(h);
+			if (dh >= FLT_DROP_COUNT || (dh == FLT_OK && q.l3_len != len + 1000))
+				abort();
+		}
 		free(copy);
 		if (d >= FLT_DROP_COUNT)
 			abort();

@@ -190,6 +190,42 @@ def conversations():
     return out
 
 
+def fragment_sequences():
+    """fuzz_dataplane_reasm's inputs: fragments from the LAN to the WAN's server, several
+    frames an input (each a 2-byte length and its bytes)."""
+    from scapy.layers.inet import fragment
+
+    def seq(frags, tag=None):
+        out = b""
+        for f in frags:
+            e = Ether(dst=VMAC1, src=CLIENT)
+            if tag is not None:
+                e = Ether(dst="00:00:5e:00:01:01", src=CLIENT) / Dot1Q(vlan=tag)
+            b = bytes(e / f)
+            out += struct.pack("!H", len(b)) + b
+        return out
+
+    def dgram(l4, n, ident):
+        return IP(src="10.99.0.9", dst="10.100.0.9", id=ident) / l4 / Raw((bytes(range(256)) * (n // 256 + 1))[:n])
+
+    udp = fragment(dgram(UDP(sport=40000, dport=5000), 1200, 1), fragsize=800)
+    big = fragment(dgram(UDP(sport=40000, dport=5000), 2900, 2), fragsize=976)
+    dns = fragment(dgram(UDP(sport=40000, dport=53), 1200, 3), fragsize=800)
+    ssh = fragment(dgram(TCP(sport=40000, dport=22, flags="S"), 1200, 4), fragsize=8)
+    tiny = fragment(dgram(TCP(sport=40000, dport=80, flags="S"), 3000, 5), fragsize=8)
+    return {
+        "udp_in_order": seq(udp),
+        "udp_reversed": seq(reversed(udp)),
+        "udp_twice": seq(udp + udp),
+        "udp_first_only": seq(udp[:1]),
+        "big_chain": seq(big),
+        "dns_rejected": seq(dns),
+        "ssh_tiny_rejected": seq(ssh[:8]),
+        "tcp_tiny_chain": seq(tiny[:1]) + seq(fragment(dgram(TCP(sport=40000, dport=80), 3000, 5), fragsize=1480)[1:]),
+        "mixed_iface": seq(udp[:1]) + seq(udp[1:], tag=20),
+    }
+
+
 def write(harness, name, data):
     d = os.path.join(ROOT, "corpus", harness)
     os.makedirs(d, exist_ok=True)
@@ -206,6 +242,9 @@ def main():
         for mode in (0x0f, 0x00, 0x5f):
             write("fuzz_dataplane", f"{name}-{mode}", bytes([mode]) + f)
             write("fuzz_dataplane_filter", f"{name}-{mode}", bytes([mode]) + f)
+    for name, f in fragment_sequences().items():
+        for mode in (0x0f, 0x2f):  # every VHID MASTER; the device checked the checksum
+            write("fuzz_dataplane_reasm", f"{name}-{mode}", bytes([mode]) + f)
     # The IPv6 parsers on their own: every frame, and the unit tests' ND frames.
     for name, f in frames().items():
         write("fuzz_nd", name, f)

@@ -177,6 +177,45 @@ test_malformed_headers(void **state)
 	assert_int_equal(flt_pkt_parse4(b, 28, &p), FLT_OK);
 }
 
+/* A reassembled datagram in several mbufs: headers from the first fragment, lengths from
+ * the whole; a transport header the first fragment does not hold is a tiny fragment. */
+static void
+test_reassembled_head(void **state)
+{
+	uint8_t b[128];
+	struct flt_pkt p;
+	size_t n;
+
+	(void)state;
+	n = mk_ip4(b, 6, A4(10, 0, 0, 9), A4(198, 18, 1, 9), 20 + 100);
+	n += tcp(b + n, 40000, 80, 1000, 2000, FLT_TH_ACK, NULL, 0);
+	/* The first 48 of 1500 bytes: the header and 8 of the payload's 1460. */
+	assert_int_equal(flt_pkt_parse4_head(b, 48, 1500, &p), FLT_OK);
+	assert_int_equal(p.l3_len, 1500);
+	assert_int_equal(p.tcp.len, 1460);
+	assert_int_equal(p.tcp.seq, 1000);
+	assert_int_equal(p.t.dport, 80);
+	/* Its header cut: 8 bytes of TCP in the first fragment, or 19, or a data offset
+	 * beyond what it holds. */
+	assert_int_equal(flt_pkt_parse4_head(b, 28, 1500, &p), FLT_DROP_FRAG_TINY);
+	assert_int_equal(flt_pkt_parse4_head(b, 39, 1500, &p), FLT_DROP_FRAG_TINY);
+	b[32] = 0x80; /* 32 bytes of header */
+	assert_int_equal(flt_pkt_parse4_head(b, 48, 1500, &p), FLT_DROP_FRAG_TINY);
+	b[32] = 0x50;
+	/* What is wrong whatever follows keeps its own name. */
+	b[33] = FLT_TH_SYN | FLT_TH_FIN;
+	assert_int_equal(flt_pkt_parse4_head(b, 48, 1500, &p), FLT_DROP_TCP_SYN_FIN);
+	/* UDP: 8 bytes are its header. */
+	n = mk_ip4(b, 17, A4(10, 0, 0, 9), A4(198, 18, 1, 9), 8);
+	b[n + 2] = 0, b[n + 3] = 53;
+	assert_int_equal(flt_pkt_parse4_head(b, 28, 3000, &p), FLT_OK);
+	assert_int_equal(p.l3_len, 3000);
+	assert_int_equal(flt_pkt_parse4_head(b, 27, 3000, &p), FLT_DROP_FRAG_TINY);
+	/* A head that is the whole datagram is read as one. */
+	assert_int_equal(flt_pkt_parse4_head(b, 28, 28, &p), FLT_OK);
+	assert_int_equal(p.l3_len, 28);
+}
+
 static void
 test_icmp_echo_and_other_protocols(void **state)
 {
@@ -404,6 +443,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reassembled_head),
 		cmocka_unit_test(test_tcp_syn_with_options),
 		cmocka_unit_test(test_wscale_option_edges),
 		cmocka_unit_test(test_tcp_flag_checks),
