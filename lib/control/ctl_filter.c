@@ -191,7 +191,7 @@ ctl_states_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "expiries_per_s", rd(&n->flt_st.expiries_per_s));
 	rte_tel_data_add_dict_u64(d, "passed", passed);
 	rte_tel_data_add_dict_u64(d, "passed_by_state", by_state);
-	rte_tel_data_add_dict_string(d, "reassemble", f->rs->reassemble ? "ipv4" : "off");
+	rte_tel_data_add_dict_string(d, "reassemble", f->rs->reassemble ? "ipv4 ipv6" : "off");
 	rte_tel_data_add_dict_u64(d, "fragments", fragments);
 	rte_tel_data_add_dict_u64(d, "reassembled", reassembled);
 	t = rte_tel_data_alloc();

@@ -308,13 +308,17 @@ filter_batch(struct dp_lcore *lc, struct batch *b)
 		const struct rte_mbuf *m = b->m[i];
 		enum flt_drop d;
 
-		if (b->af == 6)
-			d = flt_pkt_parse6(b->ip[i], b->total[i], &p[i]);
-		else if (likely(m->nb_segs == 1))
-			d = flt_pkt_parse4(b->ip[i], b->total[i], &p[i]);
-		else /* reassembled, in several mbufs: the headers are in the first */
-			d = flt_pkt_parse4_head(b->ip[i], rte_pktmbuf_data_len(m) - b->l3[i],
-						rte_pktmbuf_pkt_len(m) - b->l3[i], &p[i]);
+		if (unlikely(b->total[i] == DP_FRAG_CHAINED)) {
+			/* Reassembled: its length is the mbufs', its headers in the first. */
+			size_t head = rte_pktmbuf_data_len(m) - b->l3[i];
+			size_t whole = rte_pktmbuf_pkt_len(m) - b->l3[i];
+
+			d = b->af == 4 ? flt_pkt_parse4_head(b->ip[i], head, whole, &p[i])
+				       : flt_pkt_parse6_head(b->ip[i], head, whole, &p[i]);
+		} else {
+			d = b->af == 4 ? flt_pkt_parse4(b->ip[i], b->total[i], &p[i])
+				       : flt_pkt_parse6(b->ip[i], b->total[i], &p[i]);
+		}
 
 		b->keep[i] = false;
 		reuse[i] = NULL;
@@ -395,6 +399,11 @@ dp_filter_batch6(struct dp_lcore *lc, struct dp_fwd6_burst *b, int32_t *hops)
 	struct batch fb = { .m = b->m, .ip = b->ip, .total = b->total, .in = b->in, .l3 = b->l3,
 			    .n = b->n, .port = b->port, .af = 6 };
 	uint16_t n = 0;
+
+	if (lc->flt->reasm != NULL) {
+		dp_reasm6_batch(lc->flt->reasm, b, hops, lc->flt->drop);
+		fb.n = b->n;
+	}
 
 	for (uint16_t i = 0; i < b->n; i++)
 		fb.out[i] = hops[i] < 0			   ? FLT_IFACE_NONE

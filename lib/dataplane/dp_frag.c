@@ -9,6 +9,7 @@
 #include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
 
 #include "carp_bytes.h"
 #include "dp_frag.h"
@@ -21,13 +22,23 @@
 #define SWEEPS_PER_S 10
 #define SWEEP_ROUNDS 8
 
+int dp_frag_meta_offset = -1;
+
 struct dp_reasm *
 dp_reasm_create(uint32_t max, uint32_t timeout_s, int socket)
 {
-	struct dp_reasm *r = rte_zmalloc_socket("dp_reasm", sizeof(*r), RTE_CACHE_LINE_SIZE,
-						socket);
+	static const struct rte_mbuf_dynfield meta = {
+		.name = "carp_dpdk_frag_meta", .size = sizeof(struct dp_frag_meta),
+		.align = __alignof__(struct dp_frag_meta),
+	};
+	struct dp_reasm *r;
 	uint64_t hz = rte_get_tsc_hz();
+	int off = rte_mbuf_dynfield_register(&meta); /* the same offset every time */
 
+	if (off < 0)
+		return NULL;
+	dp_frag_meta_offset = off;
+	r = rte_zmalloc_socket("dp_reasm", sizeof(*r), RTE_CACHE_LINE_SIZE, socket);
 	if (r == NULL)
 		return NULL;
 	/* Four entries a bucket, twice as many buckets as datagrams (rte_ip_frag doubles
@@ -68,42 +79,55 @@ dp_reasm_free(struct dp_reasm *r)
 	rte_free(r);
 }
 
-/* The interface a fragment came in on, kept in its mbuf until its datagram completes. */
-static inline void
-set_iface(struct rte_mbuf *m, uint16_t iface)
-{
-	m->hash.usr = iface;
-}
-
 /*
  * A datagram rte_ip_frag completed, as a chain whose head starts at the first fragment's
- * frame: FLT_OK when it may go on, made one segment when the head's buffer holds it all,
- * with a header of its own (no DF: it came in fragments and may leave so; the checksum
- * rte_ip_frag left zero).
+ * frame (@p l3: the L3 header's offset, @p hdr: its fixed header's length, 20 or 40, @p
+ * len: the length its header now claims): FLT_OK when it may go on, made one segment when
+ * the head's buffer holds it all.
  */
 static enum flt_drop
-check_datagram(struct rte_mbuf *d)
+check_datagram(struct rte_mbuf *d, unsigned int hdr, uint32_t len)
 {
-	uint8_t *ip = rte_pktmbuf_mtod_offset(d, uint8_t *, d->l2_len);
-	struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
-	uint32_t in = d->hash.usr;
+	uint16_t in = dp_frag_meta(d)->iface;
+	uint32_t whole = rte_pktmbuf_pkt_len(d) - d->l2_len;
 
-	/* rte_ip_frag writes the total into 16 bits: a sum beyond them wrapped. */
-	if (rte_pktmbuf_pkt_len(d) - d->l2_len > UINT16_MAX ||
-	    carp_rd16(ip + 2) != rte_pktmbuf_pkt_len(d) - d->l2_len)
+	/* rte_ip_frag writes the length into 16 bits: a sum beyond them wrapped. */
+	if (whole - hdr > UINT16_MAX || len != whole)
 		return FLT_DROP_FRAG_OVERSIZE;
 	/* Its key is addresses and id only: one datagram of pieces from several segments
 	 * is someone's forgery. */
-	for (const struct rte_mbuf *s = d->next; s != NULL; s = s->next)
-		if (s->hash.usr != in)
+	for (struct rte_mbuf *s = d->next; s != NULL; s = s->next)
+		if (dp_frag_meta(s)->iface != in)
 			return FLT_DROP_FRAG_IFACE;
-	h->fragment_offset = 0;
-	h->hdr_checksum = 0;
-	h->hdr_checksum = rte_ipv4_cksum(h);
 	if (d->nb_segs > 1)
 		(void)rte_pktmbuf_linearize(d); /* else it stays a chain */
 	return FLT_OK;
 }
+
+/* Keep batch entry @p i as entry @p n (the batches of both families have these fields). */
+#define KEEP(b, hops, n, i) \
+	do { \
+		(b)->m[n] = (b)->m[i]; \
+		(b)->ip[n] = (b)->ip[i]; \
+		memmove(&(b)->dst[n], &(b)->dst[i], sizeof((b)->dst[0])); \
+		(b)->total[n] = (b)->total[i]; \
+		(b)->l3[n] = (b)->l3[i]; \
+		(b)->in[n] = (b)->in[i]; \
+		(hops)[n] = (hops)[i]; \
+	} while (0)
+
+/* Datagram @p d, completed, in batch entry @p n in place of entry @p i, whose route it
+ * shares (the same addresses). */
+#define PUT(b, hops, n, i, d, tot) \
+	do { \
+		(b)->m[n] = (d); \
+		(b)->ip[n] = rte_pktmbuf_mtod_offset((d), uint8_t *, (d)->l2_len); \
+		memmove(&(b)->dst[n], &(b)->dst[i], sizeof((b)->dst[0])); \
+		(b)->total[n] = (tot); \
+		(b)->l3[n] = (uint8_t)(d)->l2_len; \
+		(b)->in[n] = (b)->in[i]; \
+		(hops)[n] = (hops)[i]; \
+	} while (0)
 
 unsigned int
 dp_reasm4_batch(struct dp_reasm *r, struct dp_fwd_burst *b, uint32_t *hops, uint64_t *drop)
@@ -115,47 +139,100 @@ dp_reasm4_batch(struct dp_reasm *r, struct dp_fwd_burst *b, uint32_t *hops, uint
 	for (uint16_t i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = b->m[i], *d;
 		uint8_t *ip = b->ip[i];
+		struct rte_ipv4_hdr *h;
 		enum flt_drop why;
 
 		/* Whole datagrams stay; so do fragments with options, which the filter drops
 		 * by name (it refuses options, as pf does). */
 		if (likely(!(carp_rd16(ip + 6) & 0x3fff)) || (ip[0] & 0xf) != 5) {
-			b->m[n] = m;
-			b->ip[n] = ip;
-			b->dst[n] = b->dst[i];
-			b->total[n] = b->total[i];
-			b->l3[n] = b->l3[i];
-			b->in[n] = b->in[i];
-			hops[n++] = hops[i];
+			KEEP(b, hops, n, i);
+			n++;
 			continue;
 		}
 		r->fragments++;
 		m->l2_len = b->l3[i];
 		m->l3_len = 20;
-		set_iface(m, b->in[i]);
+		dp_frag_meta(m)->iface = b->in[i];
 		if (r->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - DR_RESERVE)
 			flush_death_row(r, drop);
 		d = rte_ipv4_frag_reassemble_packet(r->tbl, &r->dr, m, now,
 						    (struct rte_ipv4_hdr *)ip);
 		if (d == NULL)
 			continue; /* held, or on the death row */
-		why = check_datagram(d);
+		h = rte_pktmbuf_mtod_offset(d, struct rte_ipv4_hdr *, d->l2_len);
+		why = check_datagram(d, 20, rte_be_to_cpu_16(h->total_length));
 		if (why != FLT_OK) {
 			drop[why]++;
 			rte_pktmbuf_free(d);
 			continue;
 		}
+		/* A header of its own: no DF (it came in fragments and may leave so), and
+		 * the checksum rte_ip_frag left zero. */
+		h->fragment_offset = 0;
+		h->hdr_checksum = 0;
+		h->hdr_checksum = rte_ipv4_cksum(h);
 		r->reassembled++;
 		done++;
-		/* Same addresses, so the same route as the fragment that completed it. */
-		b->m[n] = d;
-		b->ip[n] = rte_pktmbuf_mtod_offset(d, uint8_t *, d->l2_len);
-		b->dst[n] = b->dst[i];
-		b->total[n] = d->nb_segs > 1 ? DP_FRAG_CHAINED
-					     : (uint16_t)(rte_pktmbuf_pkt_len(d) - d->l2_len);
-		b->l3[n] = (uint8_t)d->l2_len;
-		b->in[n] = b->in[i];
-		hops[n++] = hops[i];
+		PUT(b, hops, n, i, d, d->nb_segs > 1 ? DP_FRAG_CHAINED
+				  : (uint16_t)(rte_pktmbuf_pkt_len(d) - d->l2_len));
+		n++;
+	}
+	flush_death_row(r, drop);
+	b->n = n;
+	return done;
+}
+
+unsigned int
+dp_reasm6_batch(struct dp_reasm *r, struct dp_fwd6_burst *b, int32_t *hops, uint64_t *drop)
+{
+	uint64_t now = rte_rdtsc();
+	unsigned int done = 0;
+	uint16_t n = 0;
+
+	for (uint16_t i = 0; i < b->n; i++) {
+		struct rte_mbuf *m = b->m[i], *d;
+		uint8_t *ip6 = b->ip[i];
+		struct rte_ipv6_fragment_ext *fh = (struct rte_ipv6_fragment_ext *)(ip6 + 40);
+		struct rte_ipv6_hdr *h;
+		enum flt_drop why;
+		uint16_t size;
+
+		/* The fragment header first, and not an atomic fragment (offset 0 without
+		 * MF, RFC 6946), which rte_ip_frag would hold for ever: the filter drops
+		 * those by name. The router's checks saw 8 bytes after the header. */
+		if (likely(ip6[6] != IPPROTO_FRAGMENT) || b->total[i] < 48 ||
+		    (rte_be_to_cpu_16(fh->frag_data) & 0xfff9) == 0) {
+			KEEP(b, hops, n, i);
+			n++;
+			continue;
+		}
+		r->fragments++;
+		size = b->total[i];
+		m->l2_len = b->l3[i];
+		m->l3_len = 48;
+		dp_frag_meta(m)->iface = b->in[i];
+		memcpy(&dp_frag_meta(m)->id6, &fh->id, 4);
+		if (r->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - DR_RESERVE)
+			flush_death_row(r, drop);
+		d = rte_ipv6_frag_reassemble_packet(r->tbl, &r->dr, m, now,
+						    (struct rte_ipv6_hdr *)ip6, fh);
+		if (d == NULL)
+			continue;
+		/* The first fragment's size, before its chain is made one mbuf: the most
+		 * the fragments it leaves in may have (its header no longer counted). */
+		size = (uint16_t)(rte_pktmbuf_data_len(d) - d->l2_len + 8);
+		h = rte_pktmbuf_mtod_offset(d, struct rte_ipv6_hdr *, d->l2_len);
+		why = check_datagram(d, 40, 40u + rte_be_to_cpu_16(h->payload_len));
+		if (why != FLT_OK) {
+			drop[why]++;
+			rte_pktmbuf_free(d);
+			continue;
+		}
+		dp_frag_meta(d)->size6 = size;
+		r->reassembled++;
+		done++;
+		PUT(b, hops, n, i, d, DP_FRAG_CHAINED);
+		n++;
 	}
 	flush_death_row(r, drop);
 	b->n = n;
@@ -223,6 +300,43 @@ dp_frag4_split(struct rte_mbuf *m, unsigned int l3, uint16_t mtu,
 		 * already has: a new one gets it here, in its headroom. */
 		type[0] = 0x08;
 		type[1] = 0x00;
+	}
+	return n;
+}
+
+int
+dp_frag6_split(struct rte_mbuf *m, unsigned int l3, uint16_t size,
+	       struct rte_mbuf *out[DP_FRAG_OUT_MAX])
+{
+	struct rte_mempool *mp = m->pool;
+	uint16_t room = (uint16_t)(rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM);
+	uint32_t id = dp_frag_meta(m)->id6;
+	int n;
+
+	if (size > room)
+		size = room;
+	rte_pktmbuf_adj(m, (uint16_t)l3);
+	/* Its fragments' data are indirect mbufs of m's buffers: m is freed here, its
+	 * buffers when the last of them lets go. */
+	n = rte_ipv6_fragment_packet(m, out, DP_FRAG_OUT_MAX, size, mp, mp);
+	rte_pktmbuf_free(m);
+	if (n <= 0)
+		return -1;
+	for (int k = 0; k < n; k++) {
+		uint8_t *ip6, *type;
+
+		/* Each made one mbuf: its header's has room for the data. */
+		if (rte_pktmbuf_linearize(out[k]) != 0) {
+			for (int j = 0; j < n; j++)
+				rte_pktmbuf_free(out[j]);
+			return -1;
+		}
+		ip6 = rte_pktmbuf_mtod(out[k], uint8_t *);
+		memcpy(ip6 + 40 + 4, &id, 4); /* rte_ip_frag writes 0 there */
+		out[k]->l2_len = 0;
+		type = ip6 - 2;
+		type[0] = 0x86;
+		type[1] = 0xdd;
 	}
 	return n;
 }

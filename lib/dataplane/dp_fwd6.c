@@ -11,6 +11,7 @@
 
 #include "carp_nd.h"
 #include "dp_filter.h"
+#include "dp_frag.h"
 #include "dp_internal.h"
 #include "fwd_ipv6.h"
 
@@ -22,18 +23,67 @@ no_route(struct dp_lcore *lc, struct dp_fwd6_burst *b, uint16_t i)
 		      FWD_ICMP6_UNREACH_NOROUTE, 0);
 }
 
-/* To the control lcore: next hop @p hop of interface @p iface is not in the cache. */
+/* To the control lcore: next hop @p hop of interface @p iface is not in the cache. Not
+ * counted for a fragment we made (its packet is counted once, as fragmented). */
 static void
-to_resolve(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t l3, uint32_t hop, uint16_t iface)
+to_resolve(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t l3, uint32_t hop, uint16_t iface,
+	   bool count)
 {
 	m->l2_len = l3;
 	m->hash.fdir.lo = hop;
 	m->hash.fdir.hi = DP_META_RESOLVE6 | iface;
-	lc->cnt.to_resolve++;
+	lc->cnt.to_resolve += count;
 	if (lc->resolve.ring == NULL)
 		lc->resolve.fn(lc, m);
-	else if (rte_ring_enqueue(lc->resolve.ring, m) != 0)
-		dp_drop(lc, m, DP_DROP_RESOLVE_FULL);
+	else if (rte_ring_enqueue(lc->resolve.ring, m) != 0) {
+		lc->cnt.drop[DP_DROP_RESOLVE_FULL] += count;
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* The slow path's way out for packet @p m (IPv6 at offset @p l3) to next hop @p hop. */
+static void
+output(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t l3, const uint8_t dst[16],
+       int32_t hop, bool count)
+{
+	const struct dp_nexthop6 *nh = &lc->sh->nexthop6[hop];
+	struct fwd_addr via = carp_in6_is_unspecified(&nh->ip) ? fwd_addr6(dst)
+								: fwd_addr6(nh->ip.b);
+	const struct fwd_cache_entry *e = fwd_cache_lookup(&lc->neigh, &via);
+
+	m->l2_len = l3;
+	if (e == NULL) {
+		to_resolve(lc, m, l3, (uint32_t)hop, nh->iface, count);
+		return;
+	}
+	lc->cnt.forwarded += count;
+	dp_queue_tx(lc, dp_fwd_rewrite(lc, m, e->mac, nh->iface), m);
+}
+
+/*
+ * A reassembled packet (dp_frag.h) leaves in fragments again, as pf sends it on: none
+ * larger than its first fragment was, nor than the egress MTU, nor below IPv6's
+ * minimum link MTU (which any path carries).
+ */
+static void
+refragment(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t l3, const uint8_t dst[16],
+	   int32_t hop)
+{
+	uint16_t mtu = lc->sh->iface[lc->sh->nexthop6[hop].iface].mtu;
+	uint16_t size = dp_frag_meta(m)->size6;
+	struct rte_mbuf *frag[DP_FRAG_OUT_MAX];
+	int n;
+
+	size = size < 1280 ? 1280 : size;
+	size = size > mtu ? mtu : size;
+	n = dp_frag6_split(m, l3, size, frag);
+	if (n < 0) {
+		lc->cnt.fwd_drop[FWD_DROP_FRAG_FAILED]++;
+		return;
+	}
+	lc->cnt.fragmented++;
+	for (int k = 0; k < n; k++)
+		output(lc, frag[k], 0, dst, hop, false);
 }
 
 void
@@ -53,9 +103,7 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 	for (uint16_t i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = b->m[i];
 		const struct dp_nexthop6 *nh;
-		const struct fwd_cache_entry *e;
 		const struct dp_adj *adj;
-		struct fwd_addr via;
 
 		if (hops[i] < 0) {
 			no_route(lc, b, i);
@@ -75,6 +123,10 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 			dp_drop(lc, m, DP_DROP_IPV6_NOT_LOCAL); /* for us, nothing we answer */
 			continue;
 		}
+		if (b->total[i] == DP_FRAG_CHAINED) {
+			refragment(lc, m, b->l3[i], b->dst[i], hops[i]);
+			continue;
+		}
 		if (b->total[i] > sh->iface[nh->iface].mtu) {
 			/* IPv6 routers never fragment: path MTU discovery needs to hear it. */
 			lc->cnt.fwd_drop[FWD_DROP_MTU_EXCEEDED]++;
@@ -82,15 +134,7 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 				      sh->iface[nh->iface].mtu);
 			continue;
 		}
-		m->l2_len = b->l3[i];
-		via = carp_in6_is_unspecified(&nh->ip) ? fwd_addr6(b->dst[i]) : fwd_addr6(nh->ip.b);
-		e = fwd_cache_lookup(&lc->neigh, &via);
-		if (e == NULL) {
-			to_resolve(lc, m, b->l3[i], (uint32_t)hops[i], nh->iface);
-			continue;
-		}
-		forwarded++;
-		dp_queue_tx(lc, dp_fwd_rewrite(lc, m, e->mac, nh->iface), m);
+		output(lc, m, b->l3[i], b->dst[i], hops[i], true);
 	}
 	lc->cnt.forwarded += forwarded;
 }

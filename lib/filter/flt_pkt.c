@@ -278,20 +278,18 @@ flt_pkt_parse4(const uint8_t *ip, size_t len, struct flt_pkt *p)
 	return parse_l4(ip + 20, len - 20, p);
 }
 
-enum flt_drop
-flt_pkt_parse4_head(const uint8_t *ip, size_t head, size_t total, struct flt_pkt *p)
+/* A datagram parsed over its first @p head of @p total bytes: the lengths made whole, or
+ * a header cut short named as the tiny fragment it is. */
+static enum flt_drop
+whole_from_head(enum flt_drop d, size_t head, size_t total, struct flt_pkt *p)
 {
-	enum flt_drop d;
-
-	if (head >= total)
-		return flt_pkt_parse4(ip, total, p);
-	d = flt_pkt_parse4(ip, head, p);
 	switch (d) {
 	case FLT_OK:
 		break;
 	case FLT_DROP_SHORT:
 	case FLT_DROP_TCP_BAD_OFF:
 	case FLT_DROP_ICMP_BAD_INNER:
+	case FLT_DROP_IP6_EXT:
 		return FLT_DROP_FRAG_TINY; /* what it lacks is in a later fragment */
 	default:
 		return d;
@@ -300,6 +298,22 @@ flt_pkt_parse4_head(const uint8_t *ip, size_t head, size_t total, struct flt_pkt
 	if (p->t.proto == FLT_PROTO_TCP)
 		p->tcp.len += (uint32_t)(total - head);
 	return FLT_OK;
+}
+
+enum flt_drop
+flt_pkt_parse4_head(const uint8_t *ip, size_t head, size_t total, struct flt_pkt *p)
+{
+	if (head >= total)
+		return flt_pkt_parse4(ip, total, p);
+	return whole_from_head(flt_pkt_parse4(ip, head, p), head, total, p);
+}
+
+enum flt_drop
+flt_pkt_parse6_head(const uint8_t *ip6, size_t head, size_t total, struct flt_pkt *p)
+{
+	if (head >= total)
+		return flt_pkt_parse6(ip6, total, p);
+	return whole_from_head(flt_pkt_parse6(ip6, head, p), head, total, p);
 }
 
 enum flt_drop

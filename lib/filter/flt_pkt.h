@@ -32,8 +32,8 @@
 	X(TCP_NO_ACK, "flt_tcp_no_ack", "TCP without SYN, ACK or RST, or FIN/PSH/URG without ACK") \
 	X(IP_OPTIONS, "flt_ip_options", "IPv4 options, or an IPv6 type 0 routing header (pf refuses both)") \
 	X(IP6_EXT, "flt_ip6_ext", "IPv6 extension headers malformed or more than 8") \
-	X(FRAGMENT, "flt_fragment", "IP fragment, reassembly off (the filter sees whole datagrams only); IPv6 fragments always") \
-	X(FRAG_TINY, "flt_frag_tiny", "reassembled datagram, too big for one mbuf, whose first fragment does not hold its transport header (RFC 1858)") \
+	X(FRAGMENT, "flt_fragment", "IP fragment, reassembly off (the filter sees whole datagrams only), or an IPv6 one whose fragment header is not the first extension header, or an atomic one") \
+	X(FRAG_TINY, "flt_frag_tiny", "reassembled datagram, too big for one mbuf, whose first fragment does not hold its transport header (RFC 1858) or, IPv6, all its extension headers (RFC 7112)") \
 	X(FRAG_DISCARDED, "flt_frag_discarded", "fragment discarded by reassembly: overlapping, duplicate, more than 8 per datagram, timed out, or the table full") \
 	X(FRAG_IFACE, "flt_frag_iface", "fragments of one datagram from different interfaces") \
 	X(FRAG_OVERSIZE, "flt_frag_oversize", "fragments adding up to more than 65535 bytes") \
@@ -96,6 +96,11 @@ enum flt_drop flt_pkt_parse4_head(const uint8_t *ip, size_t head, size_t total,
 
 /** The same for the IPv6 packet at @p ip6 (@p len bytes: header and payload). */
 enum flt_drop flt_pkt_parse6(const uint8_t *ip6, size_t len, struct flt_pkt *p);
+
+/** flt_pkt_parse4_head for a reassembled IPv6 packet (its extension headers must be in
+ * the first fragment too, RFC 7112). */
+enum flt_drop flt_pkt_parse6_head(const uint8_t *ip6, size_t head, size_t total,
+				  struct flt_pkt *p);
 
 /** pf's flag checks (pf_normalize_tcp): FLT_OK or the reason a flag set is refused. */
 enum flt_drop flt_tcp_flags_check(uint8_t flags);

@@ -85,8 +85,8 @@ struct flt_ruleset {
 	enum flt_action default_action; /* FLT_PASS (stateless) or FLT_BLOCK */
 	uint32_t state_limit;
 	struct flt_timeouts timeouts;
-	bool reassemble;  /* IPv4 fragments reassembled before the rules (else dropped as
-			   * flt_fragment, as IPv6 fragments always are) */
+	bool reassemble;  /* fragments reassembled before the rules (else dropped as
+			   * flt_fragment) */
 	uint32_t frag_max; /* datagrams in reassembly at once, per worker */
 };
 

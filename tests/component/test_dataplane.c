@@ -2128,6 +2128,116 @@ test_every_frame_is_accounted_for(void **state)
 	assert_true(out == lc->cnt.rx);
 }
 
+/*
+ * An IPv6 fragment to @p eth_dst from 2001:db8:99::9 to 2001:db8:100::9: bytes [@p off,
+ * @p off + @p n) of the @p len bytes of UDP in @p l4 (to port @p l4's), id @p id.
+ */
+static struct rte_mbuf *
+fragment6_frame(const uint8_t eth_dst[6], const uint8_t *l4, size_t off, size_t n, bool more,
+		uint32_t id)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *f = append(m, (uint16_t)(14 + 48 + n)), *ip6 = f + 14;
+	struct carp_in6 src = in6(0x99, 9), dst = in6(0x100, 9);
+
+	memcpy(f, eth_dst, 6);
+	memcpy(f + 6, client_mac, 6);
+	carp_wr16(f + 12, 0x86dd);
+	memset(ip6, 0, 48);
+	ip6[0] = 0x60;
+	carp_wr16(ip6 + 4, (uint16_t)(8 + n));
+	ip6[6] = 44;
+	ip6[7] = 64;
+	memcpy(ip6 + 8, src.b, 16);
+	memcpy(ip6 + 24, dst.b, 16);
+	ip6[40] = 17;
+	carp_wr16(ip6 + 42, (uint16_t)(off | (more ? 1 : 0)));
+	carp_wr32(ip6 + 44, id);
+	memcpy(ip6 + 48, l4 + off, n);
+	return m;
+}
+
+static void
+test_ipv6_fragments_are_reassembled_and_leave_as_they_came(void **state)
+{
+	static uint8_t l4[2000], back[2000];
+	struct carp_in6 server = in6(0x100, 9);
+	unsigned int in_use = rte_mempool_in_use_count(mp), frames = 0;
+	uint64_t fragmented = lc->cnt.fragmented, before;
+	struct rte_mbuf *m;
+	size_t end = 0;
+	char err[256];
+
+	(void)state;
+	flt_timeouts_default(&frag_rs.timeouts, frag_rs.state_limit);
+	sh->filter = dp_filter_create(&frag_rs, 0, 0, err, sizeof(err));
+	assert_non_null(sh->filter);
+	assert_int_equal(dp_filter_lcore_init(lc), 0);
+	set_neighbor6(&server, server_mac, WAN);
+	for (size_t i = 0; i < sizeof(l4); i++)
+		l4[i] = (uint8_t)(i * 13);
+	carp_wr16(l4, 40000);
+	carp_wr16(l4 + 2, 53);
+	carp_wr16(l4 + 4, sizeof(l4));
+
+	print_message("# 2000 bytes of UDP in fragments of 1280 bytes, the last first\n");
+	rx(fragment6_frame(sh->vmac[LAN].addr_bytes, l4, 1232, 2000 - 1232, false, 0xabcd0001));
+	assert_nothing_sent();
+	rx(fragment6_frame(sh->vmac[LAN].addr_bytes, l4, 0, 1232, true, 0xabcd0001));
+	/* Out again in fragments no larger than the first was, with the same id. */
+	while ((m = sent_on(WAN)) != NULL) {
+		const uint8_t *ip6 = data(m) + 14;
+		size_t off = carp_rd16(ip6 + 42) & 0xfff8, n = carp_rd16(ip6 + 4) - 8u;
+
+		frames++;
+		assert_int_equal(m->nb_segs, 1);
+		assert_memory_equal(data(m), server_mac, 6);
+		assert_int_equal(carp_rd16(data(m) + 12), 0x86dd);
+		assert_int_equal(ip6[6], 44);
+		assert_int_equal(ip6[7], 63);
+		assert_int_equal(ip6[40], 17);
+		assert_true(carp_rd32(ip6 + 44) == 0xabcd0001);
+		assert_true(40 + 8 + n <= 1280);
+		assert_true(off + n <= sizeof(back));
+		memcpy(back + off, ip6 + 48, n);
+		if (!(carp_rd16(ip6 + 42) & 1))
+			end = off + n;
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(frames, 2);
+	assert_int_equal(end, sizeof(l4));
+	assert_memory_equal(back, l4, sizeof(l4));
+	assert_true(lc->cnt.fragmented == fragmented + 1);
+	assert_true(lc->flt->reasm->reassembled == 1 && lc->flt->states_created == 1);
+
+	print_message("# to port 54: blocked once, whole\n");
+	before = lc->flt->drop[FLT_DROP_BLOCK];
+	carp_wr16(l4 + 2, 54);
+	rx(fragment6_frame(sh->vmac[LAN].addr_bytes, l4, 0, 1232, true, 2));
+	rx(fragment6_frame(sh->vmac[LAN].addr_bytes, l4, 1232, 2000 - 1232, false, 2));
+	assert_nothing_sent();
+	assert_true(lc->flt->drop[FLT_DROP_BLOCK] == before + 1);
+
+	print_message("# an atomic fragment (offset 0, no more): dropped by name\n");
+	before = lc->flt->drop[FLT_DROP_FRAGMENT];
+	carp_wr16(l4 + 2, 53);
+	rx(fragment6_frame(sh->vmac[LAN].addr_bytes, l4, 0, 64, false, 3));
+	assert_nothing_sent();
+	assert_true(lc->flt->drop[FLT_DROP_FRAGMENT] == before + 1);
+
+	print_message("# overlapping: every fragment discarded\n");
+	before = lc->flt->drop[FLT_DROP_FRAG_DISCARDED];
+	rx(fragment6_frame(sh->vmac[LAN].addr_bytes, l4, 0, 1232, true, 4));
+	rx(fragment6_frame(sh->vmac[LAN].addr_bytes, l4, 1224, 2000 - 1224, false, 4));
+	assert_nothing_sent();
+	assert_true(lc->flt->drop[FLT_DROP_FRAG_DISCARDED] == before + 2);
+
+	dp_filter_lcore_free(lc);
+	dp_filter_free(sh->filter);
+	sh->filter = NULL;
+	assert_int_equal(rte_mempool_in_use_count(mp), in_use);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2175,6 +2285,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_every_frame_is_accounted_for),
 		/* After the tally: its frames end in the filter's counters, or are merged. */
 		cmocka_unit_test(test_fragments_are_reassembled_before_the_filter),
+		cmocka_unit_test(test_ipv6_fragments_are_reassembled_and_leave_as_they_came),
 	};
 	int rc;
 

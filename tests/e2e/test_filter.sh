@@ -12,7 +12,8 @@
 # (flt_bad_state) and it completes intact; a flood of 300 SYNs fills the table to its
 # limit and no further (flt_state_limit), while the connection goes on and the pair's
 # roles stay as they were. A ping too big for the wan's MTU is answered: the node sends it
-# on in fragments (reassembly is on, but af_packet hands the node whole datagrams).
+# on in fragments (reassembly is on, but af_packet hands the node whole IPv4 datagrams);
+# a fragmented IPv6 ping is reassembled for the rules and the state, and answered.
 # Usage: test_filter.sh [BINARY [SOURCE_ROOT]]
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -29,12 +30,14 @@ E2E_FWD_EXTRA="filter:
   rules:
     - {action: pass, in: lan, proto: tcp, port: [5001, 5005]}
     - {action: reject, in: lan, proto: tcp, port: 5002, log: true}
-    - {action: pass, in: lan, proto: icmp, icmp_type: 8}"
+    - {action: pass, in: lan, proto: icmp, icmp_type: 8}
+    - {action: pass, in: lan, proto: icmp6, icmp_type: 128}"
 export E2E_FWD_EXTRA E2E_FWD6=1
 
 tap_plan pair_settles_with_filter ping_out_answered fragmented_ping_answered \
 	rejected_port_refused_by_rst reject_logged \
-	tcp6_allowed_service_works rejected_port_refused_by_rst_v6 unlisted_port_times_out_v6 \
+	tcp6_allowed_service_works fragmented_ping6_reassembled_and_answered \
+	rejected_port_refused_by_rst_v6 unlisted_port_times_out_v6 \
 	unlisted_port_times_out outside_cannot_connect_inward states_of_lists_the_connection \
 	syn_flood_fills_table_to_limit \
 	injected_segments_dropped_as_bad_state connection_survives_injection_and_flood \
@@ -83,6 +86,22 @@ big_ping_ok() {
 }
 tap_check fragmented_ping_answered big_ping_ok
 
+# IPv6, which af_packet hands over in fragments: 2000 bytes of echo in two fragments
+# each way, reassembled by the node for the rules and the state, and sent on in
+# fragments no larger than they came.
+big_ping6_ok() {
+	local s r
+	s=$(states) || return 1
+	ip netns exec "$NS_CLIENT" ping -6 -n -q -c 3 -i 0.2 -W 2 -s 2000 "$SERVER6" \
+		>"$E2E_TMP/bigping6.txt" 2>&1
+	r=$(states) || return 1
+	tap_diag "$(grep -E 'transmitted' "$E2E_TMP/bigping6.txt"), reassembled: $(($(jget <(echo "$r") 'd["reassembled"]') - $(jget <(echo "$s") 'd["reassembled"]')))"
+	grep -q ' 3 received' "$E2E_TMP/bigping6.txt" ||
+		{ E2E_ERR="$(grep transmitted "$E2E_TMP/bigping6.txt")"; return 1; }
+	check_ge "IPv6 packets reassembled by node a" \
+		"$(($(jget <(echo "$r") 'd["reassembled"]') - $(jget <(echo "$s") 'd["reassembled"]')))" 6
+}
+
 # connect_is NS DST PORT WANT: one connect's outcome.
 connect_is() {
 	local got
@@ -109,6 +128,7 @@ tcp6_ok() {
 		"$(jget "$E2E_TMP/tcp6.json" 'd["ok"]')" True
 }
 tap_check tcp6_allowed_service_works tcp6_ok
+tap_check fragmented_ping6_reassembled_and_answered big_ping6_ok
 tap_check rejected_port_refused_by_rst_v6 connect_is "$NS_CLIENT" "$SERVER6" 5002 refused
 tap_check unlisted_port_times_out_v6 connect_is "$NS_CLIENT" "$SERVER6" 5004 timeout
 tap_check outside_cannot_connect_inward connect_is "$NS_SERVER" "$CLIENT_IP" 2222 timeout

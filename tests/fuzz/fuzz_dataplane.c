@@ -17,12 +17,12 @@
  * also end in one of the filter's drops, and a reject's answer obeys the same rules.
  * Built with -DWITH_REASSEMBLY as well (fuzz_dataplane_reasm), the filter reassembles
  * IPv4, and an input is up to 8 frames (each a 2-byte length and its bytes) received in
- * one burst: fragments meet the fragments of the inputs before them. Then no frame has
- * more than one outcome (a datagram's fragments have one between them), what leaves is
- * in one mbuf and no larger than the egress MTU, and no fragment passes the rules
- * without its datagram: nothing leaves that is, or starts, TCP to 22 or UDP to 53 (the
- * rejected ports), and every later fragment that leaves is of a datagram whose first one
- * left in the same input. Every 64 inputs the reassembly table starts over, and then no
+ * one burst: fragments (IPv4 and IPv6) meet the fragments of the inputs before them.
+ * Then no frame has more than one outcome (a datagram's fragments have one between
+ * them), what leaves is in one mbuf and no larger than the egress MTU, and no fragment
+ * passes the rules without its datagram: nothing leaves that is, or starts, TCP to 22
+ * or UDP to 53 (the rejected ports), and every later fragment that leaves is of a
+ * datagram whose first one left in the same input. Every 64 inputs the reassembly table starts over, and then no
  * mbuf may be in use.
  */
 #include <stdio.h>
@@ -358,44 +358,82 @@ received(uint8_t mode, const uint8_t *f, size_t n)
 }
 
 #ifdef WITH_REASSEMBLY
-/* The datagrams whose first fragment (or whole self) left in this input. */
+/* The datagrams whose first fragment (or whole self) left in this input: a hash of
+ * their addresses, and their identification. */
 static struct {
-	uint32_t src, dst;
-	uint16_t id;
+	uint64_t addrs;
+	uint32_t id;
 } firsts[64];
 static unsigned int n_firsts;
 
-/* IPv4 that left on the WAN: never the rejected ports, no later fragment alone. */
+static uint64_t
+addrs_hash(const uint8_t *a, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ a[i]) * 1099511628211ull;
+	return h;
+}
+
+/* A datagram (or first fragment) that left: never to a rejected port; remembered. */
+static void
+first_left(uint8_t proto, const uint8_t *l4, size_t avail, uint64_t addrs, uint32_t id)
+{
+	if (avail >= 4 && (proto == 6 || proto == 17))
+		check(carp_rd16(l4 + 2) != (proto == 6 ? 22 : 53));
+	if (n_firsts < 64)
+		firsts[n_firsts++] = (typeof(firsts[0])){ addrs, id };
+}
+
+static void
+later_left(uint64_t addrs, uint32_t id)
+{
+	bool found = false;
+
+	for (unsigned int k = 0; k < n_firsts; k++)
+		found |= firsts[k].addrs == addrs && firsts[k].id == id;
+	check(found);
+}
+
+/* What left on the WAN: one mbuf, within the MTU, never the rejected ports, no later
+ * fragment without its first. */
 static void
 check_not_bypassed(struct rte_mbuf *m)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *ip;
 	size_t l3 = f[12] == 0x81 ? 18 : 14, len = rte_pktmbuf_data_len(m);
-	uint16_t fo;
-	uint32_t src, dst;
-	bool found = false;
+	uint16_t type, mtu = sh->iface[WAN].mtu > sh->iface[V30].mtu ? sh->iface[WAN].mtu
+								      : sh->iface[V30].mtu;
 
 	check(m->nb_segs == 1);
-	if (len < l3 + 20 || f[l3 - 2] != 0x08 || f[l3 - 1] != 0x00)
+	if (len < l3 + 40)
 		return;
+	type = carp_rd16(f + l3 - 2);
 	ip = f + l3;
-	check(carp_rd16(ip + 2) <= sh->iface[WAN].mtu || carp_rd16(ip + 2) <= sh->iface[V30].mtu);
-	fo = carp_rd16(ip + 6);
-	src = carp_rd32(ip + 12);
-	dst = carp_rd32(ip + 16);
-	if ((fo & 0x1fff) == 0) {
+	/* The datagram within the MTU (the frame may carry what followed it in the frame
+	 * received: the ring ports take frames of any size). */
+	if (type == 0x0800) {
 		size_t ihl = (size_t)(ip[0] & 0xf) * 4;
+		uint16_t fo = carp_rd16(ip + 6);
+		uint64_t a = addrs_hash(ip + 12, 8);
 
-		if (len >= l3 + ihl + 4 && (ip[9] == 6 || ip[9] == 17))
-			check(carp_rd16(ip + ihl + 2) != (ip[9] == 6 ? 22 : 53));
-		if (n_firsts < 64)
-			firsts[n_firsts++] = (typeof(firsts[0])){ src, dst, carp_rd16(ip + 4) };
-		return;
+		check(carp_rd16(ip + 2) <= mtu);
+		if ((fo & 0x1fff) == 0)
+			first_left(ip[9], ip + ihl, len - l3 - ihl, a, carp_rd16(ip + 4));
+		else
+			later_left(a, carp_rd16(ip + 4));
+	} else if (type == 0x86dd) {
+		uint64_t a = addrs_hash(ip + 8, 32);
+
+		check(40u + carp_rd16(ip + 4) <= mtu);
+		if (ip[6] != 44)
+			first_left(ip[6], ip + 40, len - l3 - 40, a, 0);
+		else if (len >= l3 + 48 && (carp_rd16(ip + 42) & 0xfff8) == 0)
+			first_left(ip[40], ip + 48, len - l3 - 48, a, carp_rd32(ip + 44));
+		else if (len >= l3 + 48)
+			later_left(a, carp_rd32(ip + 44));
 	}
-	for (unsigned int k = 0; k < n_firsts; k++)
-		found |= firsts[k].src == src && firsts[k].dst == dst &&
-			 firsts[k].id == carp_rd16(ip + 4);
-	check(found);
 }
 
 int

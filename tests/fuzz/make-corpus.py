@@ -213,7 +213,18 @@ def fragment_sequences():
     dns = fragment(dgram(UDP(sport=40000, dport=53), 1200, 3), fragsize=800)
     ssh = fragment(dgram(TCP(sport=40000, dport=22, flags="S"), 1200, 4), fragsize=8)
     tiny = fragment(dgram(TCP(sport=40000, dport=80, flags="S"), 3000, 5), fragsize=8)
+    def dgram6(l4, n, ident):
+        from scapy.layers.inet6 import IPv6ExtHdrFragment, fragment6
+        p = IPv6(src="2001:db8:63::9", dst="2001:db8:64::9") / IPv6ExtHdrFragment(id=ident) / l4 / \
+            Raw((bytes(range(256)) * (n // 256 + 1))[:n])
+        return fragment6(p, 1280)
+
+    v6 = dgram6(UDP(sport=40000, dport=5000), 2000, 0x1234)
+    v6dns = dgram6(UDP(sport=40000, dport=53), 2000, 0x1235)
     return {
+        "v6_in_order": seq(v6),
+        "v6_reversed": seq(reversed(v6)),
+        "v6_dns_rejected": seq(v6dns),
         "udp_in_order": seq(udp),
         "udp_reversed": seq(reversed(udp)),
         "udp_twice": seq(udp + udp),

@@ -214,6 +214,18 @@ test_reassembled_head(void **state)
 	/* A head that is the whole datagram is read as one. */
 	assert_int_equal(flt_pkt_parse4_head(b, 28, 28, &p), FLT_OK);
 	assert_int_equal(p.l3_len, 28);
+	/* IPv6: TCP behind a destination options header, both in the first fragment or
+	 * not (RFC 7112: the whole header chain in the first). */
+	n = mk_ip6(b, 60, 9, 1, 8 + 20 + 100);
+	memset(b + n, 0, 8);
+	b[n] = 6; /* next: TCP; length 0: 8 bytes */
+	n += 8;
+	n += tcp(b + n, 40000, 80, 7, 9, FLT_TH_ACK, NULL, 0);
+	assert_int_equal(flt_pkt_parse6_head(b, n, 40 + 8 + 20 + 1000, &p), FLT_OK);
+	assert_int_equal(p.l3_len, 1068);
+	assert_int_equal(p.tcp.len, 1000);
+	assert_int_equal(flt_pkt_parse6_head(b, 40 + 8 + 10, 1068, &p), FLT_DROP_FRAG_TINY);
+	assert_int_equal(flt_pkt_parse6_head(b, 40 + 4, 1068, &p), FLT_DROP_FRAG_TINY);
 }
 
 static void
