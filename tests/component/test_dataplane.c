@@ -2128,6 +2128,56 @@ test_every_frame_is_accounted_for(void **state)
 	assert_true(out == lc->cnt.rx);
 }
 
+/* A TCP segment from the client (10.99.0.9:40000) to the server's port 53, at the LAN
+ * vMAC. */
+static struct rte_mbuf *
+tcp_frame(uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	static uint8_t ip[40];
+
+	make_datagram(ip, sizeof(ip), 6, 53, 7);
+	ip[33] = flags;
+	carp_wr32(ip + 24, seq);
+	carp_wr32(ip + 28, ack);
+	carp_wr16(ip + 34, 64240); /* window */
+	return fragment_frame(sh->vmac[LAN].addr_bytes, ip, 0, 20, false);
+}
+
+static void
+test_syn_for_a_state_its_own_burst_closed_meets_the_rules_again(void **state)
+{
+	struct rte_mbuf *burst[3];
+	uint64_t created;
+	unsigned int frames = 0;
+	struct rte_mbuf *m;
+	char err[256];
+
+	(void)state;
+	flt_timeouts_default(&frag_rs.timeouts, frag_rs.state_limit);
+	sh->filter = dp_filter_create(&frag_rs, 0, 0, err, sizeof(err));
+	assert_non_null(sh->filter);
+	assert_int_equal(dp_filter_lcore_init(lc), 0);
+	created = lc->flt->states_created;
+	/* One burst: the SYN makes a state, the RST closes it, and a new SYN on the same
+	 * ports finds it closed: the rules again, and the state made anew in place. */
+	burst[0] = tcp_frame(FLT_TH_SYN, 1000, 0);
+	burst[1] = tcp_frame(FLT_TH_RST, 1001, 0);
+	burst[2] = tcp_frame(FLT_TH_SYN, 99000, 0);
+	dp_rx_burst(lc, LAN, burst, 3);
+	dp_tx_flush(lc);
+	while ((m = sent_on(WAN)) != NULL) {
+		frames++;
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(frames, 3);
+	assert_true(lc->flt->states_created == created + 2);
+	assert_int_equal(flt_table_count(sh->filter->table), 1);
+	assert_true(lc->flt->rule[1].packets == 3 && lc->flt->rule[1].states == 2);
+	dp_filter_lcore_free(lc);
+	dp_filter_free(sh->filter);
+	sh->filter = NULL;
+}
+
 /*
  * An IPv6 fragment to @p eth_dst from 2001:db8:99::9 to 2001:db8:100::9: bytes [@p off,
  * @p off + @p n) of the @p len bytes of UDP in @p l4 (to port @p l4's), id @p id.
@@ -2286,6 +2336,7 @@ main(int argc, char **argv)
 		/* After the tally: its frames end in the filter's counters, or are merged. */
 		cmocka_unit_test(test_fragments_are_reassembled_before_the_filter),
 		cmocka_unit_test(test_ipv6_fragments_are_reassembled_and_leave_as_they_came),
+		cmocka_unit_test(test_syn_for_a_state_its_own_burst_closed_meets_the_rules_again),
 	};
 	int rc;
 
