@@ -237,6 +237,35 @@ def fragment_sequences():
     }
 
 
+def sync_sections():
+    """fuzz_sync's inputs: the sections of sync messages (the harness signs them), each a
+    valid element of every type, and a later version's type."""
+    def mapped(a):
+        return bytes(10) + b"\xff\xff" + bytes(int(x) for x in a.split("."))
+
+    def key(a, pa, b, pb, proto=6):
+        # The filter's order (flt_end_after): the second 8 bytes as a native word, then
+        # the first, then the port.
+        def order(addr, port):
+            return (int.from_bytes(addr[8:], "little"), int.from_bytes(addr[:8], "little"), port)
+        (a, pa), (b, pb) = sorted([(mapped(a), pa), (mapped(b), pb)], key=lambda e: order(*e))
+        return a + b + struct.pack("!HHBBxx", pa, pb, proto, 4)
+
+    def section(t, elems):
+        return struct.pack("!BBH", t, len(elems[0]) // 4, len(elems)) + b"".join(elems)
+
+    k = key("10.0.0.9", 40000, "198.18.1.9", 80)
+    peer = struct.pack("!IIHBB", 1000, 66000, 64240, 4, 0x87) + \
+        struct.pack("!IIHBB", 7000, 90000, 65535, 4, 0x89)
+    st = k + struct.pack("!BBxxIII", 1, 2, 3, 5000, 20) + peer + struct.pack("!QQQQ", 10, 12, 1000, 2000)
+    return {
+        "ins_upd": section(1, [st]) + section(2, [st, st]),
+        "del_req": section(3, [k]) + section(4, [bytes(40)]),
+        "bus_nack": section(5, [struct.pack("!BxxxII", 1, 7, 100)]) + section(6, [struct.pack("!III", 3, 5, 9)]),
+        "later_type": section(99, [bytes(8), bytes(8)]) + section(3, [k + bytes(4)]),
+    }
+
+
 def write(harness, name, data):
     d = os.path.join(ROOT, "corpus", harness)
     os.makedirs(d, exist_ok=True)
@@ -253,6 +282,8 @@ def main():
         for mode in (0x0f, 0x00, 0x5f):
             write("fuzz_dataplane", f"{name}-{mode}", bytes([mode]) + f)
             write("fuzz_dataplane_filter", f"{name}-{mode}", bytes([mode]) + f)
+    for name, f in sync_sections().items():
+        write("fuzz_sync", name, f)
     for name, f in fragment_sequences().items():
         for mode in (0x0f, 0x2f):  # every VHID MASTER; the device checked the checksum
             write("fuzz_dataplane_reasm", f"{name}-{mode}", bytes([mode]) + f)

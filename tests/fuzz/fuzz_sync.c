@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libFuzzer harness: the state sync decoder (sync_wire.h, sync_auth.h), the merge rules and
+ * the replay window. An input is read three ways:
+ *   - as a datagram, as the sync lcore gets one: header, MAC, sections; a forged MAC never
+ *     passes (the key is one the fuzzer does not have);
+ *   - as the sections of a message the harness signs, so that every section and element
+ *     is decoded: each item read is written again and read back the same (nothing the
+ *     decoder accepts is something the encoder cannot say), and every state read merges
+ *     into the one before it without a counter going down or a refused direction moving;
+ *   - as (epoch, seq) pairs for one peer's window: no number is accepted twice in a run,
+ *     and no message of an older run is.
+ * Each is given an exact-size copy, so that a read past the end is caught.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "carp_bytes.h"
+#include "sync_auth.h"
+#include "sync_seq.h"
+#include "sync_state.h"
+
+#define check(ok) \
+	do { \
+		if (!(ok)) \
+			abort(); \
+	} while (0)
+
+static struct sync_auth *auth;
+
+static void
+roundtrip(const struct sync_item *it)
+{
+	static const struct sync_hdr h = { .node = 1, .epoch = 1, .seq = 1 };
+	uint8_t buf[512];
+	struct sync_writer w;
+	struct sync_reader r;
+	struct sync_hdr hh;
+	struct sync_item back;
+	bool more;
+	size_t len;
+
+	sync_writer_begin(&w, buf, sizeof(buf), &h);
+	check(sync_writer_add(&w, it));
+	len = sync_writer_end(&w);
+	check(sync_auth_sign(auth, buf, len));
+	check(sync_msg_open(auth, buf, len + SYNC_MAC_LEN, &hh, &r) == SYNC_OK);
+	check(sync_reader_next(&r, &back, &more) == SYNC_OK && more);
+	check(back.type == it->type);
+	if (it->type == SYNC_T_INS || it->type == SYNC_T_UPD)
+		check(memcmp(&back.st, &it->st, sizeof(it->st)) == 0);
+	else if (it->type == SYNC_T_DEL || it->type == SYNC_T_REQ)
+		check(memcmp(&back.key, &it->key, sizeof(it->key)) == 0);
+}
+
+/* Merge @p r into @p st: counters never fall; a direction kept is kept whole. */
+static void
+merge(struct flt_state *st, const struct sync_state_rec *r)
+{
+	struct flt_state before = *st;
+	unsigned int newer;
+
+	if (memcmp(&st->key, &r->key, sizeof(r->key)) != 0)
+		return;
+	newer = sync_state_merge(st, r, 1000000000000ull);
+	check(newer <= 2);
+	for (int d = 0; d < 2; d++) {
+		check(st->packets[d] >= before.packets[d] && st->bytes[d] >= before.bytes[d]);
+		check(memcmp(&st->peer[d], &before.peer[d], sizeof(st->peer[d])) == 0 ||
+		      memcmp(&st->peer[d], &r->peer[d], sizeof(st->peer[d])) == 0);
+	}
+	if (newer == 2)
+		check(st->last_ns == before.last_ns && st->timeout == before.timeout);
+	check(st->last_ns >= before.last_ns);
+}
+
+static void
+as_sections(const uint8_t *data, size_t size)
+{
+	static const struct sync_hdr h = { .node = 2, .epoch = 3, .seq = 4 };
+	uint8_t *buf = malloc(SYNC_MSG_MAX);
+	struct sync_writer w;
+	struct sync_reader r;
+	struct sync_hdr hh;
+	struct sync_item it;
+	struct flt_state st;
+	bool more = true, have = false;
+	size_t len;
+
+	check(buf != NULL);
+	if (size > SYNC_MSG_MAX - SYNC_MSG_MIN)
+		size = SYNC_MSG_MAX - SYNC_MSG_MIN;
+	sync_writer_begin(&w, buf, SYNC_MSG_MAX, &h);
+	memcpy(buf + SYNC_HDR_LEN, data, size);
+	w.len += size;
+	len = sync_writer_end(&w);
+	check(sync_auth_sign(auth, buf, len));
+	/* Exactly the message, so ASan sees a read past its end. */
+	{
+		uint8_t *m = malloc(len + SYNC_MAC_LEN);
+
+		check(m != NULL);
+		memcpy(m, buf, len + SYNC_MAC_LEN);
+		check(sync_msg_open(auth, m, len + SYNC_MAC_LEN, &hh, &r) == SYNC_OK);
+		for (unsigned int n = 0; n < 4096 && more; n++) {
+			enum sync_err e = sync_reader_next(&r, &it, &more);
+
+			check(e < SYNC_ERR_COUNT);
+			if (e != SYNC_OK || !more)
+				break;
+			roundtrip(&it);
+			if (it.type != SYNC_T_INS && it.type != SYNC_T_UPD)
+				continue;
+			if (!have)
+				sync_state_import(&st, &it.st, 1000000000000ull, n & 1);
+			else
+				merge(&st, &it.st);
+			have = true;
+		}
+		free(m);
+	}
+	free(buf);
+}
+
+static void
+as_seq(const uint8_t *data, size_t size)
+{
+	struct sync_seq s = { 0 };
+	uint32_t accepted[64], n_acc = 0, run = 0;
+	bool have = false;
+
+	for (size_t i = 0; i + 8 <= size && i < 8 * 256; i += 8) {
+		/* Small numbers, so runs and windows meet. */
+		uint32_t epoch = carp_rd32(data + i) % 4, seq = carp_rd32(data + i + 4) % 200, gap;
+		enum sync_seq_verdict v = sync_seq_check(&s, epoch, seq, &gap);
+
+		if (v == SYNC_SEQ_REPLAY)
+			continue;
+		check(!have || epoch >= run);
+		if (!have || epoch > run)
+			n_acc = 0;
+		for (uint32_t k = 0; k < n_acc; k++)
+			check(accepted[k] != seq);
+		if (n_acc < 64)
+			accepted[n_acc++] = seq;
+		run = epoch;
+		have = true;
+		check(s.late <= s.lost);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const uint8_t key[32] = "fuzz-sync-key-0123456789abcdef!!";
+	struct sync_hdr h;
+	struct sync_reader r;
+	uint8_t *copy;
+
+	if (auth == NULL && (auth = sync_auth_new(key, sizeof(key))) == NULL)
+		abort();
+	copy = malloc(size ? size : 1);
+	check(copy != NULL);
+	memcpy(copy, data, size);
+	/* A datagram from the wire: nobody without the key gets past the MAC. */
+	check(sync_msg_open(auth, copy, size, &h, &r) != SYNC_OK);
+	free(copy);
+	as_sections(data, size);
+	as_seq(data, size);
+	return 0;
+}
