@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The state sync engine between two nodes on a fake clock and a fake link: changes
+ * batched and sent with what the state is when they leave, a full message at once, a
+ * lost message found and sent again, forged and replayed messages changing nothing, a
+ * stale copy answered with the newer one, the bulk update (demoted until done, bounded
+ * when nobody answers or the transfer stalls), the sync link going down and up, and a
+ * peer's restart.
+ */
+#include "test_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync_engine.h"
+#include "sync_state.h"
+
+#define MS 1000000ull
+#define SEC (1000 * MS)
+#define STATES 4096
+
+static const uint8_t the_key[32] = "the pair's sync key, 32 bytes!!!";
+
+/* One node: a table, what it sent, its demotions. */
+struct node {
+	struct flt_state st[STATES];
+	bool used[STATES];
+	uint8_t *out[512];
+	size_t out_len[512];
+	unsigned int n_out;
+	bool demoted[2];
+	struct sync_auth *auth;
+	struct sync_engine *e;
+};
+
+static struct node a, b;
+
+static int
+slot_of(struct node *n, const struct flt_key *k)
+{
+	for (int i = 0; i < STATES; i++)
+		if (n->used[i] && memcmp(&n->st[i].key, k, sizeof(*k)) == 0)
+			return i;
+	return -1;
+}
+
+static bool
+t_get(void *ctx, const struct flt_key *k, uint64_t now, struct sync_state_rec *r)
+{
+	struct node *n = ctx;
+	int i = slot_of(n, k);
+
+	if (i < 0)
+		return false;
+	sync_state_export(&n->st[i], now, r);
+	return true;
+}
+
+static int
+t_apply(void *ctx, const struct sync_state_rec *r, uint64_t now, bool rules_match, bool replace)
+{
+	struct node *n = ctx;
+	int i = slot_of(n, &r->key);
+
+	if (i >= 0 && !replace)
+		return (int)sync_state_merge(&n->st[i], r, now);
+	if (i < 0)
+		for (i = 0; i < STATES && n->used[i]; i++)
+			;
+	if (i == STATES)
+		return -1;
+	sync_state_import(&n->st[i], r, now, rules_match);
+	n->used[i] = true;
+	return 0;
+}
+
+static void
+t_remove(void *ctx, const struct flt_key *k)
+{
+	struct node *n = ctx;
+	int i = slot_of(n, k);
+
+	if (i >= 0)
+		n->used[i] = false;
+}
+
+static bool
+t_walk(void *ctx, uint64_t *pos, uint64_t now, struct sync_state_rec *r)
+{
+	struct node *n = ctx;
+
+	for (; *pos < STATES; (*pos)++)
+		if (n->used[*pos]) {
+			sync_state_export(&n->st[*pos], now, r);
+			(*pos)++;
+			return true;
+		}
+	return false;
+}
+
+static uint32_t
+t_count(void *ctx)
+{
+	struct node *n = ctx;
+	uint32_t c = 0;
+
+	for (int i = 0; i < STATES; i++)
+		c += n->used[i];
+	return c;
+}
+
+static void
+io_send(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct node *n = ctx;
+
+	assert_true(n->n_out < 512);
+	n->out[n->n_out] = malloc(len);
+	memcpy(n->out[n->n_out], buf, len);
+	n->out_len[n->n_out++] = len;
+}
+
+static void
+io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
+{
+	struct node *n = ctx;
+
+	(void)why;
+	assert_int_not_equal(n->demoted[d], on); /* only transitions are told */
+	n->demoted[d] = on;
+}
+
+static const struct sync_table_ops table_ops = { t_get, t_apply, t_remove, t_walk, t_count };
+static const struct sync_io_ops io_ops = { io_send, io_demote };
+
+static struct sync_params
+params(uint32_t node, uint32_t epoch)
+{
+	struct sync_params p = {
+		.node = node, .epoch = epoch, .ruleset = 77, .msg_max = 1472,
+		.batch_ns = 2 * MS, .nack_ns = 5 * MS, .retry_ns = 2 * SEC, .retries = 12,
+		.pace_ns = 1 * MS, .pace_msgs = 4, .queue = 1024,
+	};
+
+	return p;
+}
+
+static void
+node_init(struct node *n, uint32_t id, uint32_t epoch)
+{
+	struct sync_params p = params(id, epoch);
+
+	memset(n, 0, sizeof(*n));
+	n->auth = sync_auth_new(the_key, sizeof(the_key));
+	n->e = sync_engine_new(&p, n->auth, &table_ops, &io_ops, n);
+	assert_non_null(n->e);
+}
+
+static void
+node_fini(struct node *n)
+{
+	for (unsigned int i = 0; i < n->n_out; i++)
+		free(n->out[i]);
+	sync_engine_free(n->e);
+	sync_auth_free(n->auth);
+}
+
+/* What @p from sent goes to @p to, but those @p drop says no to (NULL: none dropped). */
+static unsigned int
+deliver(struct node *from, struct node *to, uint64_t now, bool (*drop)(unsigned int))
+{
+	unsigned int n = from->n_out;
+
+	from->n_out = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		if (drop == NULL || !drop(i))
+			sync_engine_input(to->e, from->out[i], from->out_len[i], now);
+		free(from->out[i]);
+	}
+	return n;
+}
+
+/* Run both for @p until from @p *now, in steps of @p step, everything delivered. */
+static void
+run(uint64_t *now, uint64_t until, uint64_t step)
+{
+	for (; *now < until; *now += step) {
+		sync_engine_poll(a.e, *now);
+		sync_engine_poll(b.e, *now);
+		deliver(&a, &b, *now, NULL);
+		deliver(&b, &a, *now, NULL);
+	}
+}
+
+/* A TCP state of ports 40000 + @p i <-> 80 in node @p n's table. */
+static struct flt_key
+add_state(struct node *n, unsigned int i, uint64_t now)
+{
+	struct flt_tuple t = { .src = fwd_addr4(0x0a000009), .dst = fwd_addr4(0xc6120109),
+			       .sport = (uint16_t)(10000 + i), .dport = 80,
+			       .proto = FLT_PROTO_TCP, .af = 4 };
+	struct flt_state *st = &n->st[i];
+
+	memset(st, 0, sizeof(*st));
+	st->init_side = (uint8_t)flt_key_make(&t, &st->key);
+	st->peer[0] = (struct flt_tcp_peer){ 1000 + i, 70000, 64240, FLT_TCPS_ESTABLISHED, 0 };
+	st->peer[1] = (struct flt_tcp_peer){ 5000, 90000, 65535, FLT_TCPS_ESTABLISHED, 0 };
+	st->timeout = FLT_TO_TCP_ESTABLISHED;
+	st->rule = 1;
+	st->created_ns = st->last_ns = now;
+	n->used[i] = true;
+	return st->key;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	node_init(&a, 1, 100);
+	node_init(&b, 2, 200);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	node_fini(&a);
+	node_fini(&b);
+	return 0;
+}
+
+static void
+test_changes_leave_batched_with_what_the_state_is_then(void **state)
+{
+	uint64_t now = 10 * SEC;
+	struct flt_key k[3];
+	int i;
+
+	(void)state;
+	for (unsigned int j = 0; j < 3; j++) {
+		k[j] = add_state(&a, j, now);
+		sync_engine_queue(a.e, SYNC_T_INS, &k[j], now);
+	}
+	sync_engine_queue(a.e, SYNC_T_UPD, &k[0], now); /* still an INS */
+	a.st[0].packets[0] = 42; /* after the change was queued, before it leaves */
+	sync_engine_poll(a.e, now + 1 * MS);
+	assert_int_equal(a.n_out, 0); /* not yet: 2 ms */
+	sync_engine_poll(a.e, now + 2 * MS);
+	assert_int_equal(a.n_out, 1);
+	assert_int_equal(deliver(&a, &b, now + 2 * MS, NULL), 1);
+	assert_int_equal(t_count(&b), 3);
+	i = slot_of(&b, &k[0]);
+	assert_true(i >= 0 && b.st[i].packets[0] == 42);
+	assert_true(sync_engine_stats(b.e)->ins_in == 3);
+	assert_true(sync_engine_stats(a.e)->ins_out == 3 && sync_engine_stats(a.e)->upd_out == 0);
+	/* Made and removed before it left: nothing. Changed, then removed: a DEL. */
+	add_state(&a, 3, now);
+	sync_engine_queue(a.e, SYNC_T_INS, &a.st[3].key, now);
+	a.used[3] = false;
+	sync_engine_queue(a.e, SYNC_T_DEL, &a.st[3].key, now);
+	sync_engine_queue(a.e, SYNC_T_UPD, &k[1], now);
+	a.used[1] = false;
+	sync_engine_queue(a.e, SYNC_T_DEL, &k[1], now);
+	sync_engine_poll(a.e, now + 10 * MS);
+	deliver(&a, &b, now + 10 * MS, NULL);
+	assert_int_equal(t_count(&b), 2);
+	assert_true(slot_of(&b, &k[1]) < 0);
+	assert_true(sync_engine_stats(a.e)->del_out == 1 && sync_engine_stats(a.e)->ins_out == 3);
+}
+
+static void
+test_a_full_message_leaves_at_once(void **state)
+{
+	uint64_t now = SEC;
+	unsigned int per_msg = (1472 - 32 - 4 - 32) / 112;
+
+	(void)state;
+	for (unsigned int j = 0; j < per_msg; j++) {
+		struct flt_key k = add_state(&a, j, now);
+
+		sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+	}
+	assert_int_equal(a.n_out, 1); /* without waiting for the batch's time */
+	assert_true(a.out_len[0] <= 1472);
+	deliver(&a, &b, now, NULL);
+	assert_int_equal(t_count(&b), per_msg);
+}
+
+static bool
+drop_second(unsigned int i)
+{
+	return i == 1;
+}
+
+static void
+test_a_lost_message_is_asked_for_and_sent_again(void **state)
+{
+	uint64_t now = SEC;
+	const struct sync_stats *sb = sync_engine_stats(b.e), *sa = sync_engine_stats(a.e);
+
+	(void)state;
+	for (unsigned int j = 0; j < 3; j++) {
+		struct flt_key k = add_state(&a, j, now);
+
+		sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+		sync_engine_poll(a.e, now += 3 * MS); /* one message each */
+	}
+	assert_int_equal(a.n_out, 3);
+	deliver(&a, &b, now, drop_second);
+	assert_int_equal(t_count(&b), 2);
+	assert_true(sb->lost == 1);
+	run(&now, now + 20 * MS, MS);
+	assert_int_equal(t_count(&b), 3);
+	assert_true(sb->nacks_out == 1 && sa->nacks_in == 1 && sa->resent == 1);
+	assert_true(sb->replays == 0);
+}
+
+static void
+test_forged_and_replayed_messages_change_nothing(void **state)
+{
+	uint64_t now = SEC;
+	uint8_t forged[2048], kept[2048];
+	size_t kept_len;
+	struct sync_auth *other = sync_auth_new((const uint8_t *)"another key, also 32 bytes long!",
+						32);
+	struct flt_key k = add_state(&a, 0, now);
+	const struct sync_stats *sb = sync_engine_stats(b.e);
+
+	(void)state;
+	sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+	sync_engine_poll(a.e, now + 3 * MS);
+	assert_int_equal(a.n_out, 1);
+	kept_len = a.out_len[0];
+	memcpy(kept, a.out[0], kept_len);
+	/* The same message signed with another key: refused, named. */
+	memcpy(forged, kept, kept_len);
+	assert_true(sync_auth_sign(other, forged, kept_len - SYNC_MAC_LEN));
+	sync_engine_input(b.e, forged, kept_len, now);
+	assert_int_equal(t_count(&b), 0);
+	assert_true(sb->err[SYNC_ERR_BAD_MAC] == 1);
+	deliver(&a, &b, now, NULL);
+	assert_int_equal(t_count(&b), 1);
+	/* Removed on a, then the INS replayed: the state does not come back. */
+	a.used[0] = false;
+	sync_engine_queue(a.e, SYNC_T_DEL, &k, now);
+	sync_engine_poll(a.e, now + 10 * MS);
+	deliver(&a, &b, now + 10 * MS, NULL);
+	assert_int_equal(t_count(&b), 0);
+	sync_engine_input(b.e, kept, kept_len, now + 11 * MS);
+	assert_int_equal(t_count(&b), 0);
+	assert_true(sb->replays == 1);
+	/* Truncated: named too. */
+	sync_engine_input(b.e, kept, kept_len - 1, now + 12 * MS);
+	assert_true(sb->err[SYNC_ERR_BAD_LEN] == 1);
+	sync_auth_free(other);
+}
+
+static void
+test_a_stale_copy_is_answered_with_the_newer_one(void **state)
+{
+	uint64_t now = SEC;
+	struct flt_key k = add_state(&a, 0, now);
+	int i;
+
+	(void)state;
+	sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+	run(&now, now + 5 * MS, MS);
+	i = slot_of(&b, &k);
+	assert_true(i >= 0);
+	/* b moves the connection on (it is master now); a's copy, behind, arrives. */
+	b.st[i].peer[0].seqlo += 100000;
+	a.st[0].packets[1] = 7;
+	sync_engine_queue(a.e, SYNC_T_UPD, &k, now);
+	run(&now, now + 10 * MS, MS);
+	assert_true(b.st[i].peer[0].seqlo == a.st[0].peer[0].seqlo); /* a learned it */
+	assert_true(a.st[0].peer[0].seqlo == 1000 + 100000);
+	assert_true(b.st[i].packets[1] == 7);
+	assert_true(sync_engine_stats(b.e)->stale == 1);
+}
+
+static void
+test_bulk_update_demotes_until_the_table_has_come(void **state)
+{
+	uint64_t now = SEC, t0;
+	const unsigned int n = 2000;
+
+	(void)state;
+	for (unsigned int j = 0; j < n; j++)
+		add_state(&a, j, now);
+	t0 = now;
+	sync_engine_start(b.e, now);
+	assert_true(b.demoted[SYNC_DEMOTE_BULK]);
+	assert_int_equal(sync_engine_bulk_state(b.e), SYNC_BULK_REQUESTED);
+	while (b.demoted[SYNC_DEMOTE_BULK] && now < t0 + 10 * SEC)
+		run(&now, now + MS, MS);
+	assert_false(b.demoted[SYNC_DEMOTE_BULK]);
+	assert_int_equal(t_count(&b), n);
+	for (unsigned int j = 0; j < n; j += 97) {
+		int i = slot_of(&b, &a.st[j].key);
+
+		assert_true(i >= 0);
+		assert_memory_equal(&b.st[i].peer, &a.st[j].peer, sizeof(a.st[j].peer));
+	}
+	/* 2000 states at 4 messages of 12 every ms: 42 ms, give or take a tick. */
+	assert_true(now - t0 <= 45 * MS);
+	assert_true(sync_engine_stats(a.e)->bulks_out == 1 &&
+		    sync_engine_stats(a.e)->bulk_states_out == n);
+	assert_true(sync_engine_stats(b.e)->bulks_in == 1);
+}
+
+static bool
+drop_all(unsigned int i)
+{
+	(void)i;
+	return true;
+}
+
+static void
+test_a_bulk_nobody_answers_ends_at_its_bound(void **state)
+{
+	uint64_t now = SEC, t0 = now;
+	unsigned int requests = 0;
+
+	(void)state;
+	sync_engine_start(b.e, now);
+	while (b.demoted[SYNC_DEMOTE_BULK] && now < t0 + 60 * SEC) {
+		now += 100 * MS;
+		sync_engine_poll(b.e, now);
+		requests += deliver(&b, &a, now, drop_all);
+	}
+	assert_false(b.demoted[SYNC_DEMOTE_BULK]);
+	assert_int_equal(requests, 12); /* the first, then every 2 s */
+	assert_true(now - t0 >= 24 * SEC && now - t0 <= 24 * SEC + 100 * MS);
+	assert_true(sync_engine_stats(b.e)->bulk_unanswered == 1);
+}
+
+/* Only the first message, the one that starts the transfer, gets through. */
+static bool
+drop_after_first(unsigned int i)
+{
+	static unsigned int seen;
+
+	(void)i;
+	return seen++ > 0;
+}
+
+static void
+test_a_stalled_bulk_ends_at_its_bound(void **state)
+{
+	uint64_t now = SEC, t0 = now;
+
+	(void)state;
+	for (unsigned int j = 0; j < 500; j++)
+		add_state(&a, j, now);
+	sync_engine_start(b.e, now);
+	deliver(&b, &a, now, NULL);
+	while (b.demoted[SYNC_DEMOTE_BULK] && now < t0 + 60 * SEC) {
+		now += MS;
+		sync_engine_poll(a.e, now);
+		sync_engine_poll(b.e, now);
+		deliver(&a, &b, now, drop_after_first);
+		deliver(&b, &a, now, drop_all);
+	}
+	assert_false(b.demoted[SYNC_DEMOTE_BULK]);
+	assert_true(sync_engine_stats(b.e)->bulk_timeouts == 1);
+	assert_true(now - t0 <= 2 * SEC + 2 * MS); /* at least retry_ns, 4 x the need */
+	assert_true(t_count(&b) < 500);
+}
+
+static void
+test_sync_link_down_demotes_and_up_syncs_again(void **state)
+{
+	uint64_t now = SEC;
+
+	(void)state;
+	add_state(&a, 0, now);
+	sync_engine_link(b.e, false, now);
+	assert_true(b.demoted[SYNC_DEMOTE_LINK]);
+	sync_engine_link(b.e, true, now + SEC);
+	assert_false(b.demoted[SYNC_DEMOTE_LINK]);
+	assert_true(b.demoted[SYNC_DEMOTE_BULK]); /* and asks for the table again */
+	now += SEC;
+	run(&now, now + 20 * MS, MS);
+	assert_false(b.demoted[SYNC_DEMOTE_BULK]);
+	assert_int_equal(t_count(&b), 1);
+}
+
+static void
+test_a_restarted_peer_is_heard_and_its_old_run_refused(void **state)
+{
+	uint64_t now = SEC;
+	struct flt_key k = add_state(&a, 0, now);
+	uint8_t old[2048];
+	size_t old_len;
+
+	(void)state;
+	sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+	sync_engine_poll(a.e, now + 3 * MS);
+	old_len = a.out_len[0];
+	memcpy(old, a.out[0], old_len);
+	deliver(&a, &b, now, NULL);
+	/* a restarts: a new run, numbers from 1 again. */
+	node_fini(&a);
+	node_init(&a, 1, 101);
+	k = add_state(&a, 5, now);
+	sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+	sync_engine_poll(a.e, now + 10 * MS);
+	deliver(&a, &b, now + 10 * MS, NULL);
+	assert_int_equal(t_count(&b), 2);
+	assert_true(sync_engine_stats(b.e)->restarts == 1);
+	b.used[slot_of(&b, &k)] = false;
+	sync_engine_input(b.e, old, old_len, now + 11 * MS); /* the old run's: a replay */
+	assert_true(sync_engine_stats(b.e)->replays == 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_changes_leave_batched_with_what_the_state_is_then, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_full_message_leaves_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_lost_message_is_asked_for_and_sent_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_and_replayed_messages_change_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_stale_copy_is_answered_with_the_newer_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_update_demotes_until_the_table_has_come, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_bulk_nobody_answers_ends_at_its_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_stalled_bulk_ends_at_its_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_link_down_demotes_and_up_syncs_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_restarted_peer_is_heard_and_its_old_run_refused, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
