@@ -109,6 +109,15 @@ main(int argc, char **argv)
 	}
 	if (load_config(opt.config_path, &cfg))
 		return EXIT_CONFIG;
+	/* Read and checked, not yet run: saying so beats a pair that would believe its
+	 * states are synced. */
+	if (cfg->sync) {
+		fprintf(stderr, "carp-dpdk: %s:%u: sync: state sync is not built into the node yet "
+			"(its protocol is: lib/sync); remove the section to start\n",
+			opt.config_path, cfg->sync->line);
+		carp_config_free(cfg);
+		return EXIT_CONFIG;
+	}
 	if (opt.check) {
 		printf("%s: configuration valid: %u port(s), %u VHID(s)", opt.config_path,
 		       cfg->n_ports, cfg->n_vhids);

@@ -177,6 +177,23 @@ struct carp_config_neighbor {
 	unsigned int line;  /* where the neighbor starts in the file */
 };
 
+/* State sync between the nodes (the pfsync role): the sync: section. */
+#define CARP_CONFIG_SYNC_KEY_MIN 16
+#define CARP_CONFIG_SYNC_KEY_MAX 256
+#define CARP_CONFIG_SYNC_PORT 8240
+#define CARP_CONFIG_SYNC_GROUP 0xe00000f0u /* 224.0.0.240, pfsync's group */
+
+struct carp_config_sync {
+	unsigned int iface;          /* index into carp_config.ifaces: the sync link */
+	uint8_t key[CARP_CONFIG_SYNC_KEY_MAX]; /* the shared HMAC key (key_file's first line) */
+	size_t key_len;
+	uint32_t node;               /* this node's id; 0: made at start from the link's MAC */
+	uint32_t peer;               /* unicast peer (host order), 0: the group */
+	uint16_t port;               /* UDP port, both ends */
+	uint32_t batch_ms;           /* the longest a change waits before it is sent */
+	unsigned int line;           /* where the section starts */
+};
+
 struct carp_config {
 	struct carp_config_global global;
 	struct carp_config_port *ports;
@@ -190,6 +207,7 @@ struct carp_config {
 	struct carp_config_neighbor *neighbors; /* in file order; NULL when there are none */
 	unsigned int n_neighbors;
 	struct flt_ruleset *filter; /* the filter: section; NULL without one (stateless) */
+	struct carp_config_sync *sync; /* the sync: section; NULL without one */
 };
 
 /** One problem found in a configuration file. */

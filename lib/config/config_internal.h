@@ -266,6 +266,22 @@ const char *cfg_parse_device(const char *dev, char *name, size_t cap);
 /** Walk the filter: section (after the interfaces: rules name them). */
 void cfg_walk_filter(struct cfg_ctx *ctx, yaml_node_t *map);
 
+/* config_sync.c: the sync: section, after the interfaces and the filter. */
+void cfg_walk_sync(struct cfg_ctx *ctx, yaml_node_t *map, struct cfg_mark key_at);
+
+/* config_pass.c: secrets in files */
+
+/*
+ * Read the first line of @p path like ucarp's passfile: one trailing \n dropped, a \r
+ * kept. Returns 0, a negative errno, or CFG_NOT_REGULAR: a device such as /dev/zero has no
+ * line end to stop at. *line is the caller's to wipe and free.
+ */
+#define CFG_NOT_REGULAR 1
+int cfg_read_first_line(const char *path, char **line, size_t *len);
+
+/** @p file from the config's directory when relative. NULL when out of memory. */
+char *cfg_resolve_path(struct cfg_ctx *ctx, const char *file);
+
 /** Free what cfg_walk_filter built. */
 void carp_config_filter_free(struct flt_ruleset *rs);
 

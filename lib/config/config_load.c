@@ -62,6 +62,9 @@ carp_config_free(struct carp_config *c)
 	free(c->routes);
 	free(c->neighbors);
 	carp_config_filter_free(c->filter);
+	if (c->sync)
+		explicit_bzero(c->sync->key, sizeof(c->sync->key));
+	free(c->sync);
 	free(c);
 }
 

@@ -16,14 +16,8 @@
 #define PASS_VALID "at most 19 bytes: every CARP implementation truncates the key there, " \
 		   "so a longer one would silently differ from peers"
 
-/*
- * Read the first line like ucarp's passfile: one trailing \n dropped, a \r kept. Returns 0,
- * a negative errno, or NOT_REGULAR: a device such as /dev/zero has no line end to stop at.
- */
-#define NOT_REGULAR 1
-
-static int
-read_first_line(const char *path, char **line, size_t *len)
+int
+cfg_read_first_line(const char *path, char **line, size_t *len)
 {
 	FILE *fp = fopen(path, "re");
 	struct stat st;
@@ -37,7 +31,7 @@ read_first_line(const char *path, char **line, size_t *len)
 		return -errno;
 	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(fp);
-		return NOT_REGULAR;
+		return CFG_NOT_REGULAR;
 	}
 	errno = 0;
 	n = getline(line, &cap, fp);
@@ -60,8 +54,8 @@ read_first_line(const char *path, char **line, size_t *len)
 	return 0;
 }
 
-static char *
-resolve(struct cfg_ctx *ctx, const char *file)
+char *
+cfg_resolve_path(struct cfg_ctx *ctx, const char *file)
 {
 	char *path = NULL;
 
@@ -75,18 +69,18 @@ resolve(struct cfg_ctx *ctx, const char *file)
 static bool
 from_file(struct cfg_ctx *ctx, const struct cfg_vhid_src *s, char **pass, size_t *len)
 {
-	char *path = resolve(ctx, s->passfile);
+	char *path = cfg_resolve_path(ctx, s->passfile);
 	int rc;
 
 	if (path == NULL) {
 		ctx->oom = true;
 		return false;
 	}
-	rc = read_first_line(path, pass, len);
+	rc = cfg_read_first_line(path, pass, len);
 	if (rc < 0) {
 		cfg_error(ctx, s->passfile_at, "passphrase_file", "a readable file",
 			  "cannot read '%s': %s", path, strerror(-rc));
-	} else if (rc == NOT_REGULAR) {
+	} else if (rc == CFG_NOT_REGULAR) {
 		cfg_error(ctx, s->passfile_at, "passphrase_file", "a regular file",
 			  "'%s' is not a regular file", path);
 	} else if (*len == 0) {

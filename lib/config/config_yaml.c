@@ -33,9 +33,9 @@ static const char *const route_keys[R_N] = { "prefix", "via", "port" };
 enum { NB_ADDRESS, NB_MAC, NB_PORT, NB_N };
 static const char *const neighbor_keys[NB_N] = { "address", "mac", "port" };
 
-enum { T_GLOBAL, T_PORTS, T_VLANS, T_VHIDS, T_ROUTES, T_NEIGHBORS, T_FILTER, T_N };
+enum { T_GLOBAL, T_PORTS, T_VLANS, T_VHIDS, T_ROUTES, T_NEIGHBORS, T_FILTER, T_SYNC, T_N };
 static const char *const top_keys[T_N] = { "global", "ports", "vlans", "vhids", "routes",
-					   "neighbors", "filter" };
+					   "neighbors", "filter", "sync" };
 
 #define PREFIX_VALID "NETWORK/LENGTH such as 10.1.0.0/16 or 2001:db8::/32, or 0.0.0.0/0 or ::/0 " \
 		     "for the default route"
@@ -410,6 +410,7 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 	struct carp_config_global *g = &ctx->cfg->global;
 	char keys[96], valid[128];
 	yaml_node_t *v[T_N];
+	struct cfg_mark key_at[T_N];
 
 	g->log_level = CARP_LOG_INFO;
 	g->idle = CARP_IDLE_POLL;
@@ -438,7 +439,7 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 			  cfg_kind(root));
 		return;
 	}
-	cfg_map_collect(ctx, root, NULL, top_keys, T_N, v, NULL);
+	cfg_map_collect(ctx, root, NULL, top_keys, T_N, v, key_at);
 	/* global first: VHIDs inherit preempt and profile from it wherever it is written. */
 	if (v[T_GLOBAL])
 		walk_global(ctx, v[T_GLOBAL]);
@@ -454,4 +455,7 @@ cfg_walk(struct cfg_ctx *ctx, yaml_node_t *root)
 	/* After the interfaces: rules name them. */
 	if (v[T_FILTER] && !ctx->oom)
 		cfg_walk_filter(ctx, v[T_FILTER]);
+	/* After the filter: it syncs the filter's states. */
+	if (v[T_SYNC] && !ctx->oom)
+		cfg_walk_sync(ctx, v[T_SYNC], key_at[T_SYNC]);
 }
