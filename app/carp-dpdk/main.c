@@ -111,9 +111,9 @@ main(int argc, char **argv)
 		return EXIT_CONFIG;
 	/* Read and checked, not yet run: saying so beats a pair that would believe its
 	 * states are synced. */
-	if (cfg->sync) {
-		fprintf(stderr, "carp-dpdk: %s:%u: sync: state sync is not built into the node yet "
-			"(its protocol is: lib/sync); remove the section to start\n",
+	if (cfg->sync && cfg->sync->peer) {
+		fprintf(stderr, "carp-dpdk: %s:%u: sync: a unicast peer is not supported yet; "
+			"leave peer out (the group 224.0.0.240 on the sync link)\n",
 			opt.config_path, cfg->sync->line);
 		carp_config_free(cfg);
 		return EXIT_CONFIG;

@@ -11,11 +11,13 @@
 #include <rte_malloc.h>
 
 #include "carp_nd.h"
+#include "ctl_sync.h"
 #include "dp_filter.h"
 
 #define MBUF_CACHE 256
 #define RING_MIN 1024
 #define PUNT_RING_SIZE 1024 /* each of the three rings to the control lcore (mbufs) */
+#define SYNC_RING_SIZE 8192 /* each lcore's changes to the sync, between two control passes */
 #define PUNT_RINGS 3
 
 static int
@@ -167,6 +169,16 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 		if (dp_lcore_init(&a->lcores[q], a->sh, (uint16_t)q,
 				  ctl_neigh_capacity(a->ctl.cfg)))
 			return fail("out of memory for lcore tables%s%s", "", "");
+		/* The states it makes and changes, to the sync (the control lcore's too). */
+		if (a->ctl.cfg->sync) {
+			snprintf(name, sizeof(name), "carp_sync_%u", q);
+			a->lcores[q].sync_events = rte_ring_create_elem(
+				name, sizeof(struct dp_sync_event), SYNC_RING_SIZE,
+				(int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (a->lcores[q].sync_events == NULL)
+				return fail("cannot create ring %s: %s", name,
+					    rte_strerror(rte_errno));
+		}
 	}
 	/* The control lcore handles its own queue with the same code and punts to itself. */
 	a->ctl.ctl_lc = &a->lcores[a->n_workers];
@@ -369,6 +381,8 @@ app_node_start(struct app_node *a, const struct carp_config *cfg)
 	}
 	if (setup_lcores(a, nb_queues) || ctl_fwd_start(&a->ctl))
 		return -1;
+	if (ctl_sync_init(&a->ctl))
+		return fail("cannot set up the state sync (HMAC context, engine)%s%s", "", "");
 	if (cfg->global.telemetry && ctl_telemetry_register(&a->ctl))
 		CARP_LOG(WARNING, "telemetry commands could not be registered");
 	return 0;
@@ -392,6 +406,7 @@ app_node_stop(struct app_node *a)
 	for (uint16_t p = 0; p < a->ctl.n_ports; p++)
 		dp_port_teardown(a->ctl.port[p].port_id);
 	if (a->ctl_ready) {
+		ctl_sync_free(&a->ctl);
 		ctl_fwd_free(&a->ctl);
 		ctl_node_free(&a->ctl);
 	}
@@ -399,8 +414,10 @@ app_node_stop(struct app_node *a)
 	for (unsigned int w = 0; a->workers && w < a->n_workers; w++)
 		if (a->workers[w])
 			rte_ring_free(a->workers[w]->msgs);
-	for (unsigned int q = 0; a->lcores && q <= a->n_workers; q++)
+	for (unsigned int q = 0; a->lcores && q <= a->n_workers; q++) {
+		rte_ring_free(a->lcores[q].sync_events);
 		dp_lcore_free(&a->lcores[q]);
+	}
 	rte_ring_free(a->ctl.carp_ring);
 	rte_ring_free(a->ctl.arp_ring);
 	rte_ring_free(a->ctl.resolve);

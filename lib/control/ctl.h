@@ -146,6 +146,7 @@ struct ctl_node {
 	uint64_t next_neigh_tick;
 	struct ctl_fwd_stats fwd_st;
 	struct ctl_filter_stats flt_st;
+	struct ctl_sync *sync;          /* the pair's state sync (ctl_sync.h); NULL: none */
 	/* replay protection: counters start above replay_seq_start, and the counter file
 	 * holds replay_reserved, which no advert has reached yet */
 	uint64_t replay_seq_start;
@@ -167,6 +168,12 @@ struct ctl_node {
 
 /** Monotonic time in ns. */
 uint64_t ctl_now_ns(void);
+
+/**
+ * Recompute the node's demotion: one per port without link, and the state sync's while a
+ * bulk update is due or its link is down; a change goes to every VHID's adverts.
+ */
+void ctl_demotion_update(struct ctl_node *n, uint64_t now);
 
 /**
  * Build the control state from @p cfg: HMAC contexts, counters, the engine, the shared

@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 
 #include "ctl.h"
+#include "ctl_sync.h"
 #include "dp_filter.h"
 
 #define LINK_POLL_NS (50 * 1000 * 1000ull)
@@ -17,7 +18,6 @@
 void
 ctl_link_poll(struct ctl_node *n, uint64_t now)
 {
-	unsigned int down = 0;
 
 	for (uint16_t p = 0; p < n->n_ports; p++) {
 		struct ctl_port *cp = &n->port[p];
@@ -31,16 +31,28 @@ ctl_link_poll(struct ctl_node *n, uint64_t now)
 					carp_engine_link(&n->engine, i, up, now);
 			n->snap_dirty = true;
 		}
-		down += !cp->link_up;
 	}
+	ctl_sync_link(n, now);
+	ctl_demotion_update(n, now);
+}
+
+void
+ctl_demotion_update(struct ctl_node *n, uint64_t now)
+{
+	unsigned int down = 0, sync = ctl_sync_demotion(n), total;
+
 	/* Each port without link demotes the node by one (OpenBSD's "carpdev" demotion),
 	 * however many VLANs it carries: the VHIDs on our other ports then advertise it so
-	 * peers take those over too. */
-	if (down != n->demotion) {
-		CARP_LOG(WARNING, "demotion %u -> %u (%u port(s) without link)", n->demotion, down,
-			 down);
-		n->demotion = down;
-		carp_engine_demote(&n->engine, down, now);
+	 * peers take those over too. The sync adds pfsync's: 32 until its bulk update is
+	 * done, one while its link is down. */
+	for (uint16_t p = 0; p < n->n_ports; p++)
+		down += !n->port[p].link_up;
+	total = down + sync > 255 ? 255 : down + sync;
+	if (total != n->demotion) {
+		CARP_LOG(WARNING, "demotion %u -> %u (%u port(s) without link, %u by sync)",
+			 n->demotion, total, down, sync);
+		n->demotion = total;
+		carp_engine_demote(&n->engine, total, now);
 	}
 }
 
@@ -191,6 +203,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 		ctl_fwd_tick(n, now);
 		ctl_mld_tick(n, now);
 		ctl_filter_tick(n, now);
+		ctl_sync_tick(n, now);
 		work += carp_engine_run_timers(&n->engine, ctl_now_ns());
 		ctl_pub_flush(&n->pub);
 		dp_tx_flush(n->ctl_lc);

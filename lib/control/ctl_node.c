@@ -11,6 +11,7 @@
 #include "carp_frame.h"
 #include "carp_nd.h"
 #include "ctl.h"
+#include "ctl_sync.h"
 #include "ctl_counter_file.h"
 
 RTE_LOG_REGISTER(carp_logtype, carp, INFO);
@@ -320,6 +321,12 @@ ctl_carp_input(struct ctl_node *n, uint16_t p, struct rte_mbuf *m)
 	struct carp_hdr h;
 	enum carp_drop d;
 	uint16_t idx = DP_NO_VHID;
+
+	/* The state sync shares the adverts' path (dp_ipv4.c). */
+	if (ctl_sync_frame(n, m)) {
+		ctl_sync_input(n, p, m);
+		return;
+	}
 
 	d = carp_frame_parse(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &rx);
 	if (d == CARP_DROP_NONE)

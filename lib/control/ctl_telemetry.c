@@ -16,6 +16,7 @@
 #include <rte_telemetry.h>
 
 #include "ctl.h"
+#include "ctl_sync.h"
 
 #define SNAP_PERIOD_NS (100 * 1000 * 1000ull)
 
@@ -472,6 +473,8 @@ static const struct {
 	  "The newest packets decided by rules with log: true (rate-limited), newest first" },
 	{ "/carp/states_of", ctl_states_of_show,
 	  "The states of one address (,ADDR): ends, state, expiry, packets. Paged: ,ADDR,N" },
+	{ "/carp/sync", ctl_sync_show,
+	  "State sync: bulk update, demotion, messages and states each way, loss, errors" },
 };
 
 static void

@@ -31,6 +31,7 @@
 #include "carp_addr6.h"
 #include "carp_classify.h"
 #include "carp_config.h"
+#include "flt_key.h"
 #include "fwd_cache.h"
 #include "fwd_icmp.h"
 #include "fwd_ipv4.h"
@@ -223,6 +224,12 @@ struct dp_shared {
 	struct carp_in6 first_vip6[DP_MAX_VHIDS];   /* ... and global IPv6 VIP (:: none) */
 	struct dp_icmp *icmp;                     /* ICMP errors: their rate and source */
 	struct dp_filter *filter;                 /* the packet filter, NULL: stateless */
+	/* State sync (the sync: section): its datagrams, UDP to port sync_port at the group
+	 * on interface sync_iface, go to the control lcore; the workers tell it of the
+	 * states they make and change. sync_port 0: no sync. */
+	uint16_t sync_iface;
+	uint16_t sync_port;
+	uint32_t sync_group; /* host order */
 	/* A 4096-bit filter over our own addresses (ports and VIPs, IPv4 and the last four
 	 * bytes of IPv6), so the per-packet check for a spoofed source is one load; a hit is
 	 * confirmed in the local table of the family. */
@@ -352,6 +359,8 @@ struct dp_lcore {
 	struct dp_adj *adj;                          /* per LPM next hop (sh->n_nexthops) */
 	struct dp_adj *adj6;                         /* per IPv6 LPM next hop */
 	struct dp_filter_lcore *flt;                 /* the filter's counters (dp_filter.h) */
+	struct rte_ring *sync_events;                /* -> control: states made and changed
+						      * (struct dp_sync_event); NULL: no sync */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* frames waiting per port */
 	uint16_t n_tx[DP_MAX_PORTS];
 	/* Cold, at the end, out of the forwarding path's lines: ARP to control, theoretical
@@ -359,6 +368,16 @@ struct dp_lcore {
 	 * addressed to one of our interface addresses [1], so that a flood of announcements
 	 * never starves the answers to our own requests, and for MLD queries [2]. */
 	uint64_t arp_tat[DP_PUNT_BUCKETS][DP_MAX_IFACES];
+};
+
+/* A state a lcore made or changed, for the pair's sync (an element of sync_events). */
+#define SYNC_EV_INS 1 /* made: SYNC_T_INS */
+#define SYNC_EV_UPD 2 /* changed: SYNC_T_UPD */
+
+struct dp_sync_event {
+	struct flt_key key;
+	uint8_t kind; /* SYNC_EV_* */
+	uint8_t pad[3];
 };
 
 /** Handle a burst received on port index @p p. Frees, answers or forwards every mbuf. */

@@ -179,6 +179,29 @@ struct batch {
 	bool keep[DP_BURST];
 };
 
+/*
+ * Tell the pair's sync that state @p st was made (@p kind SYNC_T_INS) or changed: once
+ * until the sync has read it (its sync_pending flag), so a busy flow costs one event per
+ * message, not one per packet. A full ring loses the event: counted, and healed by the
+ * flow's next packet after the sync has caught up.
+ */
+static inline void
+sync_note(struct dp_lcore *lc, struct flt_state *st, uint8_t kind)
+{
+	struct dp_sync_event ev;
+
+	if (lc->sync_events == NULL ||
+	    (kind != SYNC_EV_INS && __atomic_load_n(&st->sync_pending, __ATOMIC_RELAXED)))
+		return;
+	__atomic_store_n(&st->sync_pending, 1, __ATOMIC_RELAXED);
+	ev.key = st->key;
+	ev.kind = kind;
+	if (rte_ring_sp_enqueue_elem(lc->sync_events, &ev, sizeof(ev)) != 0) {
+		__atomic_store_n(&st->sync_pending, 0, __ATOMIC_RELAXED);
+		lc->flt->sync_events_lost++;
+	}
+}
+
 /* A packet of a flow with state @p st: true when it goes on. */
 static inline bool
 by_state(struct dp_lcore *lc, struct flt_state *st, const struct flt_pkt *p, unsigned int side,
@@ -196,6 +219,7 @@ by_state(struct dp_lcore *lc, struct flt_state *st, const struct flt_pkt *p, uns
 	}
 	if (*restart)
 		return false;
+	sync_note(lc, st, SYNC_EV_UPD);
 	struct dp_filter_rule_cnt *rc = rule_cnt(fl, lc->sh->filter->rs, st->rule);
 
 	rc->packets++;
@@ -284,6 +308,7 @@ first_packets(struct dp_lcore *lc, struct batch *b, struct flt_pkt *p, struct fl
 				}
 				inserted = true;
 			}
+			sync_note(lc, st, SYNC_EV_INS);
 			fl->states_created++;
 			rc->states++;
 		}

@@ -70,6 +70,7 @@ struct dp_filter_lcore {
 	uint64_t passed;         /* packets let through, by a state or a rule */
 	uint64_t by_state;       /* of which by their state */
 	uint64_t states_created;
+	uint64_t sync_events_lost; /* the ring to the sync was full */
 	int reader;              /* RCU reader id, or -1 (the control lcore, which alone
 				  * reclaims states, between its own bursts) */
 	struct dp_reasm *reasm;  /* IPv4 reassembly (filter.reassemble), else NULL */

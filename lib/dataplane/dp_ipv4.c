@@ -52,6 +52,21 @@ echo_owner_mac(const struct dp_lcore *lc, uint16_t i, uint32_t a, enum dp_drop *
 	return &sh->iface[i].mac;
 }
 
+/*
+ * A sync datagram (dp_shared.sync_*): UDP to the sync port and group, in one unfragmented
+ * IPv4 packet without options sent with TTL 255 (so from the link itself: RFC 5082's
+ * check, as CARP's). Its MAC is for the control lcore to check.
+ */
+static bool
+sync_datagram(const struct dp_shared *sh, const uint8_t *f, size_t len, size_t l3)
+{
+	const uint8_t *ip = f + l3;
+
+	return len >= l3 + 28 && ip[0] == 0x45 && ip[9] == IPPROTO_UDP && ip[8] == 255 &&
+	       (carp_rd16(ip + 6) & 0x3fff) == 0 && carp_rd16(ip + 2) <= len - l3 &&
+	       carp_rd32(ip + 16) == sh->sync_group && carp_rd16(ip + 22) == sh->sync_port;
+}
+
 void
 dp_ipv4_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, size_t len,
 	      size_t l3, struct dp_fwd_burst *b)
@@ -86,6 +101,12 @@ dp_ipv4_input(struct dp_lcore *lc, uint16_t i, struct rte_mbuf *m, uint8_t *f, s
 			dp_drop(lc, m, why); /* a BACKUP never answers for a VIP */
 			return;
 		}
+	}
+	if (unlikely(lc->sh->sync_port != 0) && i == lc->sh->sync_iface &&
+	    sync_datagram(lc->sh, f, len, l3)) {
+		/* The pair's state sync: to the control lcore, beside the adverts. */
+		dp_punt(lc, m, i, l3, &lc->carp, DP_DROP_CARP_PUNT_FULL);
+		return;
 	}
 	if (f[0] & 1) {
 		dp_drop(lc, m, DP_DROP_L2_MULTICAST);

@@ -41,7 +41,10 @@ struct flt_state {
 	uint32_t rule;               /* the rule that created it (counters) */
 	uint8_t init_side;           /* key side of the initiator */
 	uint8_t timeout;             /* enum flt_timeout */
-	uint8_t pad[2];
+	uint8_t sync_pending;        /* a change told to the pair's sync, not yet sent: set by
+				      * the worker, cleared by the sync before it reads the state
+				      * (relaxed atomics; one event per change sent) */
+	uint8_t pad;
 };
 
 /**

@@ -232,6 +232,20 @@ flt_table_expire(struct flt_table *t, const struct flt_timeouts *to, uint64_t no
 	return removed;
 }
 
+bool
+flt_table_remove(struct flt_table *t, const struct flt_key *k)
+{
+	struct flt_state *st = flt_table_lookup(t, k);
+	struct removed r;
+	int32_t pos;
+
+	if (st == NULL || (pos = rte_hash_del_key(t->hash, &st->key)) < 0)
+		return false;
+	r = (struct removed){ .pos = (uint32_t)pos, .st = st };
+	(void)rte_rcu_qsbr_dq_enqueue(t->dq, &r); /* as expiry: a grace period first */
+	return true;
+}
+
 const struct flt_state *
 flt_table_next(const struct flt_table *t, uint32_t *next)
 {

@@ -20,6 +20,7 @@
  * update by message to the owning worker) and one more RCU reader.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_rcu_qsbr.h>
@@ -87,6 +88,12 @@ uint32_t flt_table_limit(const struct flt_table *t);
  */
 unsigned int flt_table_expire(struct flt_table *t, const struct flt_timeouts *to, uint64_t now,
 			      unsigned int budget);
+
+/**
+ * Control lcore: remove the state of @p k now (the pair's sync: the peer removed it),
+ * returned to the pool after the grace period. False when there is none.
+ */
+bool flt_table_remove(struct flt_table *t, const struct flt_key *k);
 
 /**
  * Visit the states one by one (telemetry, listing): @p *next starts at 0. Returns a

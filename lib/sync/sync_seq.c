@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "sync_seq.h"
 
-/* Begin run @p epoch at message @p seq. Bit i of the window stands for number seq - i:
- * those below 1 do not exist (marked seen), those from 1 to seq - 1 never came. */
+/*
+ * Begin run @p epoch at message @p seq. Bit i of the window stands for number seq - i:
+ * those below 1 do not exist (marked seen). Those from 1 to seq - 1 never came: missing
+ * in a run that began while we listened (@p heard: the peer restarted), not so at first
+ * contact, when what came before is what our bulk update brings.
+ */
 static void
-begin(struct sync_seq *s, uint32_t epoch, uint32_t seq, uint32_t *gap)
+begin(struct sync_seq *s, uint32_t epoch, uint32_t seq, bool heard, uint32_t *gap)
 {
 	s->known = true;
 	s->epoch = epoch;
 	s->top = seq;
+	if (!heard) {
+		s->seen = ~0ull;
+		*gap = 0;
+		return;
+	}
 	s->seen = seq >= SYNC_SEQ_WINDOW ? 1 : (~0ull << seq) | 1;
 	*gap = seq - 1;
 	s->lost += *gap;
@@ -28,7 +37,7 @@ sync_seq_check(struct sync_seq *s, uint32_t epoch, uint32_t seq, uint32_t *gap)
 		bool restarted = s->known;
 
 		s->restarts += restarted;
-		begin(s, epoch, seq, gap);
+		begin(s, epoch, seq, restarted, gap);
 		return restarted ? SYNC_SEQ_RESTARTED : SYNC_SEQ_NEW;
 	}
 	if (epoch < s->epoch) {

@@ -11,7 +11,8 @@
  * within a window of the last 64; an older epoch, a number seen or one too old is a
  * replay. A number beyond the next one shows the messages between were lost: they are
  * counted, and remembered as missing until they come late or fall out of the window, so
- * the receiver can ask for them (a NACK) and knows what it did not get.
+ * the receiver can ask for them (a NACK) and knows what it did not get. At first contact
+ * nothing before is missing: that is what a bulk update is for.
  */
 
 #include <stdbool.h>

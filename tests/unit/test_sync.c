@@ -351,12 +351,19 @@ test_seq_order_gaps_late_and_replays(void **state)
 	assert_int_equal(gap, 0);
 	assert_true(s.restarts == 1 && s.replays == 5);
 	assert_int_equal(sync_seq_check(&s, 10, 70, &gap), SYNC_SEQ_REPLAY);
-	/* A receiver that starts while its peer runs: what came before is missing. */
-	memset(&s, 0, sizeof(s));
-	assert_int_equal(sync_seq_check(&s, 3, 4, &gap), SYNC_SEQ_NEW);
+	/* A restart whose first messages were lost: those are missing. */
+	assert_int_equal(sync_seq_check(&s, 12, 4, &gap), SYNC_SEQ_RESTARTED);
 	assert_int_equal(gap, 3);
 	assert_int_equal(sync_seq_missing(&s, &last), 1);
 	assert_int_equal(last, 3);
+	/* A receiver that starts while its peer runs: what came before is not missing (its
+	 * bulk update brings the table), and it is not a replay either. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(sync_seq_check(&s, 3, 400, &gap), SYNC_SEQ_NEW);
+	assert_int_equal(gap, 0);
+	assert_int_equal(sync_seq_missing(&s, &last), 0);
+	assert_int_equal(sync_seq_check(&s, 3, 399, &gap), SYNC_SEQ_REPLAY);
+	assert_int_equal(sync_seq_check(&s, 3, 401, &gap), SYNC_SEQ_NEW);
 }
 
 static void
