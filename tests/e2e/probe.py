@@ -931,6 +931,114 @@ def cmd_tcp_send(a):
     return 0 if out["ok"] else 1
 
 
+def raise_fd_limit(n):
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = max(soft, n + 64)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (want, max(hard, want)))
+
+
+def cmd_tcp_echo_many(a):
+    """Accept connections on one port and echo every byte on each, until the stop file
+    (or the timeout): the server side of tcp-hold."""
+    import select
+    timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
+    deadline = time.time() + timeout
+    raise_fd_limit(bounded(a.max, 1, 10000, "max"))
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", a.port))
+    ls.listen(1024)
+    ls.setblocking(False)
+    wait_ready(a.ready_file)
+    conns, accepted, echoed = [], 0, 0
+    ep = select.epoll()
+    ep.register(ls.fileno(), select.EPOLLIN)
+    by_fd = {}
+    while time.time() < deadline and not (a.stop_file and os.path.exists(a.stop_file)):
+        for fd, _ in ep.poll(0.1):
+            if fd == ls.fileno():
+                while True:
+                    try:
+                        c, _ = ls.accept()
+                    except BlockingIOError:
+                        break
+                    c.setblocking(False)
+                    by_fd[c.fileno()] = c
+                    ep.register(c.fileno(), select.EPOLLIN)
+                    accepted += 1
+                continue
+            c = by_fd.get(fd)
+            try:
+                data = c.recv(4096)
+            except (BlockingIOError, OSError):
+                continue
+            if not data:
+                ep.unregister(fd)
+                c.close()
+                del by_fd[fd]
+                continue
+            c.sendall(data)
+            echoed += 1
+    for c in by_fd.values():
+        c.close()
+    print(json.dumps({"port": a.port, "accepted": accepted, "echoed": echoed}))
+    return 0
+
+
+def cmd_tcp_hold(a):
+    """Open N connections to a tcp-echo-many server and hold them idle until the go file
+    exists; then send a few bytes on each and count the ones whose echo comes back (and
+    those reset or silent)."""
+    import select
+    n = bounded(a.count, 1, 10000, "count")
+    timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
+    deadline = time.time() + timeout
+    raise_fd_limit(n)
+    socks, out = [], {"count": n, "opened": 0, "echoed": 0, "reset": 0, "silent": 0}
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(2.0)
+        try:
+            s.connect((a.dst, a.port))
+        except OSError:
+            s.close()
+            continue
+        socks.append(s)
+    out["opened"] = len(socks)
+    wait_ready(a.ready_file)
+    while time.time() < deadline and not os.path.exists(a.go_file):
+        time.sleep(0.05)
+    ep = select.epoll()
+    by_fd = {}
+    for s in socks:
+        try:
+            s.setblocking(False)
+            s.send(b"ping\n")
+            by_fd[s.fileno()] = s
+            ep.register(s.fileno(), select.EPOLLIN)
+        except OSError:
+            out["reset"] += 1
+    end = min(deadline, time.time() + a.wait)
+    while by_fd and time.time() < end:
+        for fd, _ in ep.poll(0.1):
+            s = by_fd.pop(fd)
+            ep.unregister(fd)
+            try:
+                got = s.recv(64)
+                if got == b"ping\n":
+                    out["echoed"] += 1
+                else:
+                    out["reset"] += 1
+            except OSError:
+                out["reset"] += 1
+    out["silent"] = len(by_fd)
+    for s in socks:
+        s.close()
+    print(json.dumps(out))
+    return 0 if out["echoed"] == n else 1
+
+
 def cmd_connect(a):
     """One TCP connection attempt: connected, refused (an RST came back) or timeout."""
     timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
@@ -1130,6 +1238,24 @@ def add_fwd_commands(sub):
     p.add_argument("--ready-file", help="written just before connecting")
     p.add_argument("--sport", type=int, default=0, help="bind this local port")
     p.set_defaults(fn=cmd_tcp_send)
+
+    p = sub.add_parser("tcp-echo-many", help="accept many TCP connections, echo on each")
+    p.add_argument("--port", type=int, default=5003)
+    p.add_argument("--max", type=int, default=2000, help="connections at most (fd limit)")
+    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--ready-file", help="written once listening")
+    p.add_argument("--stop-file", help="stop once this file exists")
+    p.set_defaults(fn=cmd_tcp_echo_many)
+
+    p = sub.add_parser("tcp-hold", help="hold N idle TCP connections, then check each echoes")
+    p.add_argument("dst")
+    p.add_argument("--port", type=int, default=5003)
+    p.add_argument("--count", type=int, default=1000)
+    p.add_argument("--go-file", required=True, help="send on each once this file exists")
+    p.add_argument("--wait", type=float, default=10.0, help="for the echoes, at most")
+    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--ready-file", help="written once every connection is open")
+    p.set_defaults(fn=cmd_tcp_hold)
 
     p = sub.add_parser("connect", help="one TCP connect: connected, refused or timeout")
     p.add_argument("dst")

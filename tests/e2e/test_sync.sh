@@ -6,13 +6,15 @@
 # BACKUP before it is needed, which without sync would drop the connection's segments
 # (flt_no_state):
 #   - the pair settles, both bulk updates done, no sync demotion left;
-#   - a TCP transfer through a (the MASTER) is in b's table, ESTABLISHED both ways;
+#   - 1000 idle TCP connections and a TCP transfer through a (the MASTER) are in b's
+#     table, the transfer's ESTABLISHED both ways;
 #   - a is SIGKILLed in the middle of it: b takes over, the transfer completes intact,
-#     its segments passed by the synced state;
+#     its segments passed by the synced state, and 8 UDP flows go on;
 #   - a sync datagram forged without the key changes nothing on b (sync_bad_mac);
 #   - a second transfer runs through b; a restarts in the middle of it, asks b for the
 #     whole table and stays demoted until it has it, then takes over again (preempt):
-#     the transfer completes intact across the failback.
+#     the transfer completes intact across the failback;
+#   - after both failovers each of the 1000 idle connections still echoes (no reset).
 # Usage: test_sync.sh [BINARY [SOURCE_ROOT]]
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -22,16 +24,19 @@ head -c 24 /dev/urandom | base64 >"$E2E_TMP/sync.key"
 E2E_FWD_EXTRA="filter:
   default: block
   rules:
-    - {action: pass, in: lan, proto: tcp, port: [5001, 5002]}
+    - {action: pass, in: lan, proto: tcp, port: [5001, 5002, 5003]}
+    - {action: pass, in: lan, proto: udp, port: 6000-6100}
 sync:
   interface: lan
   key_file: $E2E_TMP/sync.key"
 export E2E_FWD_EXTRA
 
-tap_plan pair_settles_with_sync_done connection_synced_to_backup \
-	connection_survives_sigkill_of_the_master backup_passed_it_by_the_synced_state \
+IDLE=1000
+tap_plan pair_settles_with_sync_done idle_connections_synced_to_backup \
+	connection_synced_to_backup connection_survives_sigkill_of_the_master \
+	backup_passed_it_by_the_synced_state udp_flows_survive_the_kill \
 	forged_sync_datagram_changes_nothing restarted_node_bulk_syncs_demoted_then_preempts \
-	connection_survives_the_failback
+	connection_survives_the_failback idle_connections_survive_both_failovers
 
 topo_create_fwd || tap_abort "$E2E_ERR"
 
@@ -45,7 +50,20 @@ settled() {
 tap_check pair_settles_with_sync_done settled
 [ "${TAP_DONE[pair_settles_with_sync_done]}" = ok ] || tap_abort "the pair did not settle"
 
-# Transfer 1: 3 MB over 8 s from a known port, through a.
+# The idle connections, opened through a, held across everything below.
+probe_bg echo "$NS_SERVER" tcp-echo-many --port 5003 --max $((IDLE + 10)) --timeout 90 \
+	--stop-file "$E2E_TMP/echo.stop" || tap_abort "$E2E_ERR"
+probe_bg hold "$NS_CLIENT" tcp-hold "$SERVER_IP" --port 5003 --count $IDLE \
+	--go-file "$E2E_TMP/hold.go" --ready-file "$E2E_TMP/hold.ready" --timeout 90 ||
+	tap_abort "$E2E_ERR"
+idle_synced() {
+	wait_for "$IDLE connections open" 30 test -e "$E2E_TMP/hold.ready" || return 1
+	wait_for "their states on b" 10 eval \
+		'[ "$(node_py b "q(\"/carp/states\")[\"tcp\"]")" -ge '$IDLE' ]'
+}
+tap_check idle_connections_synced_to_backup idle_synced
+
+# Transfer 1: 3 MB over 8 s from a known port, through a; UDP flows beside it.
 probe_bg srv1 "$NS_SERVER" tcp-serve --port 5001 --timeout 40 || tap_abort "$E2E_ERR"
 probe_bg cli1 "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport 41001 \
 	--bytes $((3 << 20)) --duration 8 --timeout 35 || tap_abort "$E2E_ERR"
@@ -55,6 +73,12 @@ state_on() { # NAME SPORT
 	[ "$got" = '["ESTABLISHED:ESTABLISHED"]' ] || { E2E_ERR="states of $CLIENT_IP:$2 on $1: $got"; return 1; }
 }
 tap_check connection_synced_to_backup wait_for "the connection's state on b" 5 state_on b 41001
+probe_bg sink "$NS_SERVER" flow-sink --port 6001 --duration 25 --stop-file "$E2E_TMP/sink.stop" ||
+	tap_abort "$E2E_ERR"
+probe "$NS_CLIENT" flows "$SERVER_IP" --port 6001 --flows 8 --pps 400 --duration 8 \
+	>"$E2E_TMP/flows-sent.json" 2>&1 &
+flows_pid=$!
+E2E_PIDS+=("$flows_pid")
 
 s0=$(node_py b "q('/carp/states')['drops']['flt_no_state']")
 p0=$(node_py b "q('/carp/states')['passed_by_state']")
@@ -77,6 +101,21 @@ passed_by_state() {
 	check_ge "segments b passed by the synced state" "$((p1 - p0))" 100
 }
 tap_check backup_passed_it_by_the_synced_state passed_by_state
+udp_ok() {
+	wait_for "the flows to end" 15 _not_running "$flows_pid" || return 1
+	touch "$E2E_TMP/sink.stop"
+	probe_wait sink 12 || return 1
+	local r
+	r=$("$E2E_PY" -c '
+import json, sys
+s, r = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+late = [k for k, v in r["last_seq"].items() if v + 1 < s["per_flow"][int(k)] - 5]
+print("%d flows seen, flows ending early: %d, longest gap %.2f s" % (r["flows_seen"], len(late), r["longest_gap_s"]))' \
+		"$E2E_TMP/flows-sent.json" "$E2E_TMP/sink.json") || return 1
+	tap_diag "udp: $r"
+	[[ $r == "8 flows seen, flows ending early: 0,"* ]] || { E2E_ERR="$r"; return 1; }
+}
+tap_check udp_flows_survive_the_kill udp_ok
 
 # Forged: a sync header with a MAC made without the key, from a host on the link.
 forged() {
@@ -113,5 +152,14 @@ failback() {
 }
 tap_check restarted_node_bulk_syncs_demoted_then_preempts failback
 tap_check connection_survives_the_failback transfer_ok 2 $((2 << 20))
+idle_ok() {
+	touch "$E2E_TMP/hold.go"
+	probe_wait hold 20
+	tap_diag "idle connections: $(cat "$E2E_TMP/hold.json")"
+	check_eq "idle connections that echo after both failovers" \
+		"$(jget "$E2E_TMP/hold.json" 'd["echoed"]')" $IDLE
+}
+tap_check idle_connections_survive_both_failovers idle_ok
+touch "$E2E_TMP/echo.stop"
 tap_diag "node b sync: $(node_py b "q('/carp/sync')")"
 tap_summary
