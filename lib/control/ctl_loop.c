@@ -183,6 +183,8 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 {
 	uint64_t now = ctl_now_ns();
 
+	/* The sync's bulk request and its demotion first: no VHID starts undemoted. */
+	ctl_sync_tick(n, now);
 	ctl_link_poll(n, now);
 	for (uint16_t i = 0; i < n->n_vhids; i++)
 		carp_engine_start(&n->engine, i, n->port[n->vhid[i].port].link_up, now);

@@ -9,7 +9,10 @@
  *     decoder accepts is something the encoder cannot say), and every state read merges
  *     into the one before it without a counter going down or a refused direction moving;
  *   - as (epoch, seq) pairs for one peer's window: no number is accepted twice in a run,
- *     and no message of an older run is.
+ *     and no message of an older run is;
+ *   - as a signed message from a peer of a running engine (lib/sync/sync_engine.c) with
+ *     a small table: whatever it holds (requests, bulk markers, NACKs, states), the table
+ *     never holds more than its room, and what the engine sends back is well formed.
  * Each is given an exact-size copy, so that a read past the end is caught.
  */
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 
 #include "carp_bytes.h"
 #include "sync_auth.h"
+#include "sync_engine.h"
 #include "sync_seq.h"
 #include "sync_state.h"
 
@@ -149,6 +153,153 @@ as_seq(const uint8_t *data, size_t size)
 	}
 }
 
+/* A table of 64 states for the engine. */
+static struct flt_state tbl[64];
+static bool used[64];
+
+static int
+slot_of(const struct flt_key *k)
+{
+	for (int i = 0; i < 64; i++)
+		if (used[i] && memcmp(&tbl[i].key, k, sizeof(*k)) == 0)
+			return i;
+	return -1;
+}
+
+static bool
+t_get(void *ctx, const struct flt_key *k, uint64_t now, struct sync_state_rec *r)
+{
+	int i = slot_of(k);
+
+	(void)ctx;
+	if (i < 0)
+		return false;
+	sync_state_export(&tbl[i], now, r);
+	return true;
+}
+
+static int
+t_apply(void *ctx, const struct sync_state_rec *r, uint64_t now, bool match, bool replace)
+{
+	int i = slot_of(&r->key);
+
+	(void)ctx;
+	if (i >= 0 && !replace)
+		return (int)sync_state_merge(&tbl[i], r, now);
+	for (int j = 0; i < 0 && j < 64; j++)
+		if (!used[j])
+			i = j;
+	if (i < 0)
+		return -1;
+	sync_state_import(&tbl[i], r, now, match);
+	used[i] = true;
+	return 0;
+}
+
+static void
+t_remove(void *ctx, const struct flt_key *k)
+{
+	int i = slot_of(k);
+
+	(void)ctx;
+	if (i >= 0)
+		used[i] = false;
+}
+
+static bool
+t_walk(void *ctx, uint64_t *pos, uint64_t now, struct sync_state_rec *r)
+{
+	(void)ctx;
+	for (; *pos < 64; (*pos)++)
+		if (used[*pos]) {
+			sync_state_export(&tbl[(*pos)++], now, r);
+			return true;
+		}
+	return false;
+}
+
+static uint32_t
+t_count(void *ctx)
+{
+	uint32_t n = 0;
+
+	(void)ctx;
+	for (int i = 0; i < 64; i++)
+		n += used[i];
+	return n;
+}
+
+/* What the engine sends is a message its own kind reads back. */
+static void
+io_send(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct sync_hdr h;
+	struct sync_reader r;
+	struct sync_item it;
+	bool more = true;
+
+	(void)ctx;
+	check(sync_msg_open(auth, buf, len, &h, &r) == SYNC_OK);
+	while (more)
+		check(sync_reader_next(&r, &it, &more) == SYNC_OK);
+}
+
+static void
+io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
+{
+	(void)ctx;
+	(void)d;
+	(void)on;
+	(void)why;
+}
+
+static void
+as_peer_message(const uint8_t *data, size_t size)
+{
+	static const struct sync_table_ops tops = { t_get, t_apply, t_remove, t_walk, t_count };
+	static const struct sync_io_ops iops = { io_send, io_demote };
+	static struct sync_engine *e;
+	static uint64_t now = 1000000000000ull;
+	static unsigned int runs;
+	struct sync_hdr h = { .node = 5, .epoch = 1, .seq = 1 };
+	uint8_t *buf = malloc(SYNC_MSG_MAX);
+	struct sync_writer w;
+	size_t len;
+
+	if (e == NULL) {
+		struct sync_params p = { .node = 1, .epoch = 7, .ruleset = 0, .msg_max = 1472,
+					 .batch_ns = 1000000, .nack_ns = 1000000,
+					 .retry_ns = 10000000, .retries = 3, .pace_ns = 1000000,
+					 .pace_msgs = 2, .queue = 256 };
+
+		e = sync_engine_new(&p, auth, &tops, &iops, NULL);
+		check(e != NULL);
+	}
+	check(buf != NULL);
+	/* The peer, its run and number from the input's first bytes. */
+	if (size >= 6) {
+		h.node = 2 + data[0] % 3;
+		h.epoch = data[1] % 4;
+		h.seq = carp_rd32(data + 2) % 300;
+		data += 6;
+		size -= 6;
+	}
+	if (size > 1472 - SYNC_MSG_MIN)
+		size = 1472 - SYNC_MSG_MIN;
+	sync_writer_begin(&w, buf, SYNC_MSG_MAX, &h);
+	memcpy(buf + SYNC_HDR_LEN, data, size);
+	w.len += size;
+	len = sync_writer_end(&w);
+	check(sync_auth_sign(auth, buf, len));
+	if (++runs % 512 == 0)
+		sync_engine_start(e, now);
+	sync_engine_input(e, buf, len + SYNC_MAC_LEN, now);
+	now += 700000;
+	sync_engine_poll(e, now);
+	check(t_count(NULL) <= 64);
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -167,5 +318,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(copy);
 	as_sections(data, size);
 	as_seq(data, size);
+	as_peer_message(data, size);
 	return 0;
 }
