@@ -56,13 +56,25 @@ sync_state_import(struct flt_state *st, const struct sync_state_rec *r, uint64_t
 	}
 }
 
-/* Whether our direction @p mine is newer than the peer's @p theirs (pfsync_upd_tcp). */
-static bool
-ours_newer(const struct flt_tcp_peer *mine, const struct flt_tcp_peer *theirs, bool tcp)
+/*
+ * Whether our direction @p mine is newer than the peer's @p theirs: a later state, or the
+ * same state with its lowest sequence number ahead (0 is "nothing seen yet", behind any
+ * other). pfsync_upd_tcp asks "our state higher, or else our seqlo ahead", which is not
+ * an order: a higher state with a seqlo that looks behind (an ISN above 2^31 against 0)
+ * is newer from both ends, and two nodes that send back what they find older send it
+ * for ever (a storm this test bed saw with 1000 connections). Here exactly one of two
+ * different directions is newer.
+ */
+bool
+sync_peer_newer(const struct flt_tcp_peer *mine, const struct flt_tcp_peer *theirs, bool tcp)
 {
-	if (mine->state > theirs->state)
-		return true;
-	return tcp && (int32_t)(mine->seqlo - theirs->seqlo) > 0;
+	if (mine->state != theirs->state)
+		return mine->state > theirs->state;
+	if (!tcp || mine->seqlo == theirs->seqlo)
+		return false;
+	if (mine->seqlo == 0 || theirs->seqlo == 0)
+		return theirs->seqlo == 0;
+	return (int32_t)(mine->seqlo - theirs->seqlo) > 0;
 }
 
 unsigned int
@@ -72,7 +84,7 @@ sync_state_merge(struct flt_state *st, const struct sync_state_rec *r, uint64_t 
 	unsigned int newer = 0;
 
 	for (int d = 0; d < 2; d++) {
-		if (ours_newer(&st->peer[d], &r->peer[d], tcp))
+		if (sync_peer_newer(&st->peer[d], &r->peer[d], tcp))
 			newer++;
 		else
 			st->peer[d] = r->peer[d]; /* the whole direction, or none of it */

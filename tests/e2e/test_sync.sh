@@ -67,9 +67,15 @@ tap_check idle_connections_synced_to_backup idle_synced
 probe_bg srv1 "$NS_SERVER" tcp-serve --port 5001 --timeout 40 || tap_abort "$E2E_ERR"
 probe_bg cli1 "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport 41001 \
 	--bytes $((3 << 20)) --duration 8 --timeout 35 || tap_abort "$E2E_ERR"
-state_on() { # NAME SPORT
+state_on() { # NAME SPORT: the state of the client's port SPORT, over every page
 	local got
-	got=$(node_py "$1" "[e['state'] for e in q('/carp/states_of,$CLIENT_IP').values() if isinstance(e, dict) and e['from'] == '$CLIENT_IP:$2']")
+	got=$(node_py "$1" "
+got, at = [], 0
+while at is not None:
+    page = q('/carp/states_of,$CLIENT_IP,%d' % at)
+    got += [e['state'] for e in page.values() if isinstance(e, dict) and e['from'] == '$CLIENT_IP:$2']
+    at = page.get('_next')
+print(json.dumps(got))")
 	[ "$got" = '["ESTABLISHED:ESTABLISHED"]' ] || { E2E_ERR="states of $CLIENT_IP:$2 on $1: $got"; return 1; }
 }
 tap_check connection_synced_to_backup wait_for "the connection's state on b" 5 state_on b 41001
@@ -137,6 +143,7 @@ sendp(Ether(dst="01:00:5e:00:00:f0") / IP(src=sys.argv[1], dst="224.0.0.240", tt
 	check_eq "b's states" "$n1" "$n0"
 }
 tap_check forged_sync_datagram_changes_nothing forged
+tap_diag "sync so far: b $(node_py b "{k: v for k, v in q('/carp/sync').items() if k in ('msgs_out', 'msgs_in', 'upd_out', 'upd_in', 'stale', 'lost')}")"
 
 # Transfer 2: 2 MB over 10 s through b; a restarts 2 s into it.
 probe_bg srv2 "$NS_SERVER" tcp-serve --port 5002 --timeout 40 || tap_abort "$E2E_ERR"
