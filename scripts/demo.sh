@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The README's first command: two carp-dpdk nodes share the virtual addresses 10.99.0.1
 # and 2001:db8:99::1 (dual-stack); a client pings both every 10 ms (IPv4) and 20 ms (IPv6);
-# the master is killed (SIGKILL) and the backup takes over both.
+# the master is killed (SIGKILL) and the backup takes over both. Then the same pair as a
+# firewall pair with state sync: a TCP connection through it carries a counter stream
+# while the master is killed, and the demo says whether it ever broke.
 # Installs what is missing, builds, runs everything in throw-away network namespaces and
 # removes them at the end, whatever happens.
 #
@@ -50,10 +52,11 @@ info() { echo "    $*"; }
 
 echo "${B}carp-dpdk demo${N}: nodes A and B share the virtual addresses 10.99.0.1 and 2001:db8:99::1"
 echo "(CARP vhid 1, dual-stack). A client pings both; the master is killed; the backup takes over."
+echo "Then, as a firewall pair syncing its states, a TCP connection through it across a failover."
 echo
 
 # --- 1. packages
-step 1/5 packages
+step 1/6 packages
 if [ "$build" = 1 ]; then
 	scripts/install-deps.sh >"$LOGDIR/deps.log" 2>&1 || fail "$(tail -n 5 "$LOGDIR/deps.log")"
 fi
@@ -72,7 +75,7 @@ fi
 ok
 
 # --- 2. build
-step 2/5 build
+step 2/6 build
 BIN=build/app/carp-dpdk/carp-dpdk
 if [ "$build" = 1 ]; then
 	scripts/build.sh build >"$LOGDIR/build.log" 2>&1 || fail "$(tail -n 20 "$LOGDIR/build.log")"
@@ -98,7 +101,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- 3. network
-step 3/5 network
+step 3/6 network
 topo_create || fail "$E2E_ERR"
 # IPv6 on the client only (the routers' kernels stay out of carp-dpdk's ports).
 ip netns exec "$NS_CLIENT" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
@@ -109,7 +112,7 @@ info "namespaces ${E2E_ID}-{lan,r1,r2,client}: one segment, bridge br0 (in lan)"
 info "  node A in r1 on carp0, node B in r2 on carp1 (af_packet ports), client in client: eth0 10.99.0.9, $CLIENT6"
 
 # --- 4. nodes and election
-step 4/5 nodes
+step 4/6 nodes
 start_node a "$NS_R1" "$CFG_A"
 start_node b "$NS_R2" "$CFG_B"
 wait_node_up a 15 && wait_node_up b 15 || fail "$E2E_ERR"
@@ -136,7 +139,7 @@ echo "    ${D}(each node's telemetry, as scripts/carp-status.py --prefix $E2E_ID
 echo
 
 # --- 5. failover
-step 5/5 failover
+step 5/6 failover
 echo
 fault=$E2E_TMP/fault
 # shellcheck disable=SC2046
@@ -211,6 +214,57 @@ for k, v in rows:
 EOF
 echo
 print_states
+
+# --- 6. a firewall pair with state sync
+echo
+step 6/6 "state sync"
+echo
+stop_node b TERM 5 || fail "$E2E_ERR"
+topo_add_wan || fail "$E2E_ERR"
+head -c 24 /dev/urandom | base64 >"$E2E_TMP/sync.key"
+E2E_FWD_EXTRA="filter:
+  default: block
+  rules:
+    - {action: pass, in: lan, proto: tcp, port: 5001}
+sync:
+  interface: lan
+  key_file: $E2E_TMP/sync.key"
+synced() { [ "$(node_py "$1" "q('/carp/sync')['bulk']")" = done ]; }
+start_fwd_pair && wait_for "both bulk updates done" 10 eval 'synced a && synced b' ||
+	fail "$E2E_ERR"
+info "A and B now route between lan (10.99.0.0/24, VIP 10.99.0.1) and wan (10.100.0.0/24,"
+info "VIP 10.100.0.1, a server at 10.100.0.9) through a stateful filter (default block; TCP"
+info "to port 5001 from the lan passes, keep state), and sync its states over the lan (UDP to"
+info "224.0.0.240, HMAC-SHA256): the end-to-end tests' forwarding configs (tests/e2e/lib.sh"
+info "make_fwd_config) with a filter: and a sync: section"
+probe_bg cserv "$NS_SERVER" counter-serve --port 5001 --timeout 40 || fail "$E2E_ERR"
+probe_bg cstream "$NS_CLIENT" counter-send "$SERVER_IP" --port 5001 --interval 0.02 \
+	--duration 10 --timeout 20 || fail "$E2E_ERR"
+info "the client streams a counter to the server over one TCP connection, a number every"
+info "20 ms, each echoed back"
+sleep 2
+info "the connection's state on B before any failover: $(node_py b "[e['state'] for e in q('/carp/states_of,$CLIENT_IP').values() if isinstance(e, dict)]" 2>/dev/null) (synced from A)"
+stop_node a KILL 2
+info "${Y}SIGKILL node A${N} (pid ${NODE_PID[a]}) at $(date +%T.%3N)"
+printf '    waiting for B ... '
+if wait_for "B MASTER" 8 fwd_node_is b MASTER; then echo "${G}B is MASTER${N}"; else echo "${R}no takeover${N}"; fi
+probe_wait cstream 40 || true
+"$E2E_PY" - "$E2E_TMP/cstream.json" "$B" "$N" "$G" "$R" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+bold, norm, green, red = sys.argv[2:6]
+print(f"    {bold}result{norm}")
+print(f"      counter stream  {d['sent']} numbers sent, {d['echoed']} echoed back"
+      + (", in order" if d["in_order"] else ", OUT OF ORDER"))
+print(f"      longest wait    {d['longest_wait_ms']:.0f} ms for one echo (the takeover: B's"
+      " master-down interval, then TCP's retransmission)")
+if d["broke"] is None and d["in_order"] and d["echoed"] == d["sent"]:
+    print(f"      connection      {green}never broke{norm}: B had its state, synced from A, and"
+          " passed its segments by it")
+else:
+    print(f"      connection      {red}broke{norm}: {d['broke']}")
+PYEOF
+echo
 if [ "$hold" = 1 ]; then
 	echo
 	echo "    Node B is still running: try  scripts/carp-status.py --prefix $E2E_ID-b /carp/stats"

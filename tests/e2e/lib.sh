@@ -660,10 +660,15 @@ host_offloads_off() {
 }
 
 topo_create_fwd() {
+	topo_create && topo_add_wan
+}
+
+# topo_add_wan: the wan side of topo_create_fwd (bridge, the routers' wan0/wan1, the
+# server and the hosts' default routes) beside a topology from topo_create.
+topo_add_wan() {
 	local ns
 	NS_WAN=$E2E_ID-wan
 	NS_SERVER=$E2E_ID-server
-	topo_create || return 1
 	for ns in "$NS_WAN" "$NS_SERVER"; do
 		_ns_add "$ns" || { E2E_ERR="cannot create namespace $ns"; return 1; }
 	done

@@ -1039,6 +1039,60 @@ def cmd_tcp_hold(a):
     return 0 if out["echoed"] == n else 1
 
 
+def cmd_counter_serve(a):
+    """Accept one TCP connection and echo each line back, until it closes."""
+    timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", a.port))
+    ls.listen(1)
+    ls.settimeout(timeout)
+    wait_ready(a.ready_file)
+    out = {"port": a.port, "lines": 0}
+    try:
+        c, _ = ls.accept()
+        c.settimeout(timeout)
+        f = c.makefile("rwb", buffering=0)
+        for line in f:
+            f.write(line)
+            out["lines"] += 1
+    except (socket.timeout, OSError) as e:
+        out["error"] = str(e) or type(e).__name__
+    print(json.dumps(out))
+    return 0
+
+
+def cmd_counter_send(a):
+    """Send a counter over one TCP connection every interval for duration s, each line
+    echoed back: the connection's life as a stream would see it (did it break, did every
+    number come back in order, the longest wait for one)."""
+    duration = bounded(a.duration, 0.1, MAX_DURATION_S, "duration")
+    out = {"sent": 0, "echoed": 0, "in_order": True, "longest_wait_ms": 0.0, "broke": None}
+    s = socket.create_connection((a.dst, a.port), timeout=5)
+    s.settimeout(a.timeout)
+    f = s.makefile("rwb", buffering=0)
+    wait_ready(a.ready_file)
+    start = time.time()
+    try:
+        while time.time() - start < duration:
+            t0 = time.time()
+            f.write(b"%d\n" % out["sent"])
+            out["sent"] += 1
+            back = f.readline()
+            wait = (time.time() - t0) * 1000
+            out["longest_wait_ms"] = max(out["longest_wait_ms"], round(wait, 1))
+            if back != b"%d\n" % (out["sent"] - 1):
+                out["in_order"] = False
+                break
+            out["echoed"] += 1
+            time.sleep(max(0.0, a.interval - (time.time() - t0)))
+    except (socket.timeout, OSError) as e:
+        out["broke"] = str(e) or type(e).__name__
+    s.close()
+    print(json.dumps(out))
+    return 0 if out["broke"] is None and out["in_order"] else 1
+
+
 def cmd_connect(a):
     """One TCP connection attempt: connected, refused (an RST came back) or timeout."""
     timeout = bounded(a.timeout, 0.1, MAX_DURATION_S, "timeout")
@@ -1256,6 +1310,21 @@ def add_fwd_commands(sub):
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--ready-file", help="written once every connection is open")
     p.set_defaults(fn=cmd_tcp_hold)
+
+    p = sub.add_parser("counter-serve", help="accept one TCP connection, echo its lines")
+    p.add_argument("--port", type=int, default=5001)
+    p.add_argument("--timeout", type=float, default=30.0)
+    p.add_argument("--ready-file", help="written once listening")
+    p.set_defaults(fn=cmd_counter_serve)
+
+    p = sub.add_parser("counter-send", help="a counter over TCP, each line echoed back")
+    p.add_argument("dst")
+    p.add_argument("--port", type=int, default=5001)
+    p.add_argument("--interval", type=float, default=0.02)
+    p.add_argument("--duration", type=float, default=10.0)
+    p.add_argument("--timeout", type=float, default=15.0, help="for one echo, at most")
+    p.add_argument("--ready-file", help="written once connected")
+    p.set_defaults(fn=cmd_counter_send)
 
     p = sub.add_parser("connect", help="one TCP connect: connected, refused or timeout")
     p.add_argument("dst")
