@@ -1074,7 +1074,7 @@ def cmd_counter_send(a):
     wait_ready(a.ready_file)
     start = time.time()
     try:
-        while time.time() - start < duration:
+        while time.time() - start < duration and not (a.stop_file and os.path.exists(a.stop_file)):
             t0 = time.time()
             f.write(b"%d\n" % out["sent"])
             out["sent"] += 1
@@ -1324,6 +1324,7 @@ def add_fwd_commands(sub):
     p.add_argument("--duration", type=float, default=10.0)
     p.add_argument("--timeout", type=float, default=15.0, help="for one echo, at most")
     p.add_argument("--ready-file", help="written once connected")
+    p.add_argument("--stop-file", help="stop once this file exists")
     p.set_defaults(fn=cmd_counter_send)
 
     p = sub.add_parser("connect", help="one TCP connect: connected, refused or timeout")
