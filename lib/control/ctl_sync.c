@@ -407,6 +407,25 @@ ctl_sync_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	U64(bulk_timeouts); U64(bulk_unanswered); U64(rulesets_differ);
 #undef U64
 	rte_tel_data_add_dict_u64(d, "frames_bad", rd(&s->frames_bad));
+	/* The latency of a new state, made on the peer to present here: the percentiles
+	 * of the INS ages, as the upper bound of their bucket. */
+	{
+		uint64_t h[SYNC_AGE_BUCKETS], total = 0, acc = 0;
+		long p50 = -1, p99 = -1;
+
+		for (unsigned int b = 0; b < SYNC_AGE_BUCKETS; b++)
+			total += h[b] = rd(&st->ins_age_ms[b]);
+		for (unsigned int b = 0; b < SYNC_AGE_BUCKETS && total; b++) {
+			acc += h[b];
+			if (p50 < 0 && acc * 2 >= total)
+				p50 = b < SYNC_AGE_BUCKETS - 1 ? (long)sync_age_bucket_max(b) : -2;
+			if (p99 < 0 && acc * 100 >= total * 99)
+				p99 = b < SYNC_AGE_BUCKETS - 1 ? (long)sync_age_bucket_max(b) : -2;
+		}
+		rte_tel_data_add_dict_int(d, "ins_latency_p50_ms", (int)p50);
+		rte_tel_data_add_dict_int(d, "ins_latency_p99_ms", (int)p99);
+		rte_tel_data_add_dict_u64(d, "ins_latency_samples", total);
+	}
 	err = rte_tel_data_alloc();
 	if (err != NULL) {
 		rte_tel_data_start_dict(err);

@@ -446,10 +446,12 @@ item_in(struct sync_engine *e, const struct sync_hdr *h, const struct sync_item 
 	switch (it->type) {
 	case SYNC_T_INS:
 	case SYNC_T_UPD:
-		if (it->type == SYNC_T_INS)
+		if (it->type == SYNC_T_INS) {
 			e->st.ins_in++;
-		else
+			e->st.ins_age_ms[sync_age_bucket(it->st.age_ms)]++;
+		} else {
 			e->st.upd_in++;
+		}
 		/* An INS is a state made anew (a port pair reused): it replaces ours. */
 		rc = e->t.apply(e->ctx, &it->st, now, rules_match, it->type == SYNC_T_INS);
 		if (rc < 0) {

@@ -37,6 +37,26 @@
 
 #define SYNC_PEERS_MAX 16 /* nodes heard from, besides this one */
 #define SYNC_RESEND 64    /* messages kept for NACKs */
+#define SYNC_AGE_BUCKETS 16
+
+/** The bucket of an age of @p ms in sync_stats.ins_age_ms, and a bucket's highest age. */
+static inline unsigned int
+sync_age_bucket(uint32_t ms)
+{
+	unsigned int b = 0;
+
+	if (ms < 4)
+		return ms;
+	for (b = 2; ms >> b && b < SYNC_AGE_BUCKETS - 1; b++)
+		;
+	return b < SYNC_AGE_BUCKETS - 1 ? b + 1 : SYNC_AGE_BUCKETS - 1;
+}
+
+static inline uint32_t
+sync_age_bucket_max(unsigned int b)
+{
+	return b < 4 ? b : b < SYNC_AGE_BUCKETS - 1 ? (1u << (b - 1)) - 1 : UINT32_MAX;
+}
 
 /* What the engine asks of the state table (the caller's), at the engine's now. */
 struct sync_table_ops {
@@ -92,6 +112,10 @@ struct sync_stats {
 	uint64_t bulks_out, bulk_states_out;
 	uint64_t bulks_in, bulk_timeouts, bulk_unanswered;
 	uint64_t rulesets_differ; /* messages from peers with other rules */
+	/* How old a peer's new state was when it was added here (its age in the INS: made on
+	 * the peer to present here, no common clock needed), by bucket: 0, 1, 2, 3 ms, then
+	 * 4-7, 8-15, ... 2^(b-2)..2^(b-1)-1 ms, the last everything above. */
+	uint64_t ins_age_ms[SYNC_AGE_BUCKETS];
 };
 
 enum sync_bulk_state {

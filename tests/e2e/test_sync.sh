@@ -143,7 +143,7 @@ sendp(Ether(dst="01:00:5e:00:00:f0") / IP(src=sys.argv[1], dst="224.0.0.240", tt
 	check_eq "b's states" "$n1" "$n0"
 }
 tap_check forged_sync_datagram_changes_nothing forged
-tap_diag "sync so far: b $(node_py b "{k: v for k, v in q('/carp/sync').items() if k in ('msgs_out', 'msgs_in', 'upd_out', 'upd_in', 'stale', 'lost')}")"
+tap_diag "sync so far: b $(node_py b "{k: v for k, v in q('/carp/sync').items() if k in ('msgs_out', 'msgs_in', 'upd_out', 'upd_in', 'stale', 'lost', 'ins_latency_p50_ms', 'ins_latency_p99_ms', 'ins_latency_samples')}")"
 
 # Transfer 2: 2 MB over 10 s through b; a restarts 2 s into it.
 probe_bg srv2 "$NS_SERVER" tcp-serve --port 5002 --timeout 40 || tap_abort "$E2E_ERR"

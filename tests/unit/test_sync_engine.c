@@ -253,6 +253,11 @@ test_changes_leave_batched_with_what_the_state_is_then(void **state)
 	i = slot_of(&b, &k[0]);
 	assert_true(i >= 0 && b.st[i].packets[0] == 42);
 	assert_true(sync_engine_stats(b.e)->ins_in == 3);
+	/* Made at 10 s, sent and added at 10 s + 2 ms: 2 ms old, made to present. */
+	assert_true(sync_engine_stats(b.e)->ins_age_ms[2] == 3);
+	assert_int_equal(sync_age_bucket(5), 4);
+	assert_int_equal(sync_age_bucket_max(4), 7);
+	assert_int_equal(sync_age_bucket(100000), SYNC_AGE_BUCKETS - 1);
 	assert_true(sync_engine_stats(a.e)->ins_out == 3 && sync_engine_stats(a.e)->upd_out == 0);
 	/* Made and removed before it left: nothing. Changed, then removed: a DEL. */
 	add_state(&a, 3, now);
