@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "carp_config.h"
+#include "config_refused.h"
 
 /* Lines 1-12. */
 #define TWO_PORTS \
@@ -47,27 +48,14 @@ load_ok(const char *text)
 	return c;
 }
 
-/* @p filter (from line 13) is refused with one message at @p where holding @p what. */
+/* @p filter (after TWO_PORTS) is refused with one message at @p where holding @p what. */
 static void
 assert_refused(const char *filter, const char *where, const char *what)
 {
-	struct carp_config_errors errs = { 0 };
-	struct carp_config *c = NULL;
-	char text[4096], prefix[64];
+	char text[4096];
 
 	snprintf(text, sizeof(text), "%s%s", TWO_PORTS, filter);
-	snprintf(prefix, sizeof(prefix), "<test>:%s: ", where);
-	assert_int_equal(carp_config_load_string(text, "<test>", &c, &errs), -EINVAL);
-	assert_null(c);
-	if (errs.n != 1 || strncmp(errs.v[0].text, prefix, strlen(prefix)) != 0 ||
-	    strstr(errs.v[0].text, what) == NULL) {
-		fprintf(stderr, "want %s...%s, got:\n", prefix, what);
-		carp_config_errors_print(&errs, stderr);
-	}
-	assert_int_equal(errs.n, 1);
-	assert_memory_equal(errs.v[0].text, prefix, strlen(prefix));
-	assert_non_null(strstr(errs.v[0].text, what));
-	carp_config_errors_free(&errs);
+	assert_config_refused(text, where, what);
 }
 
 static void

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "carp_config.h"
+#include "config_refused.h"
 
 /* Lines 1-19: a LAN, a sync link, a trunk whose untagged side has no address, a filter. */
 #define BASE \
@@ -84,26 +85,14 @@ load(const char *sync, struct carp_config **c, struct carp_config_errors *errs)
 	return carp_config_load_string(text, "<test>", c, errs);
 }
 
-/* @p sync (from line 20) is refused with one message at @p where holding @p what. */
+/* @p sync (after BASE) is refused with one message at @p where holding @p what. */
 static void
 assert_refused(const char *sync, const char *where, const char *what)
 {
-	struct carp_config_errors errs = { 0 };
-	struct carp_config *c = NULL;
-	char prefix[64];
+	char text[4096];
 
-	snprintf(prefix, sizeof(prefix), "<test>:%s: ", where);
-	assert_int_equal(load(sync, &c, &errs), -EINVAL);
-	assert_null(c);
-	if (errs.n != 1 || strncmp(errs.v[0].text, prefix, strlen(prefix)) != 0 ||
-	    strstr(errs.v[0].text, what) == NULL) {
-		fprintf(stderr, "want %s...%s, got:\n", prefix, what);
-		carp_config_errors_print(&errs, stderr);
-	}
-	assert_int_equal(errs.n, 1);
-	assert_memory_equal(errs.v[0].text, prefix, strlen(prefix));
-	assert_non_null(strstr(errs.v[0].text, what));
-	carp_config_errors_free(&errs);
+	snprintf(text, sizeof(text), "%s%s", BASE, sync);
+	assert_config_refused(text, where, what);
 }
 
 static void
