@@ -404,7 +404,8 @@ ctl_sync_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	U64(replays); U64(lost); U64(late); U64(restarts); U64(stale); U64(no_room);
 	U64(queue_full); U64(skipped); U64(nacks_out); U64(nacks_in); U64(resent);
 	U64(resend_gone); U64(req_in); U64(bulks_out); U64(bulk_states_out); U64(bulks_in);
-	U64(bulk_timeouts); U64(bulk_unanswered); U64(rulesets_differ);
+	U64(bulk_timeouts); U64(bulk_unanswered); U64(rulesets_differ); U64(peers_full);
+	U64(send_failed);
 #undef U64
 	rte_tel_data_add_dict_u64(d, "frames_bad", rd(&s->frames_bad));
 	/* The latency of a new state, made on the peer to present here: the percentiles

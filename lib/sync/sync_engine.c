@@ -146,8 +146,11 @@ emit(struct sync_engine *e)
 	if (e->w.items == 0)
 		return;
 	len = sync_writer_end(&e->w);
-	if (!sync_auth_sign(e->auth, e->buf, len))
+	if (!sync_auth_sign(e->auth, e->buf, len)) {
+		e->st.send_failed++; /* OpenSSL out of memory: the message is lost, counted */
+		begin(e);
 		return;
+	}
 	len += SYNC_MAC_LEN;
 	e->io.send(e->ctx, e->buf, len);
 	e->st.msgs_out++;
@@ -508,8 +511,10 @@ sync_engine_input(struct sync_engine *e, const uint8_t *buf, size_t len, uint64_
 	if (h.node == e->p.node)
 		return; /* our own, looped back by the group */
 	pe = peer_of(e, h.node);
-	if (pe == NULL)
-		return; /* more nodes than a pair's group has: counted by none of them */
+	if (pe == NULL) {
+		e->st.peers_full++; /* more nodes than SYNC_PEERS_MAX: not heard */
+		return;
+	}
 	switch (sync_seq_check(&pe->seq, h.epoch, h.seq, &gap)) {
 	case SYNC_SEQ_REPLAY:
 		e->st.replays++;

@@ -112,6 +112,8 @@ struct sync_stats {
 	uint64_t bulks_out, bulk_states_out;
 	uint64_t bulks_in, bulk_timeouts, bulk_unanswered;
 	uint64_t rulesets_differ; /* messages from peers with other rules */
+	uint64_t peers_full;      /* messages from a node beyond SYNC_PEERS_MAX */
+	uint64_t send_failed;     /* messages not sent: the MAC could not be computed */
 	/* How old a peer's new state was when it was added here (its age in the INS: made on
 	 * the peer to present here, no common clock needed), by bucket: 0, 1, 2, 3 ms, then
 	 * 4-7, 8-15, ... 2^(b-2)..2^(b-1)-1 ms, the last everything above. */

@@ -519,6 +519,29 @@ test_a_restarted_peer_is_heard_and_its_old_run_refused(void **state)
 	assert_true(sync_engine_stats(b.e)->replays == 1);
 }
 
+/* More nodes than the engine keeps: the one beyond is not heard, and counted. */
+static void
+test_a_node_beyond_the_peer_table_is_counted(void **state)
+{
+	uint8_t buf[256];
+
+	(void)state;
+	for (uint32_t node = 3; node < 3 + SYNC_PEERS_MAX + 1; node++) {
+		struct sync_hdr h = { .node = node, .epoch = 1, .seq = 1, .ruleset = 77 };
+		struct sync_item it = { .type = SYNC_T_DEL, .key = add_state(&a, node, SEC) };
+		struct sync_writer w;
+		size_t len;
+
+		sync_writer_begin(&w, buf, sizeof(buf), &h);
+		assert_true(sync_writer_add(&w, &it));
+		len = sync_writer_end(&w);
+		assert_true(sync_auth_sign(b.auth, buf, len));
+		sync_engine_input(b.e, buf, len + SYNC_MAC_LEN, SEC);
+	}
+	assert_true(sync_engine_stats(b.e)->del_in == SYNC_PEERS_MAX);
+	assert_true(sync_engine_stats(b.e)->peers_full == 1);
+}
+
 int
 main(void)
 {
@@ -533,6 +556,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_a_stalled_bulk_ends_at_its_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_link_down_demotes_and_up_syncs_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_restarted_peer_is_heard_and_its_old_run_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_node_beyond_the_peer_table_is_counted, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
