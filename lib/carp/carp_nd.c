@@ -136,7 +136,8 @@ carp_nd_parse(const uint8_t *ip6, size_t avail, struct carp_nd *out)
 			icmp[0] == CARP_ICMP6_ND_NS ? CARP_ND_OPT_SLLA : CARP_ND_OPT_TLLA,
 			&out->lladdr))
 		return CARP_ND_BAD_OPT;
-	if (carp_in6_is_multicast(&out->target))
+	/* No one holds ::, and an answer for it would come from :: (found by fuzz_nd). */
+	if (carp_in6_is_multicast(&out->target) || carp_in6_is_unspecified(&out->target))
 		return CARP_ND_BAD_TARGET;
 	if (carp_in6_is_multicast(&out->src))
 		return CARP_ND_BAD_SRC;

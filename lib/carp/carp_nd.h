@@ -98,7 +98,7 @@ enum carp_nd_verdict {
 	CARP_ND_BAD_OPT,    /* an option of length 0 or running past the message */
 	CARP_ND_BAD_SRC,    /* multicast or otherwise impossible source, or a DAD probe
 			     * (source ::) not to the solicited-node group or with an SLLA */
-	CARP_ND_BAD_TARGET, /* target multicast, or an NA to a group with Solicited set */
+	CARP_ND_BAD_TARGET, /* target multicast or ::, or an NA to a group with Solicited set */
 };
 
 /** A checked neighbour solicitation or advertisement; pointers point into the frame. */

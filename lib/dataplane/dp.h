@@ -74,7 +74,7 @@ struct dp_filter_lcore;
 	X(ND_BAD_CKSUM, "nd_bad_cksum", "neighbour discovery with a wrong ICMPv6 checksum") \
 	X(ND_MALFORMED, "nd_malformed", "neighbour discovery truncated, with a code other than 0 or a malformed option") \
 	X(ND_BAD_SRC, "nd_bad_src", "neighbour solicitation from a group address or MAC, or a DAD probe that breaks RFC 4861 7.1.1") \
-	X(ND_BAD_TARGET, "nd_bad_target", "neighbour discovery for a multicast target, or a solicited advertisement to a group") \
+	X(ND_BAD_TARGET, "nd_bad_target", "neighbour discovery for a multicast or unspecified (::) target, or a solicited advertisement to a group") \
 	X(ND_BACKUP, "nd_backup", "neighbour solicitation for a VIP of a VHID that is not MASTER here") \
 	X(ND_OTHER, "nd_other", "neighbour solicitation that does not ask for one of our addresses") \
 	X(ND_OTHER_PORT, "nd_other_port", "neighbour solicitation for an address or VIP of another port or VLAN: answered only where it lives") \

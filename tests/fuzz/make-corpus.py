@@ -290,6 +290,8 @@ def main():
     # The IPv6 parsers on their own: every frame, and the unit tests' ND frames.
     for name, f in frames().items():
         write("fuzz_nd", name, f)
+    # The fuzzer's find as it was: a solicitation for ::, whose answer came from ::.
+    write("fuzz_nd", "ns_unspecified_target", bytes.fromhex("3333ff00000102000000630986dd6000000000183aff20010db8006300000000000000000001ff0200000000000000000001ff00000187004c8a00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000020010db8006300000000000000000001000000000000000000000000"))
     # The fuzzer's find as it was: VLAN 20 stripped (prio 1), its VHID BACKUP, the
     # untagged side's MASTER.
     write("fuzz_dataplane", "echo_vlan20_other_vip-243",

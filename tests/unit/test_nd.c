@@ -277,6 +277,10 @@ test_multicast_target_and_source(void **state)
 	reseal(f);
 	assert_int_equal(carp_nd_parse(f + 14, len - 14, &nd), CARP_ND_BAD_TARGET);
 	frame(NS_HEX, f);
+	memset(f + 62, 0, 16); /* target ::, no one's (the answer would come from ::) */
+	reseal(f);
+	assert_int_equal(carp_nd_parse(f + 14, len - 14, &nd), CARP_ND_BAD_TARGET);
+	frame(NS_HEX, f);
 	f[22] = 0xff; /* source ff80::2 */
 	reseal(f);
 	assert_int_equal(carp_nd_parse(f + 14, len - 14, &nd), CARP_ND_BAD_SRC);
