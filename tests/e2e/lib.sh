@@ -520,7 +520,15 @@ probe_bg() {
 		>"$E2E_TMP/$name.json" 2>"$E2E_TMP/$name.err" &
 	BG_PID[$name]=$!
 	E2E_PIDS+=($!)
-	wait_for "probe $name to start" 5 test -s "$ready"
+	wait_for "probe $name to start" 5 _probe_ready "$ready" "${BG_PID[$name]}" "$E2E_TMP/$name.err"
+}
+# A probe that exited before it was ready will never be: give up at once, with its error.
+_probe_ready() {
+	test -s "$1" && return 0
+	kill -0 "$2" 2>/dev/null && return 1
+	test -s "$1" && return 0
+	E2E_ERR="it exited: $(tail -n 2 "$3" | tr '\n' ' ')"
+	return 2
 }
 
 # probe_wait NAME TIMEOUT_S: wait for a background probe to finish; fails if it does not

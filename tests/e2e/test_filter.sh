@@ -56,7 +56,7 @@ s0=$(states) || tap_abort "no /carp/states"
 
 # The long connection: 2 MB paced over 8 s from a known port, for the injection below.
 probe_bg tcp_srv "$NS_SERVER" tcp-serve --port 5001 --timeout 40 || tap_abort "$E2E_ERR"
-probe_bg tcp_cli "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport 41000 \
+probe_bg tcp_cli "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport 31000 \
 	--bytes $((2 << 20)) --duration 8 --timeout 30 || tap_abort "$E2E_ERR"
 
 ping_ok() {
@@ -136,13 +136,13 @@ tap_check outside_cannot_connect_inward connect_is "$NS_SERVER" "$CLIENT_IP" 222
 # From outside, into the live connection: RSTs and data far from its windows, as the
 # server would send them.
 probe "$NS_SERVER" tcp-inject eth0 --kind rst --dst-mac "$WAN_VMAC" --dst "$CLIENT_IP" \
-	--sport 5001 --dport 41000 --seq 2000000000 --seq-step 7919 --count $INJECT >/dev/null
+	--sport 5001 --dport 31000 --seq 2000000000 --seq-step 7919 --count $INJECT >/dev/null
 probe "$NS_SERVER" tcp-inject eth0 --kind data --dst-mac "$WAN_VMAC" --dst "$CLIENT_IP" \
-	--sport 5001 --dport 41000 --seq 3000000000 --seq-step 7919 --count $INJECT >/dev/null
+	--sport 5001 --dport 31000 --seq 3000000000 --seq-step 7919 --count $INJECT >/dev/null
 listed() {
 	local got
-	got=$(node_py a "[e['state'] for e in q('/carp/states_of,$CLIENT_IP').values() if isinstance(e, dict) and e['from'] == '$CLIENT_IP:41000']")
-	check_eq "states of $CLIENT_IP:41000" "$got" '["ESTABLISHED:ESTABLISHED"]'
+	got=$(node_py a "[e['state'] for e in q('/carp/states_of,$CLIENT_IP').values() if isinstance(e, dict) and e['from'] == '$CLIENT_IP:31000']")
+	check_eq "states of $CLIENT_IP:31000" "$got" '["ESTABLISHED:ESTABLISHED"]'
 }
 tap_check states_of_lists_the_connection listed
 # A SYN flood from the lan to the allowed service.

@@ -65,7 +65,7 @@ tap_check idle_connections_synced_to_backup idle_synced
 
 # Transfer 1: 3 MB over 8 s from a known port, through a; UDP flows beside it.
 probe_bg srv1 "$NS_SERVER" tcp-serve --port 5001 --timeout 40 || tap_abort "$E2E_ERR"
-probe_bg cli1 "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport 41001 \
+probe_bg cli1 "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport 31001 \
 	--bytes $((3 << 20)) --duration 8 --timeout 35 || tap_abort "$E2E_ERR"
 state_on() { # NAME SPORT: the state of the client's port SPORT, over every page
 	local got
@@ -78,7 +78,7 @@ while at is not None:
 print(json.dumps(got))")
 	[ "$got" = '["ESTABLISHED:ESTABLISHED"]' ] || { E2E_ERR="states of $CLIENT_IP:$2 on $1: $got"; return 1; }
 }
-tap_check connection_synced_to_backup wait_for "the connection's state on b" 5 state_on b 41001
+tap_check connection_synced_to_backup wait_for "the connection's state on b" 5 state_on b 31001
 probe_bg sink "$NS_SERVER" flow-sink --port 6001 --duration 25 --stop-file "$E2E_TMP/sink.stop" ||
 	tap_abort "$E2E_ERR"
 probe "$NS_CLIENT" flows "$SERVER_IP" --port 6001 --flows 8 --pps 400 --duration 8 \
@@ -147,7 +147,7 @@ tap_diag "sync so far: b $(node_py b "{k: v for k, v in q('/carp/sync').items() 
 
 # Transfer 2: 2 MB over 10 s through b; a restarts 2 s into it.
 probe_bg srv2 "$NS_SERVER" tcp-serve --port 5002 --timeout 40 || tap_abort "$E2E_ERR"
-probe_bg cli2 "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5002 --sport 41002 \
+probe_bg cli2 "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5002 --sport 31002 \
 	--bytes $((2 << 20)) --duration 10 --timeout 35 || tap_abort "$E2E_ERR"
 sleep 2
 start_node a "$NS_R1" "$CFG_FA"
@@ -155,7 +155,7 @@ failback() {
 	wait_node_up a 10 &&
 		wait_for "node a MASTER again, its table synced" 10 fwd_node_is a MASTER || return 1
 	tap_diag "node a sync: $(node_py a "{k: v for k, v in q('/carp/sync').items() if k in ('bulk', 'bulks_in', 'upd_in', 'ins_in', 'restarts')}")"
-	check_eq "a's bulk update" "$(sync_of a bulks_in)" 1 && state_on a 41002
+	check_eq "a's bulk update" "$(sync_of a bulks_in)" 1 && state_on a 31002
 }
 tap_check restarted_node_bulk_syncs_demoted_then_preempts failback
 tap_check connection_survives_the_failback transfer_ok 2 $((2 << 20))

@@ -78,10 +78,10 @@ spread() {
 lcores_json() { node_query "$1" /carp/lcores 2>/dev/null || echo '{}'; }
 created() { node_py "$1" "q('/carp/states')['created']"; }
 
-# tcp_through W: a 256 KB transfer to the server's 5001 (port 5001 + W on the client side).
+# tcp_through W: a 256 KB transfer to the server's 5001 (port 31000 + W on the client side, below the ephemeral range).
 tcp_through() {
 	probe_bg "tcp$1" "$NS_SERVER" tcp-serve --port 5001 --timeout 15 || return 1
-	probe "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport $((41000 + $1)) \
+	probe "$NS_CLIENT" tcp-send "$SERVER_IP" --port 5001 --sport $((31000 + $1)) \
 		--bytes 262144 --timeout 10 >"$E2E_TMP/tcp$1-cli.json" 2>"$E2E_TMP/tcp$1-cli.err"
 	probe_wait "tcp$1" 15 || return 1
 	check_eq "server got bytes/sha256 = what the client sent" \
