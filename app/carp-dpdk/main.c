@@ -109,15 +109,6 @@ main(int argc, char **argv)
 	}
 	if (load_config(opt.config_path, &cfg))
 		return EXIT_CONFIG;
-	/* Read and checked, not yet run: saying so beats a pair that would believe its
-	 * states are synced. */
-	if (cfg->sync && cfg->sync->peer) {
-		fprintf(stderr, "carp-dpdk: %s:%u: sync: a unicast peer is not supported yet; "
-			"leave peer out (the group 224.0.0.240 on the sync link)\n",
-			opt.config_path, cfg->sync->line);
-		carp_config_free(cfg);
-		return EXIT_CONFIG;
-	}
 	if (opt.check) {
 		printf("%s: configuration valid: %u port(s), %u VHID(s)", opt.config_path,
 		       cfg->n_ports, cfg->n_vhids);

@@ -227,6 +227,13 @@ void ctl_fwd_free(struct ctl_node *n);
 /** A packet whose next hop no lcore could resolve (see dp_punt_fn). */
 void ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m);
 
+/**
+ * The MAC of IPv4 neighbour @p ip on interface @p iface, for the node's own datagrams to
+ * it; NULL while it is not known, and then it is asked for (an ARP request, rate-limited
+ * as for next hops). Nothing is held: the caller's protocol recovers what it lost.
+ */
+const uint8_t *ctl_fwd_neighbor_mac(struct ctl_node *n, uint32_t ip, uint16_t iface);
+
 /** An ARP reply or announcement, a neighbour advertisement or an MLD query received on
  * interface @p iface; frees @p m. */
 void ctl_fwd_arp_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);

@@ -281,6 +281,19 @@ ctl_fwd_resolve(struct ctl_node *n, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+const uint8_t *
+ctl_fwd_neighbor_mac(struct ctl_node *n, uint32_t ip, uint16_t iface)
+{
+	struct fwd_addr key = fwd_addr4(ip);
+	const struct fwd_neigh *nb = fwd_neigh_find(&n->neigh, &key);
+
+	if (nb != NULL && nb->state != FWD_NEIGH_INCOMPLETE && nb->iface == iface)
+		return nb->mac;
+	if (nb == NULL)
+		(void)fwd_neigh_hold(&n->neigh, &key, iface, NULL, ctl_now_ns(), ops(n));
+	return NULL;
+}
+
 static bool
 is_own_addr(const void *arg, uint32_t ip)
 {

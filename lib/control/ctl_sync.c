@@ -37,6 +37,8 @@ struct ctl_sync {
 	const struct dp_filter *f;
 	uint16_t iface;
 	uint32_t src, group;
+	uint32_t peer;       /* a unicast peer (host order), or 0: the group */
+	uint64_t peer_unresolved; /* messages not sent: the peer's MAC not known yet */
 	uint16_t udp_port;
 	bool demoted[2];
 	bool started, link_up;
@@ -123,20 +125,31 @@ io_send(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct ctl_node *n = ctx;
 	struct ctl_sync *s = n->sync;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(n->mp);
+	const uint8_t *peer_mac = NULL;
+	struct rte_mbuf *m;
 	uint8_t *f, *ip, *udp;
 	uint16_t c;
 
+	/* A lost message is asked for again (NACK) and a bulk request retried: while the
+	 * peer's MAC is being resolved, nothing is held. */
+	if (s->peer != 0 && (peer_mac = ctl_fwd_neighbor_mac(n, s->peer, s->iface)) == NULL) {
+		s->peer_unresolved++;
+		return;
+	}
+	m = rte_pktmbuf_alloc(n->mp);
 	if (m == NULL || (f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(42 + len))) == NULL) {
 		rte_pktmbuf_free(m);
 		n->ctl_lc->cnt.drop[DP_DROP_NO_HEADROOM]++;
 		return;
 	}
-	/* 01:00:5e and the group's low 23 bits (RFC 1112). */
-	f[0] = 0x01, f[1] = 0x00, f[2] = 0x5e;
-	f[3] = (uint8_t)(s->group >> 16 & 0x7f);
-	f[4] = (uint8_t)(s->group >> 8);
-	f[5] = (uint8_t)s->group;
+	if (peer_mac != NULL) {
+		memcpy(f, peer_mac, 6);
+	} else { /* 01:00:5e and the group's low 23 bits (RFC 1112) */
+		f[0] = 0x01, f[1] = 0x00, f[2] = 0x5e;
+		f[3] = (uint8_t)(s->group >> 16 & 0x7f);
+		f[4] = (uint8_t)(s->group >> 8);
+		f[5] = (uint8_t)s->group;
+	}
 	memcpy(f + 6, n->sh->iface[s->iface].mac.addr_bytes, 6);
 	carp_wr16(f + 12, RTE_ETHER_TYPE_IPV4);
 	ip = f + 14;
@@ -149,7 +162,7 @@ io_send(void *ctx, const uint8_t *buf, size_t len)
 	ip[8] = 255;
 	ip[9] = IPPROTO_UDP;
 	carp_wr32(ip + 12, s->src);
-	carp_wr32(ip + 16, s->group);
+	carp_wr32(ip + 16, s->peer ? s->peer : s->group);
 	c = carp_cksum(ip, 20);
 	carp_wr16(ip + 10, c);
 	udp = ip + 20;
@@ -216,7 +229,7 @@ ctl_sync_init(struct ctl_node *n)
 	n->sync = NULL;
 	if (c == NULL)
 		return 0;
-	if (n->sh->filter == NULL || c->peer != 0)
+	if (n->sh->filter == NULL)
 		return -EINVAL; /* refused before: config and start-up say why */
 	s = rte_zmalloc("ctl_sync", sizeof(*s), 0);
 	if (s == NULL)
@@ -225,6 +238,7 @@ ctl_sync_init(struct ctl_node *n)
 	s->f = n->sh->filter;
 	s->iface = (uint16_t)c->iface;
 	s->group = CARP_CONFIG_SYNC_GROUP;
+	s->peer = c->peer;
 	s->udp_port = c->port;
 	s->link_up = true;
 	for (unsigned int i = 0; i < ci->n_addrs; i++)
@@ -260,8 +274,14 @@ ctl_sync_init(struct ctl_node *n)
 	n->sh->sync_iface = s->iface;
 	n->sh->sync_group = s->group;
 	n->sh->sync_port = s->udp_port;
-	CARP_LOG(INFO, "sync: on %s, group 224.0.0.240 port %u, node %u, run %u", ci->name,
-		 s->udp_port, p.node, p.epoch);
+	n->sh->sync_addr = s->peer ? s->src : 0;
+	if (s->peer)
+		CARP_LOG(INFO, "sync: on %s, unicast to %u.%u.%u.%u port %u, node %u, run %u",
+			 ci->name, s->peer >> 24, s->peer >> 16 & 0xff, s->peer >> 8 & 0xff,
+			 s->peer & 0xff, s->udp_port, p.node, p.epoch);
+	else
+		CARP_LOG(INFO, "sync: on %s, group 224.0.0.240 port %u, node %u, run %u",
+			 ci->name, s->udp_port, p.node, p.epoch);
 	return 0;
 }
 
@@ -307,7 +327,9 @@ ctl_sync_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m)
 			on_link = true;
 	}
 	udp_len = carp_rd16(ip + 24);
-	if (iface != s->iface || !on_link || udp_len < 8 || 20 + udp_len > avail) {
+	/* With a unicast peer, that peer only: a third node on the link is not one of ours. */
+	if (iface != s->iface || !on_link || (s->peer != 0 && src != s->peer) || udp_len < 8 ||
+	    20 + udp_len > avail) {
 		s->frames_bad++;
 		rte_pktmbuf_free(m);
 		return;
@@ -408,6 +430,7 @@ ctl_sync_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	U64(send_failed);
 #undef U64
 	rte_tel_data_add_dict_u64(d, "frames_bad", rd(&s->frames_bad));
+	rte_tel_data_add_dict_u64(d, "peer_unresolved", rd(&s->peer_unresolved));
 	/* The latency of a new state, made on the peer to present here: the percentiles
 	 * of the INS ages, as the upper bound of their bucket. */
 	{

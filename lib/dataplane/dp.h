@@ -225,11 +225,13 @@ struct dp_shared {
 	struct dp_icmp *icmp;                     /* ICMP errors: their rate and source */
 	struct dp_filter *filter;                 /* the packet filter, NULL: stateless */
 	/* State sync (the sync: section): its datagrams, UDP to port sync_port at the group
-	 * on interface sync_iface, go to the control lcore; the workers tell it of the
-	 * states they make and change. sync_port 0: no sync. */
+	 * (or, with a unicast peer, at our address sync_addr) on interface sync_iface, go to
+	 * the control lcore; the workers tell it of the states they make and change.
+	 * sync_port 0: no sync. */
 	uint16_t sync_iface;
 	uint16_t sync_port;
 	uint32_t sync_group; /* host order */
+	uint32_t sync_addr;  /* host order; 0 without a unicast peer */
 	/* A 4096-bit filter over our own addresses (ports and VIPs, IPv4 and the last four
 	 * bytes of IPv6), so the per-packet check for a spoofed source is one load; a hit is
 	 * confirmed in the local table of the family. */

@@ -13,6 +13,7 @@
 #include "carp_bytes.h"
 #include "dp_filter.h"
 #include "dp_frag.h"
+#include "dp_ipv4.h"
 #include "dp_l2.h"
 #include "fwd_ipv6.h"
 
@@ -130,6 +131,8 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 	uint64_t forwarded = 0;
 
 	lpm_lookup(sh->lpm, b->dst, hops, b->n);
+	if (unlikely(sh->sync_addr != 0) && dp_ipv4_take_sync(lc, b, hops) == 0)
+		return;
 	if (sh->filter)
 		dp_filter_batch4(lc, b, hops);
 	for (uint16_t i = 0; i < b->n; i++) {

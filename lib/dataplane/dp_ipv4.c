@@ -53,18 +53,50 @@ echo_owner_mac(const struct dp_lcore *lc, uint16_t i, uint32_t a, enum dp_drop *
 }
 
 /*
- * A sync datagram (dp_shared.sync_*): UDP to the sync port and group, in one unfragmented
- * IPv4 packet without options sent with TTL 255 (so from the link itself: RFC 5082's
- * check, as CARP's). Its MAC is for the control lcore to check.
+ * A sync datagram (dp_shared.sync_*): UDP to the sync port and group (or our address on
+ * the link, from a unicast peer), in one unfragmented IPv4 packet without options sent
+ * with TTL 255 (so from the link itself: RFC 5082's check, as CARP's). Its MAC is for the
+ * control lcore to check.
  */
 static bool
 sync_datagram(const struct dp_shared *sh, const uint8_t *f, size_t len, size_t l3)
 {
 	const uint8_t *ip = f + l3;
+	uint32_t dst;
 
-	return len >= l3 + 28 && ip[0] == 0x45 && ip[9] == IPPROTO_UDP && ip[8] == 255 &&
-	       (carp_rd16(ip + 6) & 0x3fff) == 0 && carp_rd16(ip + 2) <= len - l3 &&
-	       carp_rd32(ip + 16) == sh->sync_group && carp_rd16(ip + 22) == sh->sync_port;
+	if (!(len >= l3 + 28 && ip[0] == 0x45 && ip[9] == IPPROTO_UDP && ip[8] == 255 &&
+	      (carp_rd16(ip + 6) & 0x3fff) == 0 && carp_rd16(ip + 2) <= len - l3 &&
+	      carp_rd16(ip + 22) == sh->sync_port))
+		return false;
+	dst = carp_rd32(ip + 16);
+	return dst == sh->sync_group || (sh->sync_addr != 0 && dst == sh->sync_addr);
+}
+
+uint16_t
+dp_ipv4_take_sync(struct dp_lcore *lc, struct dp_fwd_burst *b, uint32_t *hops)
+{
+	const struct dp_shared *sh = lc->sh;
+	uint16_t n = 0;
+
+	for (uint16_t i = 0; i < b->n; i++) {
+		struct rte_mbuf *m = b->m[i];
+
+		if (b->dst[i] == sh->sync_addr && b->in[i] == sh->sync_iface &&
+		    sync_datagram(sh, rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m),
+				  b->l3[i])) {
+			dp_punt(lc, m, b->in[i], b->l3[i], &lc->carp, DP_DROP_CARP_PUNT_FULL);
+			continue;
+		}
+		b->m[n] = m;
+		b->ip[n] = b->ip[i];
+		b->dst[n] = b->dst[i];
+		b->total[n] = b->total[i];
+		b->l3[n] = b->l3[i];
+		b->in[n] = b->in[i];
+		hops[n++] = hops[i];
+	}
+	b->n = n;
+	return n;
 }
 
 void

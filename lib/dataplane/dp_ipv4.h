@@ -64,6 +64,14 @@ dp_ipv4_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f,
 }
 
 /**
+ * Sync datagrams from a unicast peer (dp_shared.sync_addr set): unicast UDP to our own
+ * address, which the fast path takes into burst @p b (with its next hops @p hops) like any
+ * packet, are handed to the control lcore before the filter sees them, as the group's are.
+ * Returns what is left in the burst.
+ */
+uint16_t dp_ipv4_take_sync(struct dp_lcore *lc, struct dp_fwd_burst *b, uint32_t *hops);
+
+/**
  * IPv4 that is not plain forwarding (dp_rx.c decides): answer pings to addresses we own
  * on interface @p iface; take the rest for forwarding when the frame was addressed to us
  * at layer 2 and the header passes the router's checks.

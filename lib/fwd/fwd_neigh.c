@@ -172,6 +172,8 @@ fwd_neigh_hold(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t if
 		n->next_probe = now + FWD_NEIGH_PROBE_NS;
 		ops->request(ops->arg, n);
 	}
+	if (pkt == NULL)
+		return 0;
 	if (n->n_held >= t->hold_max)
 		return refuse(t, FWD_HOLD_QUEUE_FULL);
 	if (t->held >= t->hold_total)

@@ -147,6 +147,9 @@ int fwd_neigh_add_static(struct fwd_neigh_table *t, const struct fwd_addr *ip, u
  * limited per entry and node-wide, so they cannot drain the mbuf pool.
  * @return 0 when held; -EEXIST when the entry is resolved already (send @p pkt to its
  *   MAC); -ENOBUFS when refused (counted in t->st.hold): the caller keeps @p pkt.
+ * With @p pkt NULL nothing is held: the neighbour is only asked for (the node's own
+ * traffic to it, such as state sync to a unicast peer, which recovers what it lost), and
+ * 0 means it is being resolved.
  */
 int fwd_neigh_hold(struct fwd_neigh_table *t, const struct fwd_addr *ip, uint16_t iface,
 		   void *pkt, uint64_t now, const struct fwd_neigh_ops *ops);

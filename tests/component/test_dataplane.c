@@ -288,6 +288,8 @@ setup(void **state)
 	add_route(0x0ac80000, 16, 0x0a6400fe, WAN); /* 10.200.0.0/16 via 10.100.0.254 */
 	add_route(0x0a630001, 32, 0, LAN);          /* our lan VIP: a local /32 */
 	sh->nexthop[sh->n_nexthops - 1].local = true;
+	add_route(0x0a630002, 32, 0, LAN);          /* and our lan address */
+	sh->nexthop[sh->n_nexthops - 1].local = true;
 	add_route(0x0a140000, 24, 0, V20);          /* 10.20.0.0/24 connected, VLAN 20 */
 	add_route(0x0a1e0000, 24, 0, V30);          /* 10.30.0.0/24 connected, VLAN 30 */
 	add_route(0x0ac90000, 16, 0x0a1e00fe, V30); /* 10.201.0.0/16 via 10.30.0.254 */
@@ -1070,6 +1072,51 @@ test_carp_and_arp_replies_go_to_control(void **state)
 	for (unsigned int i = before; i < n_punted; i++)
 		rte_pktmbuf_free(punted[i % 64]);
 	assert_nothing_sent();
+}
+
+/* A sync datagram from a unicast peer: UDP to port 8240 of our LAN address, TTL @p ttl. */
+static struct rte_mbuf *
+sync_unicast_frame(uint8_t ttl, uint16_t dport)
+{
+	struct rte_mbuf *m = udp_frame(sh->port[LAN].mac.addr_bytes, 0x0a630002, ttl);
+
+	data(m)[36] = (uint8_t)(dport >> 8);
+	data(m)[37] = (uint8_t)dport;
+	return m;
+}
+
+static void
+test_sync_from_a_unicast_peer_goes_to_control_anything_like_it_does_not(void **state)
+{
+	uint64_t not_local = lc->cnt.drop[DP_DROP_IPV4_NOT_LOCAL];
+	unsigned int before = n_punted, carp = n_carp;
+
+	(void)state;
+	sh->sync_port = 8240;
+	sh->sync_iface = LAN;
+	sh->sync_group = 0xe00000f0;
+	sh->sync_addr = 0x0a630002;
+	rx(sync_unicast_frame(255, 8240));
+	assert_int_equal(n_punted, before + 1);
+	assert_int_equal(n_carp, carp + 1); /* beside the adverts */
+	assert_int_equal(dp_meta_iface(punted[before % 64]), LAN);
+	assert_int_equal(punted[before % 64]->l2_len, 14);
+	rte_pktmbuf_free(punted[before % 64]);
+	/* Routed on its way (TTL 254), to another port, on another interface: ours to drop. */
+	rx(sync_unicast_frame(254, 8240));
+	rx(sync_unicast_frame(255, 8241));
+	sh->sync_iface = WAN;
+	rx(sync_unicast_frame(255, 8240));
+	/* Without a unicast peer only the group's are taken. */
+	sh->sync_iface = LAN;
+	sh->sync_addr = 0;
+	rx(sync_unicast_frame(255, 8240));
+	sh->sync_port = 0;
+	sh->sync_group = 0;
+	assert_int_equal(n_punted, before + 1);
+	assert_int_equal(lc->cnt.drop[DP_DROP_IPV4_NOT_LOCAL], not_local + 4);
+	assert_nothing_sent();
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
 }
 
 
@@ -2308,6 +2355,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fragment_is_forwarded_intact),
 		cmocka_unit_test(test_arp_for_vip_answered_by_master_only),
 		cmocka_unit_test(test_carp_and_arp_replies_go_to_control),
+		cmocka_unit_test(test_sync_from_a_unicast_peer_goes_to_control_anything_like_it_does_not),
 		cmocka_unit_test(test_frames_of_unconfigured_vlans_are_dropped_never_answered_nor_forwarded),
 		cmocka_unit_test(test_forwarding_between_vlans_and_ports_carries_the_egress_tag_only),
 		cmocka_unit_test(test_each_vlan_answers_for_its_own_addresses_and_vhids),

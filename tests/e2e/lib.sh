@@ -720,9 +720,11 @@ hosts_ipv6_on() {
 # segments are dual-stack: 2001:db8:99::/64 and 2001:db8:100::/64, the host part of the
 # IPv4 address as the IPv6 one's, VIPs ...::1 beside the IPv4 ones. E2E_WAN_MTU (default
 # 1500) is the wan port's MTU, E2E_ICMP_SOURCE (default address) the ICMP errors' source;
-# E2E_FWD_EXTRA is appended (a filter: section).
+# E2E_FWD_EXTRA is appended (a filter: section), @PEER_LAN@ in it replaced by the other
+# node's lan address.
 make_fwd_config() {
-	local lan6="" wan6="" vip6="" wvip6=""
+	local lan6="" wan6="" vip6="" wvip6="" extra=${E2E_FWD_EXTRA:-}
+	extra=${extra//@PEER_LAN@/10.99.0.$((${4##*.} == 2 ? 3 : 2))}
 	if [ "${E2E_FWD6:-0}" = 1 ]; then
 		lan6=", \"$LAN6_NET::${4##*.}/64\"" wan6=", \"$WAN6_NET::${5##*.}/64\""
 		vip6=", \"$VIP6\"" wvip6=", \"$WAN_VIP6\""
@@ -752,7 +754,7 @@ vhids:
     advskew: $6
     passphrase: "wan-secret"
     vips: [$WAN_VIP$wvip6]
-${E2E_FWD_EXTRA:-}
+$extra
 CFG
 }
 

@@ -8,7 +8,8 @@
 #   - once: a's lan link is cut (b takes over when a's adverts stop; a's sync link is that
 #     link, so it is demoted until it has synced again) and restored (a takes over again).
 # Then: every failover happened, the stream never broke and came back in order, and all
-# 200 idle connections still echo.
+# 200 idle connections still echo. The nodes sync to each other by unicast (sync: peer),
+# test_sync.sh by the group.
 # Usage: test_sync_failovers.sh [BINARY [SOURCE_ROOT]]
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -21,6 +22,7 @@ E2E_FWD_EXTRA="filter:
     - {action: pass, in: lan, proto: tcp, port: [5001, 5003]}
 sync:
   interface: lan
+  peer: @PEER_LAN@
   key_file: $E2E_TMP/sync.key"
 export E2E_FWD_EXTRA
 IDLE=200
@@ -30,8 +32,10 @@ tap_plan pair_settles_with_sync_done ten_graceful_failovers_and_back link_cut_an
 	stream_never_broke idle_connections_all_echo
 
 topo_create_fwd || tap_abort "$E2E_ERR"
+# Done by a bulk update received, over unicast, not by its timeout.
 synced() { [ "$(node_py "$1" "q('/carp/sync')['bulk']")" = done ] &&
-	[ "$(node_py "$1" "q('/carp/sync')['demotion']")" = 0 ]; }
+	[ "$(node_py "$1" "q('/carp/sync')['demotion']")" = 0 ] &&
+	[ "$(node_py "$1" "q('/carp/sync')['bulks_in']")" -ge 1 ]; }
 settled() { start_fwd_pair && wait_for "both bulk updates done" 10 eval 'synced a && synced b'; }
 tap_check pair_settles_with_sync_done settled
 [ "${TAP_DONE[pair_settles_with_sync_done]}" = ok ] || tap_abort "the pair did not settle"
@@ -88,5 +92,5 @@ idle_ok() {
 }
 tap_check idle_connections_all_echo idle_ok
 touch "$E2E_TMP/echo.stop"
-tap_diag "node a sync: $(node_py a "{k: v for k, v in q('/carp/sync').items() if k in ('bulks_in', 'stale', 'lost', 'replays', 'msgs_in', 'msgs_out')}")"
+tap_diag "node a sync: $(node_py a "{k: v for k, v in q('/carp/sync').items() if k in ('bulks_in', 'stale', 'lost', 'replays', 'msgs_in', 'msgs_out', 'peer_unresolved')}")"
 tap_summary

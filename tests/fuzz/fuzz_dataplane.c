@@ -248,6 +248,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	sh->n_vhids = 4;
 	add_route(0x0ac80000, 16, 0x0a6400fe, WAN, false);
 	add_route(0x0ac90000, 16, 0x0a1e00fe, V30, false);
+	/* State sync on the LAN from a unicast peer, so the group's and the peer's datagrams
+	 * are taken aside too. */
+	sh->sync_port = 8240;
+	sh->sync_iface = LAN;
+	sh->sync_group = 0xe00000f0;
+	sh->sync_addr = 0x0a630002;
 	/* ICMP errors on, at a rate the fuzzer does not exhaust, from the VIP where MASTER */
 	dp_shared_set_icmp(sh, &icmp, 100000, true);
 #ifdef WITH_FILTER

@@ -93,6 +93,14 @@ def frames():
                           Dot1Q(vlan=20) / IP(src="10.20.0.9", dst="10.30.0.9") / UDP()),
         "udp_priority_tagged": bytes(Ether(dst=VMAC1, src=CLIENT) / Dot1Q(vlan=0, prio=5) /
                                      IP(src="10.99.0.9", dst="10.100.0.9") / UDP()),
+        # State sync datagrams (fuzz_dataplane has sync on the LAN, unicast peer mode):
+        # to the group, and to the LAN address from the peer.
+        "sync_group": bytes(Ether(dst="01:00:5e:00:00:f0", src=CLIENT) /
+                            IP(src="10.99.0.3", dst="224.0.0.240", ttl=255, flags="DF") /
+                            UDP(sport=8240, dport=8240, chksum=0) / Raw(b"CSYN" + bytes(60))),
+        "sync_unicast": bytes(Ether(dst=VMAC1, src=CLIENT) /
+                              IP(src="10.99.0.3", dst="10.99.0.2", ttl=255, flags="DF") /
+                              UDP(sport=8240, dport=8240, chksum=0) / Raw(b"CSYN" + bytes(60))),
         "udp_own_src": bytes(Ether(dst=VMAC1, src=CLIENT) /
                              IP(src="10.100.0.1", dst="10.100.0.9") / UDP()),
         "nd_solicit": bytes(Ether(dst="33:33:ff:00:00:01", src=CLIENT) /

@@ -80,6 +80,29 @@ test_unresolved_next_hop_is_requested_once_and_packets_held_up_to_the_limit(void
 	fwd_neigh_free(&t);
 }
 
+/* The node's own traffic (sync to a unicast peer) asks for a neighbour without a packet. */
+static void
+test_neighbour_asked_for_without_a_packet_holds_nothing(void **state)
+{
+	struct fwd_neigh_table t;
+	struct record r = { 0 };
+	struct fwd_neigh_ops ops = { on_request, on_removed, on_resolved, &r };
+
+	(void)state;
+	assert_int_equal(init(&t, 16, 1, 300 * SEC), 0);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 0, 0, 3)), 0, NULL, 0, &ops), 0);
+	/* Asked again while it resolves, even past the hold limit of 1: no second request. */
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 0, 0, 3)), 0, NULL, 1, &ops), 0);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 0, 0, 3)), 0, NULL, 2, &ops), 0);
+	assert_int_equal(r.requests, 1);
+	assert_int_equal(fwd_neigh_find(&t, key(ip4(10, 0, 0, 3)))->n_held, 0);
+	fwd_neigh_learn(&t, key(ip4(10, 0, 0, 3)), 0, mac_a, true, false, 10, &ops);
+	assert_int_equal(r.resolved, 1);
+	assert_int_equal(r.released, 0);
+	assert_int_equal(fwd_neigh_hold(&t, key(ip4(10, 0, 0, 3)), 0, NULL, 20, &ops), -EEXIST);
+	fwd_neigh_free(&t);
+}
+
 static void
 test_unanswered_resolution_gives_up_after_three_requests_dropping_held(void **state)
 {
@@ -310,6 +333,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unresolved_next_hop_is_requested_once_and_packets_held_up_to_the_limit),
+		cmocka_unit_test(test_neighbour_asked_for_without_a_packet_holds_nothing),
 		cmocka_unit_test(test_unanswered_resolution_gives_up_after_three_requests_dropping_held),
 		cmocka_unit_test(test_learned_entry_is_refreshed_before_expiry_and_forgotten_if_silent),
 		cmocka_unit_test(test_mac_change_is_published_and_static_entries_never_change),
