@@ -10,9 +10,9 @@
 
 #include "config_internal.h"
 
-enum { S_INTERFACE, S_KEY_FILE, S_NODE, S_PEER, S_PORT, S_BATCH_MS, S_N };
+enum { S_INTERFACE, S_KEY_FILE, S_NODE, S_PEER, S_PORT, S_BATCH_MS, S_DIGEST_S, S_N };
 static const char *const sync_keys[S_N] = { "interface", "key_file", "node", "peer", "port",
-					    "batch_ms" };
+					    "batch_ms", "digest_s" };
 
 #define KEY_VALID "a file whose first line holds 16..256 bytes (a random secret, the same on every node)"
 
@@ -131,6 +131,7 @@ cfg_walk_sync(struct cfg_ctx *ctx, yaml_node_t *map, struct cfg_mark key_at)
 	s->line = cfg_mark_of(map).line;
 	s->port = CARP_CONFIG_SYNC_PORT;
 	s->batch_ms = 2;
+	s->digest_s = CARP_CONFIG_SYNC_DIGEST_S;
 	if (!cfg_map_collect(ctx, map, "sync", sync_keys, S_N, v, NULL))
 		return;
 	if (ctx->cfg->filter == NULL)
@@ -155,4 +156,6 @@ cfg_walk_sync(struct cfg_ctx *ctx, yaml_node_t *map, struct cfg_mark key_at)
 		s->port = (uint16_t)num;
 	if (v[S_BATCH_MS] && cfg_get_uint(ctx, v[S_BATCH_MS], "batch_ms", 1, 1000, &num))
 		s->batch_ms = (uint32_t)num;
+	if (v[S_DIGEST_S] && cfg_get_uint(ctx, v[S_DIGEST_S], "digest_s", 0, 3600, &num))
+		s->digest_s = (uint32_t)num;
 }

@@ -118,6 +118,34 @@ t_count(void *ctx)
 	return flt_table_count(n->sync->f->table);
 }
 
+static uint32_t
+ms_of(uint64_t ns)
+{
+	return ns / 1000000u > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / 1000000u);
+}
+
+static bool
+t_walk_key(void *ctx, uint64_t *pos, uint64_t now, struct flt_key *key, uint32_t *age_ms,
+	   uint32_t *left_ms)
+{
+	struct ctl_node *n = ctx;
+	struct flt_table *t = n->sync->f->table;
+	uint32_t next = (uint32_t)*pos;
+	const struct flt_state *st = flt_table_next(t, &next);
+	uint64_t expiry;
+
+	*pos = next;
+	if (st == NULL)
+		return false;
+	/* Read while its worker may write it: a digest that is off by a packet is off for
+	 * one round, which is why a slice must differ twice. */
+	*key = st->key;
+	*age_ms = now > st->created_ns ? ms_of(now - st->created_ns) : 0;
+	expiry = flt_state_expiry(st, &n->sync->f->rs->timeouts, flt_table_count(t));
+	*left_ms = expiry > now ? ms_of(expiry - now) : 0;
+	return true;
+}
+
 /* The link. */
 
 static void
@@ -185,7 +213,8 @@ io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
 	ctl_demotion_update(n, ctl_now_ns());
 }
 
-static const struct sync_table_ops table_ops = { t_get, t_apply, t_remove, t_walk, t_count };
+static const struct sync_table_ops table_ops = { t_get,  t_apply, t_remove,
+						 t_walk, t_count, t_walk_key };
 static const struct sync_io_ops io_ops = { io_send, io_demote };
 
 /* A digest of the rules, so that a peer's rule numbers are used only when they are ours. */
@@ -264,6 +293,7 @@ ctl_sync_init(struct ctl_node *n)
 	p.pace_ns = 1000000ull;
 	p.pace_msgs = 8;
 	p.queue = 8192;
+	p.digest_ns = (uint64_t)c->digest_s * 1000000000ull;
 	s->auth = sync_auth_new(c->key, c->key_len);
 	n->sync = s;
 	s->e = s->auth ? sync_engine_new(&p, s->auth, &table_ops, &io_ops, n) : NULL;
@@ -427,7 +457,8 @@ ctl_sync_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 	U64(queue_full); U64(skipped); U64(nacks_out); U64(nacks_in); U64(resent);
 	U64(resend_gone); U64(req_in); U64(bulks_out); U64(bulk_states_out); U64(bulks_in);
 	U64(bulk_timeouts); U64(bulk_unanswered); U64(rulesets_differ); U64(peers_full);
-	U64(send_failed);
+	U64(send_failed); U64(digest_rounds); U64(digest_slices_differ);
+	U64(digest_slices_repaired); U64(digest_pushed); U64(digest_incomplete);
 #undef U64
 	rte_tel_data_add_dict_u64(d, "frames_bad", rd(&s->frames_bad));
 	rte_tel_data_add_dict_u64(d, "peer_unresolved", rd(&s->peer_unresolved));

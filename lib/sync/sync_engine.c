@@ -10,12 +10,32 @@
 #define STATES_PER_MSG(max) \
 	(((max) - SYNC_HDR_LEN - SYNC_SECTION_LEN - SYNC_MAC_LEN) / sync_type_len(SYNC_T_UPD))
 
+/* Keys a digest walk looks at per pace_ns: a million states in a quarter of a second. */
+#define DIGEST_KEYS_PER_TICK 4096
+
 struct peer {
 	bool used;
 	uint32_t node;
 	struct sync_seq seq;
 	uint64_t nack_at; /* 0: no gap to ask for */
 	unsigned int nack_tries;
+	struct sync_digest *dg; /* its digest of the current round, once it sent one */
+	uint32_t compared;      /* the last round whose digests were compared (0: none) */
+	bool have_prev;
+	uint64_t prev[SYNC_DIGEST_WORDS]; /* slices that differed the round before */
+};
+
+/* This node's walk of a digest round, and the push of the slices found to differ. */
+struct digest_walk {
+	bool active, done; /* walking; walked and sent */
+	uint64_t pos, t0, next_at;
+};
+
+struct repair_tx {
+	bool active, have;
+	uint64_t pos, next_at;
+	uint64_t mask[SYNC_DIGEST_WORDS];
+	struct sync_state_rec rec;
 };
 
 struct pend {
@@ -60,6 +80,11 @@ struct sync_engine {
 	bool link_up;
 	uint8_t *buf; /* the message being written */
 	struct sync_writer w;
+	struct sync_digest *own; /* this node's digest of the current round */
+	struct digest_walk dw;
+	struct repair_tx rep;
+	uint32_t round;      /* the last round this node started */
+	uint64_t next_round; /* when it starts the next, 0: not yet set */
 	struct sync_stats st;
 };
 
@@ -104,7 +129,11 @@ sync_engine_new(const struct sync_params *p, struct sync_auth *auth,
 	e->idx_mask = slots - 1;
 	e->buf = malloc(p->msg_max);
 	e->kept[0].buf = malloc(SYNC_RESEND * p->msg_max);
-	if (e->q == NULL || e->idx == NULL || e->buf == NULL || e->kept[0].buf == NULL) {
+	e->own = calloc(1, sizeof(*e->own));
+	/* Round numbers from the run's epoch: a restarted node's never repeat its last's. */
+	e->round = p->epoch;
+	if (e->q == NULL || e->idx == NULL || e->buf == NULL || e->kept[0].buf == NULL ||
+	    e->own == NULL) {
 		sync_engine_free(e);
 		return NULL;
 	}
@@ -123,6 +152,9 @@ sync_engine_free(struct sync_engine *e)
 	free(e->idx);
 	free(e->buf);
 	free(e->kept[0].buf);
+	free(e->own);
+	for (int i = 0; i < SYNC_PEERS_MAX; i++)
+		free(e->peer[i].dg);
 	free(e);
 }
 
@@ -424,7 +456,9 @@ nack_in(struct sync_engine *e, const struct sync_nack *n)
 	e->st.nacks_in++;
 	if (n->epoch != e->epoch)
 		return;
-	/* At most the messages kept, the newest of them. */
+	/* At most the messages kept, the newest of them; the older ones are gone. */
+	if (n->last - n->first >= SYNC_RESEND)
+		e->st.resend_gone += n->last - n->first + 1 - SYNC_RESEND;
 	for (uint32_t s = n->last - n->first >= SYNC_RESEND ? n->last - SYNC_RESEND + 1 : n->first;
 	     s <= n->last && s != 0; s++) {
 		const struct kept *k = &e->kept[s % SYNC_RESEND];
@@ -440,9 +474,156 @@ nack_in(struct sync_engine *e, const struct sync_nack *n)
 	}
 }
 
+/* Digests (sync_digest.h). */
+
+static bool
+bulk_busy(const struct sync_engine *e)
+{
+	return e->rx != SYNC_BULK_IDLE || e->tx.active;
+}
+
 static void
-item_in(struct sync_engine *e, const struct sync_hdr *h, const struct sync_item *it,
-	uint64_t now, bool rules_match)
+digest_begin(struct sync_engine *e, uint32_t round, uint64_t now)
+{
+	sync_digest_reset(e->own, round);
+	e->dw = (struct digest_walk){ .active = true, .t0 = now, .next_at = now };
+}
+
+/* This node's digest and peer @p pe's of the same round, both whole: compared once. Slices
+ * that differed in the round before too are pushed (a difference by chance does not last
+ * two rounds; drift does). */
+static void
+digest_compare(struct sync_engine *e, struct peer *pe, uint64_t now)
+{
+	uint64_t differ[SYNC_DIGEST_WORDS];
+	unsigned int n, repair = 0;
+	const struct sync_digest *d = pe->dg;
+
+	if (d == NULL || !e->dw.done || d->round != e->own->round || pe->compared == d->round ||
+	    !d->ended || d->n_got != d->end_count)
+		return;
+	pe->compared = d->round;
+	n = sync_digest_diff(e->own, d, differ);
+	e->st.digest_rounds++;
+	e->st.digest_slices_differ += n;
+	for (int w = 0; w < SYNC_DIGEST_WORDS; w++) {
+		uint64_t both = pe->have_prev ? differ[w] & pe->prev[w] : 0;
+
+		repair += (unsigned int)__builtin_popcountll(both & ~e->rep.mask[w]);
+		e->rep.mask[w] |= both;
+		pe->prev[w] = differ[w];
+	}
+	pe->have_prev = true;
+	if (repair == 0)
+		return;
+	e->st.digest_slices_repaired += repair;
+	if (!e->rep.active) { /* else the walk under way takes the new slices from here on */
+		e->rep.active = true;
+		e->rep.have = false;
+		e->rep.pos = 0;
+		e->rep.next_at = now;
+	}
+}
+
+/* Walk on, paced; at the end send the digest: the slices with states, then END. */
+static void
+digest_walk_tick(struct sync_engine *e, uint64_t now)
+{
+	uint32_t since = (uint32_t)((now - e->dw.t0) / 1000000u);
+	struct sync_item it = { .type = SYNC_T_DGST };
+	uint32_t sent = 0;
+
+	for (unsigned int i = 0; i < DIGEST_KEYS_PER_TICK; i++) {
+		struct flt_key k;
+		uint32_t age, left;
+
+		if (!e->t.walk_key(e->ctx, &e->dw.pos, now, &k, &age, &left)) {
+			e->dw.active = false;
+			break;
+		}
+		if (sync_digest_settled(age, left, since))
+			sync_digest_add(e->own, &k);
+	}
+	if (e->dw.active) {
+		e->dw.next_at = now + e->p.pace_ns;
+		return;
+	}
+	it.dgst.round = e->own->round;
+	for (unsigned int sl = 0; sl < SYNC_DIGEST_SLICES; sl++) {
+		if (e->own->count[sl] == 0)
+			continue;
+		it.dgst.slice = (uint16_t)sl;
+		it.dgst.count = e->own->count[sl];
+		it.dgst.sum = e->own->sum[sl];
+		add(e, &it);
+		sent++;
+	}
+	it.dgst.slice = SYNC_DGST_END;
+	it.dgst.count = sent;
+	it.dgst.sum = 0;
+	send_now(e, &it);
+	e->dw.done = true;
+	for (int i = 0; i < SYNC_PEERS_MAX; i++)
+		if (e->peer[i].used)
+			digest_compare(e, &e->peer[i], now);
+}
+
+/* Push this node's states of the slices in rep.mask, paced as a bulk transfer. */
+static void
+repair_tick(struct sync_engine *e, uint64_t now)
+{
+	struct repair_tx *rp = &e->rep;
+
+	for (unsigned int m = 0; m < e->p.pace_msgs && rp->active; m++) {
+		for (;;) {
+			struct sync_item it = { .type = SYNC_T_UPD };
+
+			if (!rp->have && !e->t.walk(e->ctx, &rp->pos, now, &rp->rec)) {
+				rp->active = false;
+				memset(rp->mask, 0, sizeof(rp->mask));
+				break;
+			}
+			if (!sync_digest_bit(rp->mask,
+					     sync_digest_slice(sync_key_hash(&rp->rec.key))))
+				continue;
+			rp->have = true;
+			it.st = rp->rec;
+			if (!sync_writer_add(&e->w, &it))
+				break; /* this one opens the next message */
+			rp->have = false;
+			e->st.digest_pushed++;
+		}
+		emit(e);
+	}
+	rp->next_at = now + e->p.pace_ns;
+}
+
+static void
+digest_in(struct sync_engine *e, struct peer *pe, const struct sync_dgst *g, uint64_t now)
+{
+	if (g->slice == SYNC_DGST_START) {
+		/* The lowest id starts rounds; one from a higher id is a start that crossed
+		 * ours (it had not heard of us yet). No walk during a bulk transfer. */
+		if (pe->node > e->p.node || bulk_busy(e) ||
+		    ((e->dw.active || e->dw.done) && e->own->round == g->round))
+			return;
+		digest_begin(e, g->round, now);
+		return;
+	}
+	if (pe->dg == NULL && (pe->dg = calloc(1, sizeof(*pe->dg))) == NULL)
+		return; /* no digest from this peer, this round */
+	if (pe->dg->round != g->round) {
+		if ((pe->dg->n_got != 0 || pe->dg->ended) && pe->compared != pe->dg->round)
+			e->st.digest_incomplete++;
+		sync_digest_reset(pe->dg, g->round);
+	}
+	if (sync_digest_take(pe->dg, g->slice, g->count, g->sum))
+		digest_compare(e, pe, now);
+}
+
+static void
+item_in(struct sync_engine *e, const struct sync_hdr *h, struct peer *pe,
+	const struct sync_item *it, uint64_t now, bool rules_match)
 {
 	int rc;
 
@@ -485,6 +666,9 @@ item_in(struct sync_engine *e, const struct sync_hdr *h, const struct sync_item 
 	case SYNC_T_NACK:
 		nack_in(e, &it->nack);
 		break;
+	case SYNC_T_DGST:
+		digest_in(e, pe, &it->dgst, now);
+		break;
 	default:
 		break;
 	}
@@ -499,6 +683,7 @@ sync_engine_input(struct sync_engine *e, const uint8_t *buf, size_t len, uint64_
 	struct peer *pe;
 	enum sync_err err;
 	uint32_t gap;
+	uint64_t late;
 	bool more = true;
 
 	e->st.msgs_in++;
@@ -515,6 +700,7 @@ sync_engine_input(struct sync_engine *e, const uint8_t *buf, size_t len, uint64_
 		e->st.peers_full++; /* more nodes than SYNC_PEERS_MAX: not heard */
 		return;
 	}
+	late = pe->seq.late;
 	switch (sync_seq_check(&pe->seq, h.epoch, h.seq, &gap)) {
 	case SYNC_SEQ_REPLAY:
 		e->st.replays++;
@@ -526,6 +712,7 @@ sync_engine_input(struct sync_engine *e, const uint8_t *buf, size_t len, uint64_
 	default:
 		break;
 	}
+	e->st.late += pe->seq.late - late; /* a lost one come after all (a NACK's answer) */
 	if (gap) {
 		e->st.lost += gap;
 		if (pe->nack_at == 0) {
@@ -536,10 +723,61 @@ sync_engine_input(struct sync_engine *e, const uint8_t *buf, size_t len, uint64_
 	if (h.ruleset != e->p.ruleset)
 		e->st.rulesets_differ++;
 	while ((err = sync_reader_next(&r, &it, &more)) == SYNC_OK && more)
-		item_in(e, &h, &it, now, h.ruleset == e->p.ruleset);
+		item_in(e, &h, pe, &it, now, h.ruleset == e->p.ruleset);
 	if (err != SYNC_OK)
 		e->st.err[err]++; /* the rest of it; what came before stands */
 	e->st.skipped += r.skipped;
+}
+
+/* The lowest id of the nodes heard from starts the rounds (none alone: nobody to compare
+ * with). */
+static bool
+starts_rounds(const struct sync_engine *e)
+{
+	bool any = false;
+
+	for (int i = 0; i < SYNC_PEERS_MAX; i++) {
+		if (!e->peer[i].used)
+			continue;
+		if (e->peer[i].node < e->p.node)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+static void
+digest_poll(struct sync_engine *e, uint64_t now, uint64_t *next)
+{
+	if (e->p.digest_ns != 0) {
+		if (e->next_round == 0)
+			e->next_round = now + e->p.digest_ns;
+		if (now >= e->next_round && !e->dw.active && !e->rep.active && !bulk_busy(e) &&
+		    starts_rounds(e)) {
+			struct sync_item it = { .type = SYNC_T_DGST,
+						.dgst = { .round = ++e->round,
+							  .slice = SYNC_DGST_START } };
+
+			send_now(e, &it);
+			digest_begin(e, e->round, now);
+		}
+		if (now >= e->next_round)
+			e->next_round = now + e->p.digest_ns;
+		if (e->next_round < *next)
+			*next = e->next_round;
+	}
+	if (e->dw.active) {
+		if (now >= e->dw.next_at)
+			digest_walk_tick(e, now);
+		if (e->dw.active && e->dw.next_at < *next)
+			*next = e->dw.next_at;
+	}
+	if (e->rep.active && !e->tx.active) { /* a bulk transfer first */
+		if (now >= e->rep.next_at)
+			repair_tick(e, now);
+		if (e->rep.active && e->rep.next_at < *next)
+			*next = e->rep.next_at;
+	}
 }
 
 uint64_t
@@ -596,6 +834,7 @@ sync_engine_poll(struct sync_engine *e, uint64_t now)
 	}
 	if (e->rx != SYNC_BULK_IDLE && e->rx_at < next)
 		next = e->rx_at;
+	digest_poll(e, now, &next);
 	return next;
 }
 

@@ -25,6 +25,11 @@
  * bounded time: its REQ repeated every retry_ns up to retries times when nobody answers,
  * and once a transfer has started, four times what its announced size needs at the
  * sender's pace, at least retry_ns. A sync link down demotes too (SYNC_DEMOTE_LINK).
+ *
+ * Drift: every digest_ns the node with the lowest id starts a digest round
+ * (sync_digest.h); every node walks its table, paced, sends its digest in the numbered
+ * stream (so a lost part is asked for again like any message), compares it with each
+ * peer's, and pushes its states of the slices that differed in two rounds running.
  */
 
 #include <stdbool.h>
@@ -32,6 +37,7 @@
 #include <stdint.h>
 
 #include "sync_auth.h"
+#include "sync_digest.h"
 #include "sync_seq.h"
 #include "sync_wire.h"
 
@@ -72,6 +78,10 @@ struct sync_table_ops {
 	 * advancing @p *pos; false at the end. */
 	bool (*walk)(void *ctx, uint64_t *pos, uint64_t now, struct sync_state_rec *r);
 	uint32_t (*count)(void *ctx);
+	/* The digest's walk (sync_digest.h): the key after @p *pos, made @p *age_ms ago and
+	 * expiring in @p *left_ms; false at the end. */
+	bool (*walk_key)(void *ctx, uint64_t *pos, uint64_t now, struct flt_key *key,
+			 uint32_t *age_ms, uint32_t *left_ms);
 };
 
 enum sync_demote { SYNC_DEMOTE_BULK, SYNC_DEMOTE_LINK };
@@ -95,6 +105,8 @@ struct sync_params {
 	uint64_t pace_ns;    /* a bulk transfer sends pace_msgs messages every pace_ns */
 	unsigned int pace_msgs;
 	unsigned int queue;  /* changes queued at once (more are dropped, counted) */
+	uint64_t digest_ns;  /* between the digest rounds this node starts; 0: it starts none
+			      * (it still answers a peer's) */
 };
 
 /* The counters an operator reads (the engine's only writer: its lcore). */
@@ -114,6 +126,11 @@ struct sync_stats {
 	uint64_t rulesets_differ; /* messages from peers with other rules */
 	uint64_t peers_full;      /* messages from a node beyond SYNC_PEERS_MAX */
 	uint64_t send_failed;     /* messages not sent: the MAC could not be computed */
+	/* Digest rounds (sync_digest.h): compared with a peer, slices that differed, slices
+	 * that differed twice running and were pushed, states pushed for them, and peers'
+	 * digests that never arrived whole before the next round. */
+	uint64_t digest_rounds, digest_slices_differ, digest_slices_repaired, digest_pushed,
+		digest_incomplete;
 	/* How old a peer's new state was when it was added here (its age in the INS: made on
 	 * the peer to present here, no common clock needed), by bucket: 0, 1, 2, 3 ms, then
 	 * 4-7, 8-15, ... 2^(b-2)..2^(b-1)-1 ms, the last everything above. */

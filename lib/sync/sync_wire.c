@@ -4,6 +4,7 @@
 #include "carp_bytes.h"
 #include "flt_state.h"
 #include "flt_timeout.h"
+#include "sync_digest.h"
 #include "sync_wire.h"
 
 #define SYNC_STR(e, s, d) [SYNC_ERR_##e] = s,
@@ -66,8 +67,8 @@ sync_writer_begin(struct sync_writer *w, uint8_t *buf, size_t cap, const struct 
 	wr64(buf + 20, h->ruleset);
 }
 
-static void
-put_key(uint8_t *p, const struct flt_key *k)
+void
+sync_key_put(uint8_t p[40], const struct flt_key *k)
 {
 	memcpy(p, k->addr[0].b, 16);
 	memcpy(p + 16, k->addr[1].b, 16);
@@ -81,7 +82,7 @@ put_key(uint8_t *p, const struct flt_key *k)
 static void
 put_state(uint8_t *p, const struct sync_state_rec *s)
 {
-	put_key(p, &s->key);
+	sync_key_put(p, &s->key);
 	p[40] = s->init_side;
 	p[41] = s->timeout;
 	p[42] = p[43] = 0;
@@ -128,7 +129,7 @@ sync_writer_add(struct sync_writer *w, const struct sync_item *it)
 		break;
 	case SYNC_T_DEL:
 	case SYNC_T_REQ:
-		put_key(p, &it->key);
+		sync_key_put(p, &it->key);
 		break;
 	case SYNC_T_BUS:
 		memset(p, 0, 12);
@@ -140,6 +141,13 @@ sync_writer_add(struct sync_writer *w, const struct sync_item *it)
 		carp_wr32(p, it->nack.epoch);
 		carp_wr32(p + 4, it->nack.first);
 		carp_wr32(p + 8, it->nack.last);
+		break;
+	case SYNC_T_DGST:
+		carp_wr32(p, it->dgst.round);
+		carp_wr16(p + 4, it->dgst.slice);
+		carp_wr16(p + 6, 0);
+		carp_wr32(p + 8, it->dgst.count);
+		wr64(p + 12, it->dgst.sum);
 		break;
 	default:
 		return false;
@@ -337,6 +345,16 @@ sync_reader_next(struct sync_reader *r, struct sync_item *it, bool *more)
 		it->nack.last = carp_rd32(p + 8);
 		return it->nack.first != 0 && it->nack.first <= it->nack.last ? SYNC_OK
 									      : SYNC_ERR_BAD_VALUE;
+	case SYNC_T_DGST:
+		it->dgst.round = carp_rd32(p);
+		it->dgst.slice = carp_rd16(p + 4);
+		it->dgst.count = carp_rd32(p + 8);
+		it->dgst.sum = rd64(p + 12);
+		if (it->dgst.slice == SYNC_DGST_END)
+			return it->dgst.count <= SYNC_DIGEST_SLICES ? SYNC_OK : SYNC_ERR_BAD_VALUE;
+		return it->dgst.slice < SYNC_DIGEST_SLICES || it->dgst.slice == SYNC_DGST_START
+			       ? SYNC_OK
+			       : SYNC_ERR_BAD_VALUE;
 	default:
 		return SYNC_ERR_BAD_SECTION;
 	}

@@ -45,7 +45,8 @@
 	X(DEL, 3, 40)   /* a state removed: its key */ \
 	X(REQ, 4, 40)   /* send me this state (its key); the all-zero key: all of them */ \
 	X(BUS, 5, 12)   /* a bulk transfer starts or ends: struct sync_bus */ \
-	X(NACK, 6, 12)  /* messages I missed: struct sync_nack */
+	X(NACK, 6, 12)  /* messages I missed: struct sync_nack */ \
+	X(DGST, 7, 20)  /* a digest round's start, one slice of the table, or its end */
 
 #define SYNC_ENUM_TYPE(e, n, b) SYNC_T_##e = n,
 enum sync_type { SYNC_TYPE_LIST(SYNC_ENUM_TYPE) SYNC_T_MAX };
@@ -105,6 +106,22 @@ struct sync_nack {
 	uint32_t first, last; /* seq, inclusive */
 };
 
+/*
+ * A digest of the table (sync_digest.h), sliced by key: what a node's settled states of
+ * one slice add up to, in round @p round. Two slice numbers are markers: the initiator's
+ * START of a round (walk your table now), and a node's END of its digest (@p count: the
+ * slice elements it sent; slices not sent are empty).
+ */
+#define SYNC_DGST_START 0xffff
+#define SYNC_DGST_END 0xfffe
+
+struct sync_dgst {
+	uint32_t round;
+	uint16_t slice; /* < SYNC_DIGEST_SLICES, or a marker */
+	uint32_t count; /* states in the slice (END: slice elements sent) */
+	uint64_t sum;   /* of their keys' sync_key_hash */
+};
+
 struct sync_item {
 	enum sync_type type;
 	union {
@@ -112,6 +129,7 @@ struct sync_item {
 		struct flt_key key;       /* DEL, REQ */
 		struct sync_bus bus;
 		struct sync_nack nack;
+		struct sync_dgst dgst;
 	};
 };
 
@@ -135,6 +153,9 @@ bool sync_writer_add(struct sync_writer *w, const struct sync_item *it);
  * caller computes over the returned length (sync_auth_sign). Returns that length.
  */
 size_t sync_writer_end(struct sync_writer *w);
+
+/** Key @p k as it travels: 40 bytes, the same on every node whatever its byte order. */
+void sync_key_put(uint8_t p[40], const struct flt_key *k);
 
 /** The length of an element of @p type, or 0 for a type this version does not know. */
 size_t sync_type_len(uint8_t type);

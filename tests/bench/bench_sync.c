@@ -117,6 +117,22 @@ t_count(void *ctx)
 	return ((struct node *)ctx)->t.n;
 }
 
+static bool
+t_walk_key(void *ctx, uint64_t *pos, uint64_t now, struct flt_key *key, uint32_t *age_ms,
+	   uint32_t *left_ms)
+{
+	struct node *n = ctx;
+	const struct flt_state *st;
+
+	if (*pos >= n->t.n)
+		return false;
+	st = &n->t.st[(*pos)++];
+	*key = st->key;
+	*age_ms = now > st->created_ns ? (uint32_t)((now - st->created_ns) / 1000000) : 0;
+	*left_ms = UINT32_MAX;
+	return true;
+}
+
 static uint64_t wire_bytes;
 
 static void
@@ -137,7 +153,8 @@ io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
 	(void)why;
 }
 
-static const struct sync_table_ops tops = { t_get, t_apply, t_remove, t_walk, t_count };
+static const struct sync_table_ops tops = { t_get,  t_apply, t_remove,
+					    t_walk, t_count, t_walk_key };
 static const struct sync_io_ops iops = { io_send, io_demote };
 
 static void

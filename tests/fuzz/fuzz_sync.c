@@ -218,6 +218,23 @@ t_walk(void *ctx, uint64_t *pos, uint64_t now, struct sync_state_rec *r)
 	return false;
 }
 
+static bool
+t_walk_key(void *ctx, uint64_t *pos, uint64_t now, struct flt_key *key, uint32_t *age_ms,
+	   uint32_t *left_ms)
+{
+	(void)ctx;
+	for (; *pos < 64; (*pos)++)
+		if (used[*pos]) {
+			const struct flt_state *st = &tbl[(*pos)++];
+
+			*key = st->key;
+			*age_ms = now > st->created_ns ? (uint32_t)((now - st->created_ns) / 1000000) : 0;
+			*left_ms = 60000;
+			return true;
+		}
+	return false;
+}
+
 static uint32_t
 t_count(void *ctx)
 {
@@ -256,7 +273,8 @@ io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
 static void
 as_peer_message(const uint8_t *data, size_t size)
 {
-	static const struct sync_table_ops tops = { t_get, t_apply, t_remove, t_walk, t_count };
+	static const struct sync_table_ops tops = { t_get,  t_apply, t_remove,
+						    t_walk, t_count, t_walk_key };
 	static const struct sync_io_ops iops = { io_send, io_demote };
 	static struct sync_engine *e;
 	static uint64_t now = 1000000000000ull;
@@ -270,7 +288,8 @@ as_peer_message(const uint8_t *data, size_t size)
 		struct sync_params p = { .node = 1, .epoch = 7, .ruleset = 0, .msg_max = 1472,
 					 .batch_ns = 1000000, .nack_ns = 1000000,
 					 .retry_ns = 10000000, .retries = 3, .pace_ns = 1000000,
-					 .pace_msgs = 2, .queue = 256 };
+					 .pace_msgs = 2, .queue = 256,
+					 .digest_ns = 50000000 /* it starts rounds too */ };
 
 		e = sync_engine_new(&p, auth, &tops, &iops, NULL);
 		check(e != NULL);

@@ -271,6 +271,11 @@ def sync_sections():
         "del_req": section(3, [k]) + section(4, [bytes(40)]),
         "bus_nack": section(5, [struct.pack("!BxxxII", 1, 7, 100)]) + section(6, [struct.pack("!III", 3, 5, 9)]),
         "later_type": section(99, [bytes(8), bytes(8)]) + section(3, [k + bytes(4)]),
+        # A digest round: its start, two slices and the end (2 slices sent).
+        "digest": section(7, [struct.pack("!IHHIQ", 9, 0xffff, 0, 0, 0),
+                              struct.pack("!IHHIQ", 9, 17, 0, 3, 0x1234567890abcdef),
+                              struct.pack("!IHHIQ", 9, 4095, 0, 1, 42),
+                              struct.pack("!IHHIQ", 9, 0xfffe, 0, 2, 0)]),
     }
 
 

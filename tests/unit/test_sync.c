@@ -8,10 +8,12 @@
  */
 #include "test_util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "carp_bytes.h"
 #include "sync_auth.h"
+#include "sync_digest.h"
 #include "sync_seq.h"
 #include "sync_state.h"
 
@@ -319,6 +321,84 @@ test_impossible_values_are_refused(void **state)
 }
 
 static void
+test_digest_elements_round_trip_and_bad_slices_are_refused(void **state)
+{
+	struct sync_auth *a = sync_auth_new(key_a, sizeof(key_a));
+	struct sync_item in[3] = {
+		{ .type = SYNC_T_DGST, .dgst = { 77, SYNC_DGST_START, 0, 0 } },
+		{ .type = SYNC_T_DGST, .dgst = { 77, 4095, 3, 0x8000000000000001ull } },
+		{ .type = SYNC_T_DGST, .dgst = { 77, SYNC_DGST_END, 1, 0 } },
+	}, out[4];
+	struct sync_item slice = in[1];
+	uint8_t buf[512];
+	unsigned int n;
+	size_t len;
+
+	(void)state;
+	len = build(buf, sizeof(buf), in, 3, a);
+	assert_int_equal(len, 32 + 4 + 3 * 20 + 32);
+	assert_int_equal(read_all(a, buf, len, out, 4, &n, NULL), SYNC_OK);
+	assert_int_equal(n, 3);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_int_equal(out[i].type, SYNC_T_DGST);
+		assert_int_equal(out[i].dgst.round, 77);
+		assert_int_equal(out[i].dgst.slice, in[i].dgst.slice);
+		assert_int_equal(out[i].dgst.count, in[i].dgst.count);
+		assert_true(out[i].dgst.sum == in[i].dgst.sum);
+	}
+	/* Slice 4096 (0x1000) and 0xfffd do not exist; an END of more slices than there are. */
+	assert_int_equal(with_byte(&slice, 4, 0x10), SYNC_ERR_BAD_VALUE);
+	slice.dgst.slice = 0xfffd;
+	assert_int_equal(with_byte(&slice, 0, 0), SYNC_ERR_BAD_VALUE);
+	slice.dgst.slice = SYNC_DGST_END;
+	slice.dgst.count = SYNC_DIGEST_SLICES + 1;
+	assert_int_equal(with_byte(&slice, 0, 0), SYNC_ERR_BAD_VALUE);
+	sync_auth_free(a);
+}
+
+static void
+test_digest_slices_compare_and_complete(void **state)
+{
+	struct sync_digest *x = calloc(1, sizeof(*x)), *y = calloc(1, sizeof(*y));
+	uint64_t differ[SYNC_DIGEST_WORDS];
+	struct flt_key k = key4(40000), k2 = key4(40001);
+	unsigned int sl = sync_digest_slice(sync_key_hash(&k));
+
+	(void)state;
+	assert_non_null(x);
+	assert_non_null(y);
+	/* The hash is of the key's wire bytes: padding never counts. */
+	k2 = k;
+	k2.pad[0] = 0x55;
+	assert_true(sync_key_hash(&k) == sync_key_hash(&k2));
+	k2 = key4(40001);
+	assert_true(sync_key_hash(&k) != sync_key_hash(&k2));
+	sync_digest_reset(x, 5);
+	sync_digest_reset(y, 5);
+	sync_digest_add(x, &k);
+	sync_digest_add(x, &k2);
+	sync_digest_add(y, &k2);
+	assert_int_equal(sync_digest_diff(x, y, differ), 1);
+	assert_true(sync_digest_bit(differ, sl));
+	/* A peer's digest: complete with its END and every slice it announced, a slice sent
+	 * twice (resent) counting once, in any order. */
+	assert_false(sync_digest_take(y, SYNC_DGST_END, 2, 0));
+	assert_false(sync_digest_take(y, (uint16_t)sl, 1, sync_key_hash(&k)));
+	assert_false(sync_digest_take(y, (uint16_t)sl, 1, sync_key_hash(&k)));
+	assert_true(sync_digest_take(y, (uint16_t)sync_digest_slice(sync_key_hash(&k2)), 1,
+				     sync_key_hash(&k2)));
+	assert_int_equal(sync_digest_diff(x, y, differ), 0);
+	/* Settled: made 10 s before the walk began, and lasting 10 s past it. */
+	assert_true(sync_digest_settled(10000, 10000, 0));
+	assert_false(sync_digest_settled(9999, 10000, 0));
+	assert_false(sync_digest_settled(10000, 9999, 0));
+	assert_false(sync_digest_settled(10200, 10000, 300)); /* made 9.9 s before the start */
+	assert_true(sync_digest_settled(10300, 9700, 300));
+	free(x);
+	free(y);
+}
+
+static void
 test_seq_order_gaps_late_and_replays(void **state)
 {
 	struct sync_seq s = { 0 };
@@ -481,6 +561,8 @@ main(void)
 		cmocka_unit_test(test_bad_headers_are_named),
 		cmocka_unit_test(test_sections_of_a_later_version_and_bad_ones),
 		cmocka_unit_test(test_impossible_values_are_refused),
+		cmocka_unit_test(test_digest_elements_round_trip_and_bad_slices_are_refused),
+		cmocka_unit_test(test_digest_slices_compare_and_complete),
 		cmocka_unit_test(test_seq_order_gaps_late_and_replays),
 		cmocka_unit_test(test_export_import_keeps_times_relative),
 		cmocka_unit_test(test_merge_never_rolls_a_window_back),

@@ -20,6 +20,7 @@
 #define STATES 4096
 
 static const uint8_t the_key[32] = "the pair's sync key, 32 bytes!!!";
+static uint64_t digest_ns; /* the nodes' digest period: 0 but in the digest tests */
 
 /* One node: a table, what it sent, its demotions. */
 struct node {
@@ -130,7 +131,29 @@ io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
 	n->demoted[d] = on;
 }
 
-static const struct sync_table_ops table_ops = { t_get, t_apply, t_remove, t_walk, t_count };
+/* The digest's walk; states of the fake table last a day from their last refresh. */
+static bool
+t_walk_key(void *ctx, uint64_t *pos, uint64_t now, struct flt_key *key, uint32_t *age_ms,
+	   uint32_t *left_ms)
+{
+	struct node *n = ctx;
+
+	for (; *pos < STATES; (*pos)++)
+		if (n->used[*pos]) {
+			const struct flt_state *st = &n->st[*pos];
+			uint64_t expiry = st->last_ns + 86400 * SEC;
+
+			*key = st->key;
+			*age_ms = (uint32_t)((now - st->created_ns) / MS);
+			*left_ms = expiry > now ? (uint32_t)((expiry - now) / MS) : 0;
+			(*pos)++;
+			return true;
+		}
+	return false;
+}
+
+static const struct sync_table_ops table_ops = { t_get,	 t_apply, t_remove,
+						 t_walk, t_count, t_walk_key };
 static const struct sync_io_ops io_ops = { io_send, io_demote };
 
 static struct sync_params
@@ -139,7 +162,7 @@ params(uint32_t node, uint32_t epoch)
 	struct sync_params p = {
 		.node = node, .epoch = epoch, .ruleset = 77, .msg_max = 1472,
 		.batch_ns = 2 * MS, .nack_ns = 5 * MS, .retry_ns = 2 * SEC, .retries = 12,
-		.pace_ns = 1 * MS, .pace_msgs = 4, .queue = 1024,
+		.pace_ns = 1 * MS, .pace_msgs = 4, .queue = 1024, .digest_ns = digest_ns,
 	};
 
 	return p;
@@ -227,7 +250,133 @@ teardown(void **state)
 	(void)state;
 	node_fini(&a);
 	node_fini(&b);
+	digest_ns = 0;
 	return 0;
+}
+
+/* Both nodes with a digest round a second (the lowest id, a, starts them), started: each
+ * has asked the other for its table, so each knows the other. */
+static int
+setup_digest(void **state)
+{
+	digest_ns = 1 * SEC;
+	setup(state);
+	sync_engine_start(a.e, 0);
+	sync_engine_start(b.e, 0);
+	return 0;
+}
+
+/* Every state of @p x is in @p y's table. */
+static bool
+has_all(struct node *x, struct node *y)
+{
+	for (int i = 0; i < STATES; i++)
+		if (x->used[i] && slot_of(y, &x->st[i].key) < 0)
+			return false;
+	return true;
+}
+
+static void
+test_digest_finds_drift_both_ways_and_repairs_it(void **state)
+{
+	uint64_t now = 0;
+	const struct sync_stats *sa = sync_engine_stats(a.e), *sb = sync_engine_stats(b.e);
+	uint64_t differ;
+
+	(void)state;
+	for (unsigned int i = 0; i < 300; i++) {
+		struct flt_key k = add_state(&a, i, now);
+
+		sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+	}
+	run(&now, 100 * MS, 1 * MS);
+	assert_int_equal(t_count(&b), 300);
+	/* Drift: five states b lost (beyond what a NACK could recover), three only b has. */
+	for (unsigned int i = 10; i < 15; i++)
+		b.used[slot_of(&b, &a.st[i].key)] = false;
+	for (unsigned int i = 1000; i < 1003; i++)
+		add_state(&b, i, now);
+	/* Not settled for 10 s: the rounds before that find nothing. */
+	run(&now, 9 * SEC, 1 * MS);
+	assert_true(sa->digest_rounds >= 7 && sb->digest_rounds >= 7);
+	assert_true(sa->digest_slices_differ == 0 && sb->digest_slices_differ == 0);
+	/* Then two rounds running differ, and each pushes its states of those slices. */
+	run(&now, 14 * SEC, 1 * MS);
+	assert_true(sa->digest_slices_differ > 0 && sb->digest_slices_differ > 0);
+	assert_true(sa->digest_slices_repaired > 0 && sb->digest_slices_repaired > 0);
+	assert_true(sa->digest_pushed >= 5 && sb->digest_pushed >= 3);
+	assert_int_equal(t_count(&a), 303);
+	assert_int_equal(t_count(&b), 303);
+	assert_true(has_all(&a, &b) && has_all(&b, &a));
+	/* Alike now: no round differs any more. */
+	differ = sa->digest_slices_differ + sb->digest_slices_differ;
+	run(&now, 18 * SEC, 1 * MS);
+	assert_true(sa->digest_slices_differ + sb->digest_slices_differ == differ);
+	assert_true(sa->digest_incomplete == 0 && sb->digest_incomplete == 0);
+}
+
+/* States made while the rounds run (on their way to b when a walks) never differ. */
+static void
+test_digest_ignores_states_in_flight(void **state)
+{
+	uint64_t now = 0;
+	const struct sync_stats *sa = sync_engine_stats(a.e), *sb = sync_engine_stats(b.e);
+	unsigned int made = 0;
+
+	(void)state;
+	for (; now < 16 * SEC; now += 1 * MS) {
+		if (now % (40 * MS) == 0 && made < STATES / 2) {
+			struct flt_key k = add_state(&a, made++, now);
+
+			sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+		}
+		sync_engine_poll(a.e, now);
+		sync_engine_poll(b.e, now);
+		deliver(&a, &b, now, NULL);
+		deliver(&b, &a, now, NULL);
+	}
+	assert_true(sa->digest_rounds >= 14);
+	assert_int_equal(sa->digest_slices_differ, 0);
+	assert_int_equal(sb->digest_slices_differ, 0);
+	assert_int_equal(sa->digest_pushed + sb->digest_pushed, 0);
+}
+
+static bool
+drop_all(unsigned int i)
+{
+	(void)i;
+	return true;
+}
+
+/* More messages lost than the receiver's window holds: the newest it can name are asked
+ * for and come again; the rest stay lost, counted, left to the digest. */
+static void
+test_a_gap_longer_than_the_window_is_left_to_the_digest(void **state)
+{
+	uint64_t now = 10 * SEC;
+	const struct sync_stats *sa = sync_engine_stats(a.e), *sb = sync_engine_stats(b.e);
+
+	(void)state;
+	add_state(&a, 200, now); /* b hears of a first: a gap is a gap from then on */
+	sync_engine_queue(a.e, SYNC_T_INS, &a.st[200].key, now);
+	sync_engine_poll(a.e, now += 2 * MS);
+	deliver(&a, &b, now, NULL);
+	for (unsigned int i = 0; i < SYNC_SEQ_WINDOW + 6; i++) {
+		struct flt_key k = add_state(&a, i, now);
+
+		sync_engine_queue(a.e, SYNC_T_INS, &k, now);
+		sync_engine_poll(a.e, now += 2 * MS); /* a message each */
+	}
+	assert_int_equal(deliver(&a, &b, now, drop_all), SYNC_SEQ_WINDOW + 6);
+	add_state(&a, 100, now);
+	sync_engine_queue(a.e, SYNC_T_INS, &a.st[100].key, now);
+	sync_engine_poll(a.e, now += 2 * MS);
+	deliver(&a, &b, now, NULL); /* b sees the gap */
+	run(&now, now + 50 * MS, 1 * MS);
+	assert_true(sa->nacks_in >= 1);
+	assert_int_equal(sa->resent, SYNC_SEQ_WINDOW - 1);
+	assert_int_equal(sb->lost - sb->late, 7);
+	assert_int_equal(t_count(&b), 1 + SYNC_SEQ_WINDOW - 1 + 1);
 }
 
 static void
@@ -414,13 +563,6 @@ test_bulk_update_demotes_until_the_table_has_come(void **state)
 	assert_true(sync_engine_stats(b.e)->bulks_in == 1);
 }
 
-static bool
-drop_all(unsigned int i)
-{
-	(void)i;
-	return true;
-}
-
 static void
 test_a_bulk_nobody_answers_ends_at_its_bound(void **state)
 {
@@ -557,6 +699,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sync_link_down_demotes_and_up_syncs_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_restarted_peer_is_heard_and_its_old_run_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_node_beyond_the_peer_table_is_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_gap_longer_than_the_window_is_left_to_the_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_digest_finds_drift_both_ways_and_repairs_it, setup_digest, teardown),
+		cmocka_unit_test_setup_teardown(test_digest_ignores_states_in_flight, setup_digest, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
