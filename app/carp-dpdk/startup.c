@@ -18,6 +18,7 @@
 #define RING_MIN 1024
 #define PUNT_RING_SIZE 1024 /* each of the three rings to the control lcore (mbufs) */
 #define SYNC_RING_SIZE 8192 /* each lcore's changes to the sync, between two control passes */
+#define DEFER_RING_SIZE 256 /* each lcore's first packets to hold (defer mode) */
 #define PUNT_RINGS 3
 
 static int
@@ -94,6 +95,9 @@ create_pool(const struct carp_config *cfg, uint16_t nb_queues, unsigned int n_lc
 	/* Each lcore's unfinished reassemblies hold up to 8 fragments each. */
 	if (cfg->filter != NULL && cfg->filter->reassemble)
 		need += n_lcores * cfg->filter->frag_max * RTE_LIBRTE_IP_FRAG_MAX_FRAG;
+	/* Defer mode: each lcore's ring of first packets, and those the control lcore holds. */
+	if (cfg->sync != NULL && cfg->sync->defer)
+		need += n_lcores * DEFER_RING_SIZE + CTL_SYNC_DEFER_MAX;
 	if (cfg->global.mbufs < need) {
 		snprintf(a, sizeof(a), "%u", cfg->global.mbufs);
 		snprintf(b, sizeof(b), "%u", need);
@@ -176,6 +180,17 @@ setup_lcores(struct app_node *a, unsigned int nb_queues)
 				name, sizeof(struct dp_sync_event), SYNC_RING_SIZE,
 				(int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 			if (a->lcores[q].sync_events == NULL)
+				return fail("cannot create ring %s: %s", name,
+					    rte_strerror(rte_errno));
+		}
+		/* Defer mode: the first packets of new states, to be held by the control
+		 * lcore (which holds DEFER_MAX; a burst's worth more waits here). */
+		if (a->ctl.cfg->sync && a->ctl.cfg->sync->defer) {
+			snprintf(name, sizeof(name), "carp_defer_%u", q);
+			a->lcores[q].defer = rte_ring_create_elem(
+				name, sizeof(struct dp_deferred), DEFER_RING_SIZE,
+				(int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (a->lcores[q].defer == NULL)
 				return fail("cannot create ring %s: %s", name,
 					    rte_strerror(rte_errno));
 		}
@@ -416,6 +431,7 @@ app_node_stop(struct app_node *a)
 			rte_ring_free(a->workers[w]->msgs);
 	for (unsigned int q = 0; a->lcores && q <= a->n_workers; q++) {
 		rte_ring_free(a->lcores[q].sync_events);
+		rte_ring_free(a->lcores[q].defer);
 		dp_lcore_free(&a->lcores[q]);
 	}
 	rte_ring_free(a->ctl.carp_ring);

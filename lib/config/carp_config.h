@@ -182,6 +182,7 @@ struct carp_config_neighbor {
 #define CARP_CONFIG_SYNC_KEY_MAX 256
 #define CARP_CONFIG_SYNC_PORT 8240
 #define CARP_CONFIG_SYNC_DIGEST_S 30 /* between digest rounds */
+#define CARP_CONFIG_SYNC_DEFER_MS 20 /* pfsync's bound on a deferred packet */
 #define CARP_CONFIG_SYNC_GROUP 0xe00000f0u /* 224.0.0.240, pfsync's group */
 
 struct carp_config_sync {
@@ -193,6 +194,8 @@ struct carp_config_sync {
 	uint16_t port;               /* UDP port, both ends */
 	uint32_t batch_ms;           /* the longest a change waits before it is sent */
 	uint32_t digest_s;           /* between the digest rounds this node starts; 0: none */
+	bool defer;                  /* hold a new state's first packet until a peer has it */
+	uint32_t defer_ms;           /* at most this long */
 	unsigned int line;           /* where the section starts */
 };
 

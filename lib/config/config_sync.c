@@ -10,9 +10,11 @@
 
 #include "config_internal.h"
 
-enum { S_INTERFACE, S_KEY_FILE, S_NODE, S_PEER, S_PORT, S_BATCH_MS, S_DIGEST_S, S_N };
-static const char *const sync_keys[S_N] = { "interface", "key_file", "node", "peer", "port",
-					    "batch_ms", "digest_s" };
+enum { S_INTERFACE, S_KEY_FILE, S_NODE, S_PEER, S_PORT, S_BATCH_MS, S_DIGEST_S, S_DEFER,
+       S_DEFER_MS, S_N };
+static const char *const sync_keys[S_N] = { "interface", "key_file", "node",	 "peer",
+					    "port",	 "batch_ms", "digest_s", "defer",
+					    "defer_ms" };
 
 #define KEY_VALID "a file whose first line holds 16..256 bytes (a random secret, the same on every node)"
 
@@ -132,6 +134,7 @@ cfg_walk_sync(struct cfg_ctx *ctx, yaml_node_t *map, struct cfg_mark key_at)
 	s->port = CARP_CONFIG_SYNC_PORT;
 	s->batch_ms = 2;
 	s->digest_s = CARP_CONFIG_SYNC_DIGEST_S;
+	s->defer_ms = CARP_CONFIG_SYNC_DEFER_MS;
 	if (!cfg_map_collect(ctx, map, "sync", sync_keys, S_N, v, NULL))
 		return;
 	if (ctx->cfg->filter == NULL)
@@ -158,4 +161,8 @@ cfg_walk_sync(struct cfg_ctx *ctx, yaml_node_t *map, struct cfg_mark key_at)
 		s->batch_ms = (uint32_t)num;
 	if (v[S_DIGEST_S] && cfg_get_uint(ctx, v[S_DIGEST_S], "digest_s", 0, 3600, &num))
 		s->digest_s = (uint32_t)num;
+	if (v[S_DEFER])
+		cfg_get_bool(ctx, v[S_DEFER], "defer", &s->defer);
+	if (v[S_DEFER_MS] && cfg_get_uint(ctx, v[S_DEFER_MS], "defer_ms", 1, 1000, &num))
+		s->defer_ms = (uint32_t)num;
 }

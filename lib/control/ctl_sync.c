@@ -43,6 +43,16 @@ struct ctl_sync {
 	bool demoted[2];
 	bool started, link_up;
 	uint64_t frames_bad; /* datagrams on the sync port that were not ours to read */
+	/* Defer mode: first packets held until a peer acknowledges their state, oldest
+	 * first (a ring of CTL_SYNC_DEFER_MAX), each until its deadline. */
+	bool defer;
+	uint64_t defer_ns;
+	struct held {
+		struct dp_deferred d;
+		uint64_t deadline;
+	} held[CTL_SYNC_DEFER_MAX];
+	unsigned int held_first, n_held;
+	uint64_t defer_acked, defer_timeouts, defer_full, defer_link_down;
 };
 
 static uint64_t
@@ -202,6 +212,74 @@ io_send(void *ctx, const uint8_t *buf, size_t len)
 	ctl_send_frame(n, s->iface, m);
 }
 
+/* Defer mode. */
+
+static struct held *
+held_at(struct ctl_sync *s, unsigned int k)
+{
+	return &s->held[(s->held_first + k) % CTL_SYNC_DEFER_MAX];
+}
+
+/* Send on held packet @p k (0: the oldest), counted under @p why; the ring closes up. */
+static void
+release(struct ctl_node *n, unsigned int k, uint64_t *why)
+{
+	struct ctl_sync *s = n->sync;
+
+	dp_defer_release(n->ctl_lc, &held_at(s, k)->d);
+	(*why)++;
+	for (; k > 0; k--) /* the older ones move up one */
+		*held_at(s, k) = *held_at(s, k - 1);
+	s->held_first = (s->held_first + 1) % CTL_SYNC_DEFER_MAX;
+	s->n_held--;
+}
+
+static void
+io_acked(void *ctx, const struct flt_key *key)
+{
+	struct ctl_node *n = ctx;
+	struct ctl_sync *s = n->sync;
+
+	for (unsigned int k = 0; k < s->n_held; k++)
+		if (memcmp(&held_at(s, k)->d.key, key, sizeof(*key)) == 0) {
+			release(n, k, &s->defer_acked);
+			return;
+		}
+}
+
+/* The lcores' first packets of new states: the state to the peers at once, flagged, and
+ * the packet held; the oldest goes on when there is no room, all at once without a link. */
+static void
+defer_take(struct ctl_node *n, struct rte_ring *r, uint64_t now)
+{
+	struct ctl_sync *s = n->sync;
+	struct dp_deferred d[16];
+	unsigned int got;
+
+	while ((got = rte_ring_sc_dequeue_burst_elem(r, d, sizeof(d[0]), RTE_DIM(d), NULL)) > 0)
+		for (unsigned int k = 0; k < got; k++) {
+			if (!s->link_up) {
+				dp_defer_release(n->ctl_lc, &d[k]);
+				s->defer_link_down++;
+				continue;
+			}
+			if (s->n_held == CTL_SYNC_DEFER_MAX)
+				release(n, 0, &s->defer_full);
+			*held_at(s, s->n_held) = (struct held){ d[k], now + s->defer_ns };
+			s->n_held++;
+			sync_engine_queue_ack(s->e, &d[k].key, now);
+		}
+}
+
+static void
+defer_expire(struct ctl_node *n, uint64_t now)
+{
+	struct ctl_sync *s = n->sync;
+
+	while (s->n_held > 0 && held_at(s, 0)->deadline <= now)
+		release(n, 0, &s->defer_timeouts);
+}
+
 static void
 io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
 {
@@ -215,7 +293,7 @@ io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
 
 static const struct sync_table_ops table_ops = { t_get,  t_apply, t_remove,
 						 t_walk, t_count, t_walk_key };
-static const struct sync_io_ops io_ops = { io_send, io_demote };
+static const struct sync_io_ops io_ops = { io_send, io_demote, io_acked };
 
 /* A digest of the rules, so that a peer's rule numbers are used only when they are ours. */
 static uint64_t
@@ -268,6 +346,8 @@ ctl_sync_init(struct ctl_node *n)
 	s->iface = (uint16_t)c->iface;
 	s->group = CARP_CONFIG_SYNC_GROUP;
 	s->peer = c->peer;
+	s->defer = c->defer;
+	s->defer_ns = (uint64_t)c->defer_ms * 1000000ull;
 	s->udp_port = c->port;
 	s->link_up = true;
 	for (unsigned int i = 0; i < ci->n_addrs; i++)
@@ -322,6 +402,10 @@ ctl_sync_free(struct ctl_node *n)
 
 	if (s == NULL)
 		return;
+	/* Held packets go on: nothing accepted is lost to a stop. */
+	while (s->n_held > 0)
+		release(n, 0, &s->defer_timeouts);
+	dp_tx_flush(n->ctl_lc);
 	sync_engine_free(s->e);
 	sync_auth_free(s->auth);
 	rte_free(s);
@@ -413,6 +497,15 @@ ctl_sync_tick(struct ctl_node *n, uint64_t now)
 			total += got;
 		}
 	}
+	if (s->defer) {
+		for (unsigned int i = 0; i <= n->n_workers; i++) {
+			struct rte_ring *r = i == 0 ? n->ctl_lc->defer : n->workers[i - 1]->defer;
+
+			if (r != NULL)
+				defer_take(n, r, t);
+		}
+		defer_expire(n, t);
+	}
 	sync_engine_poll(s->e, t);
 }
 
@@ -462,6 +555,28 @@ ctl_sync_show(struct ctl_node *n, const char *params, struct rte_tel_data *d)
 #undef U64
 	rte_tel_data_add_dict_u64(d, "frames_bad", rd(&s->frames_bad));
 	rte_tel_data_add_dict_u64(d, "peer_unresolved", rd(&s->peer_unresolved));
+	rte_tel_data_add_dict_u64(d, "iacks_out", rd(&st->iacks_out));
+	rte_tel_data_add_dict_u64(d, "iacks_in", rd(&st->iacks_in));
+	rte_tel_data_add_dict_int(d, "defer", s->defer);
+	if (s->defer) {
+		uint64_t deferred = 0, ring_full = 0;
+
+		for (unsigned int i = 0; i <= n->n_workers; i++) {
+			const struct dp_lcore *lc = i == 0 ? n->ctl_lc : n->workers[i - 1];
+
+			if (lc->flt != NULL) {
+				deferred += rd(&lc->flt->deferred);
+				ring_full += rd(&lc->flt->defer_ring_full);
+			}
+		}
+		rte_tel_data_add_dict_u64(d, "deferred", deferred);
+		rte_tel_data_add_dict_u64(d, "defer_held", s->n_held);
+		rte_tel_data_add_dict_u64(d, "defer_acked", s->defer_acked);
+		rte_tel_data_add_dict_u64(d, "defer_timeouts", s->defer_timeouts);
+		rte_tel_data_add_dict_u64(d, "defer_full", s->defer_full);
+		rte_tel_data_add_dict_u64(d, "defer_link_down", s->defer_link_down);
+		rte_tel_data_add_dict_u64(d, "defer_ring_full", ring_full);
+	}
 	/* The latency of a new state, made on the peer to present here: the percentiles
 	 * of the INS ages, as the upper bound of their bucket. */
 	{

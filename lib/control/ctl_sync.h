@@ -18,6 +18,10 @@
 
 struct ctl_node;
 
+/* Defer mode: first packets the control lcore holds at once (pfsync's bound); when full,
+ * the oldest goes on. */
+#define CTL_SYNC_DEFER_MAX 128
+
 /** From cfg->sync (nothing without): 0, or a negative errno. After the filter exists. */
 int ctl_sync_init(struct ctl_node *n);
 

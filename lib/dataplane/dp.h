@@ -363,6 +363,8 @@ struct dp_lcore {
 	struct dp_filter_lcore *flt;                 /* the filter's counters (dp_filter.h) */
 	struct rte_ring *sync_events;                /* -> control: states made and changed
 						      * (struct dp_sync_event); NULL: no sync */
+	struct rte_ring *defer;                      /* -> control: first packets to hold
+						      * (struct dp_deferred); NULL: no defer */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST]; /* frames waiting per port */
 	uint16_t n_tx[DP_MAX_PORTS];
 	/* Cold, at the end, out of the forwarding path's lines: ARP to control, theoretical
@@ -381,6 +383,24 @@ struct dp_sync_event {
 	uint8_t kind; /* SYNC_EV_* */
 	uint8_t pad[3];
 };
+
+/*
+ * Defer mode (sync: defer): the first packet of a new state, passed by the filter, held
+ * by the control lcore until a peer has the state (or a bound). A lcore hands it over on
+ * its defer ring (SP/SC, struct dp_deferred) and forgets it.
+ */
+struct dp_deferred {
+	struct rte_mbuf *m;
+	struct flt_key key; /* its state's */
+	uint16_t port;      /* the port index it came in on */
+	uint16_t iface;     /* and the interface */
+	uint8_t l3;         /* where its IP header starts */
+	uint8_t af;         /* 4 or 6 */
+};
+
+/** Send on deferred packet @p d from lcore @p lc (the control lcore's): routed and
+ * rewritten as the burst it came in would have, the filter not asked again. */
+void dp_defer_release(struct dp_lcore *lc, const struct dp_deferred *d);
 
 /** Handle a burst received on port index @p p. Frees, answers or forwards every mbuf. */
 void dp_rx_burst(struct dp_lcore *lc, uint16_t p, struct rte_mbuf **pkts, uint16_t n);
@@ -432,6 +452,9 @@ void dp_shared_set_icmp(struct dp_shared *sh, struct dp_icmp *icmp, uint32_t per
  */
 void dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b);
 
+/** dp_fwd6_batch for packets the filter has passed already (dp_defer_release). */
+void dp_fwd6_batch_passed(struct dp_lcore *lc, struct dp_fwd6_burst *b);
+
 /**
  * Whether the node's ICMP error rate allows one more answer now (the filter's RSTs share
  * it with the router's errors); takes the token when it does.
@@ -447,6 +470,9 @@ bool dp_icmp_rate_allows(const struct dp_shared *sh);
  * (or the neighbour cache), TTL, the header, the egress port's tx buffer.
  */
 void dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b);
+
+/** dp_fwd_batch for packets the filter has passed already (dp_defer_release). */
+void dp_fwd_batch_passed(struct dp_lcore *lc, struct dp_fwd_burst *b);
 
 /**
  * Rewrite a packet (L3 offset in m->l2_len) for the next hop: TTL or hop limit - 1, the

@@ -202,6 +202,56 @@ sync_note(struct dp_lcore *lc, struct flt_state *st, uint8_t kind)
 	}
 }
 
+/*
+ * Defer mode: the first packet @p i of a new state (key @p k) goes to the control lcore,
+ * which holds it until a peer has the state. A reassembled datagram goes on at once (a
+ * chain of mbufs the release would have to refragment), as does one whose ring is full.
+ */
+static bool
+defer_first(struct dp_lcore *lc, const struct batch *b, uint16_t i, const struct flt_key *k)
+{
+	struct dp_deferred d = { .m = b->m[i], .key = *k, .port = b->port, .iface = b->in[i],
+				 .l3 = b->l3[i], .af = (uint8_t)b->af };
+
+	if (b->total[i] == DP_FRAG_CHAINED)
+		return false;
+	if (rte_ring_sp_enqueue_elem(lc->defer, &d, sizeof(d)) != 0) {
+		lc->flt->defer_ring_full++;
+		return false;
+	}
+	lc->flt->deferred++;
+	return true;
+}
+
+void
+dp_defer_release(struct dp_lcore *lc, const struct dp_deferred *d)
+{
+	uint8_t *ip = rte_pktmbuf_mtod(d->m, uint8_t *) + d->l3;
+
+	if (d->af == 4) {
+		struct dp_fwd_burst b = { .n = 1, .port = d->port };
+
+		b.m[0] = d->m;
+		b.ip[0] = ip;
+		b.dst[0] = carp_rd32(ip + 16);
+		b.total[0] = carp_rd16(ip + 2);
+		b.l3[0] = d->l3;
+		b.in[0] = d->iface;
+		dp_fwd_batch_passed(lc, &b);
+	} else {
+		struct dp_fwd6_burst b = { .n = 1, .port = d->port };
+
+		b.m[0] = d->m;
+		b.ip[0] = ip;
+		memcpy(b.dst[0], ip + 24, 16);
+		b.total[0] = (uint16_t)(40 + carp_rd16(ip + 4));
+		b.l3[0] = d->l3;
+		b.in[0] = d->iface;
+		dp_fwd6_batch_passed(lc, &b);
+	}
+	lc->flt->passed++;
+}
+
 /* A packet of a flow with state @p st: true when it goes on. */
 static inline bool
 by_state(struct dp_lcore *lc, struct flt_state *st, const struct flt_pkt *p, unsigned int side,
@@ -311,6 +361,8 @@ first_packets(struct dp_lcore *lc, struct batch *b, struct flt_pkt *p, struct fl
 			sync_note(lc, st, SYNC_EV_INS);
 			fl->states_created++;
 			rc->states++;
+			if (unlikely(lc->defer != NULL) && defer_first(lc, b, i, &k[i]))
+				continue; /* the control lcore's now: not kept, not freed */
 		}
 		b->keep[i] = true;
 	}

@@ -71,6 +71,8 @@ struct dp_filter_lcore {
 	uint64_t by_state;       /* of which by their state */
 	uint64_t states_created;
 	uint64_t sync_events_lost; /* the ring to the sync was full */
+	uint64_t deferred;       /* first packets handed to the control lcore to hold */
+	uint64_t defer_ring_full; /* not: its ring was full, so they went on at once */
 	int reader;              /* RCU reader id, or -1 (the control lcore, which alone
 				  * reclaims states, between its own bursts) */
 	struct dp_reasm *reasm;  /* IPv4 reassembly (filter.reassemble), else NULL */

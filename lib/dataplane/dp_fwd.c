@@ -123,17 +123,18 @@ too_big(struct dp_lcore *lc, struct rte_mbuf *m, const uint8_t *ip, uint16_t por
 		output(lc, frag[k], nh, via, false);
 }
 
-void
-dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
+/* @p filter: false for packets the filter has passed already (a deferred one released). */
+static __rte_always_inline void
+fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b, bool filter)
 {
 	const struct dp_shared *sh = lc->sh;
 	uint32_t hops[DP_BURST];
 	uint64_t forwarded = 0;
 
 	lpm_lookup(sh->lpm, b->dst, hops, b->n);
-	if (unlikely(sh->sync_addr != 0) && dp_ipv4_take_sync(lc, b, hops) == 0)
+	if (unlikely(sh->sync_addr != 0) && filter && dp_ipv4_take_sync(lc, b, hops) == 0)
 		return;
-	if (sh->filter)
+	if (filter && sh->filter)
 		dp_filter_batch4(lc, b, hops);
 	for (uint16_t i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = b->m[i];
@@ -180,4 +181,16 @@ dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
 			output(lc, m, nh, via, true);
 	}
 	lc->cnt.forwarded += forwarded;
+}
+
+void
+dp_fwd_batch(struct dp_lcore *lc, struct dp_fwd_burst *b)
+{
+	fwd_batch(lc, b, true);
+}
+
+void
+dp_fwd_batch_passed(struct dp_lcore *lc, struct dp_fwd_burst *b)
+{
+	fwd_batch(lc, b, false);
 }

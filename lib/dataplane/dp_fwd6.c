@@ -86,8 +86,9 @@ refragment(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t l3, const uint8_t ds
 		output(lc, frag[k], 0, dst, hop, false);
 }
 
-void
-dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
+/* @p filter: false for packets the filter has passed already (a deferred one released). */
+static __rte_always_inline void
+fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b, bool filter)
 {
 	const struct dp_shared *sh = lc->sh;
 	int32_t hops[DP_BURST];
@@ -98,7 +99,7 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 	else
 		for (uint16_t i = 0; i < b->n; i++)
 			hops[i] = -1;
-	if (sh->filter)
+	if (filter && sh->filter)
 		dp_filter_batch6(lc, b, hops);
 	for (uint16_t i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = b->m[i];
@@ -137,4 +138,16 @@ dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
 		output(lc, m, b->l3[i], b->dst[i], hops[i], true);
 	}
 	lc->cnt.forwarded += forwarded;
+}
+
+void
+dp_fwd6_batch(struct dp_lcore *lc, struct dp_fwd6_burst *b)
+{
+	fwd6_batch(lc, b, true);
+}
+
+void
+dp_fwd6_batch_passed(struct dp_lcore *lc, struct dp_fwd6_burst *b)
+{
+	fwd6_batch(lc, b, false);
 }

@@ -41,6 +41,7 @@ struct repair_tx {
 struct pend {
 	struct flt_key key;
 	uint8_t kind; /* SYNC_T_INS/UPD/DEL, or 0: cancelled */
+	bool ack;     /* defer mode: the peers are asked to acknowledge it */
 };
 
 struct kept {
@@ -263,6 +264,8 @@ flush_queue(struct sync_engine *e, uint64_t now)
 			it.type = SYNC_T_DEL; /* gone before it was sent */
 		if (it.type == SYNC_T_DEL)
 			it.key = pe->key;
+		else if (pe->ack)
+			it.st.flags |= SYNC_REC_ACK;
 		e->st.ins_out += it.type == SYNC_T_INS;
 		e->st.upd_out += it.type == SYNC_T_UPD;
 		e->st.del_out += it.type == SYNC_T_DEL;
@@ -302,10 +305,33 @@ sync_engine_queue(struct sync_engine *e, enum sync_type kind, const struct flt_k
 		e->q_since = now;
 	e->q[e->nq].key = *key;
 	e->q[e->nq].kind = (uint8_t)kind;
+	e->q[e->nq].ack = false;
 	e->idx[at] = (uint32_t)e->gen << 16 | e->nq;
 	e->nq++;
 	if (e->nq >= STATES_PER_MSG(e->p.msg_max))
 		flush_queue(e, now); /* a message's worth: it leaves now */
+}
+
+void
+sync_engine_queue_ack(struct sync_engine *e, const struct flt_key *key, uint64_t now)
+{
+	unsigned int at;
+	int s = find(e, key, &at);
+
+	if (s < 0) {
+		if (e->nq == e->p.queue) {
+			e->st.queue_full++;
+			return;
+		}
+		if (e->nq == 0)
+			e->q_since = now;
+		s = (int)e->nq++;
+		e->q[s].key = *key;
+		e->idx[at] = (uint32_t)e->gen << 16 | (uint32_t)s;
+	}
+	e->q[s].kind = SYNC_T_INS; /* made anew, whatever was queued of it */
+	e->q[s].ack = true;
+	flush_queue(e, now);
 }
 
 /* Bulk update, the receiving side. */
@@ -640,10 +666,24 @@ item_in(struct sync_engine *e, const struct sync_hdr *h, struct peer *pe,
 		rc = e->t.apply(e->ctx, &it->st, now, rules_match, it->type == SYNC_T_INS);
 		if (rc < 0) {
 			e->st.no_room++;
-		} else if (rc > 0 && it->type == SYNC_T_UPD) {
+			break;
+		}
+		if (rc > 0 && it->type == SYNC_T_UPD) {
 			e->st.stale++; /* ours is newer: the peer learns it */
 			sync_engine_queue(e, SYNC_T_UPD, &it->st.key, now);
 		}
+		if (it->st.flags & SYNC_REC_ACK) {
+			/* Its first packet waits on the peer: answered with this message's. */
+			struct sync_item ack = { .type = SYNC_T_IACK, .key = it->st.key };
+
+			add(e, &ack);
+			e->st.iacks_out++;
+		}
+		break;
+	case SYNC_T_IACK:
+		e->st.iacks_in++;
+		if (e->io.acked != NULL)
+			e->io.acked(e->ctx, &it->key);
 		break;
 	case SYNC_T_DEL:
 		e->st.del_in++;
@@ -727,6 +767,7 @@ sync_engine_input(struct sync_engine *e, const uint8_t *buf, size_t len, uint64_
 	if (err != SYNC_OK)
 		e->st.err[err]++; /* the rest of it; what came before stands */
 	e->st.skipped += r.skipped;
+	emit(e); /* the IACKs it asked for, at once */
 }
 
 /* The lowest id of the nodes heard from starts the rounds (none alone: nobody to compare

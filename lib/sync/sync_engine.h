@@ -26,6 +26,10 @@
  * and once a transfer has started, four times what its announced size needs at the
  * sender's pace, at least retry_ns. A sync link down demotes too (SYNC_DEMOTE_LINK).
  *
+ * Defer mode: a new state queued with sync_engine_queue_ack leaves at once, flagged; a
+ * peer that adds or merges it answers with an IACK of its key, at the end of the message
+ * that brought it.
+ *
  * Drift: every digest_ns the node with the lowest id starts a digest round
  * (sync_digest.h); every node walks its table, paced, sends its digest in the numbered
  * stream (so a lost part is asked for again like any message), compares it with each
@@ -91,6 +95,9 @@ struct sync_io_ops {
 	void (*send)(void *ctx, const uint8_t *buf, size_t len);
 	/* A demotion of CARP's raised or cleared, with its reason for the log. */
 	void (*demote)(void *ctx, enum sync_demote d, bool on, const char *why);
+	/* A peer has state @p key, which sync_engine_queue_ack asked it to acknowledge
+	 * (NULL: no defer mode). */
+	void (*acked)(void *ctx, const struct flt_key *key);
 };
 
 struct sync_params {
@@ -131,6 +138,7 @@ struct sync_stats {
 	 * digests that never arrived whole before the next round. */
 	uint64_t digest_rounds, digest_slices_differ, digest_slices_repaired, digest_pushed,
 		digest_incomplete;
+	uint64_t iacks_out, iacks_in; /* defer mode: acknowledgements sent and heard */
 	/* How old a peer's new state was when it was added here (its age in the INS: made on
 	 * the peer to present here, no common clock needed), by bucket: 0, 1, 2, 3 ms, then
 	 * 4-7, 8-15, ... 2^(b-2)..2^(b-1)-1 ms, the last everything above. */
@@ -157,6 +165,13 @@ void sync_engine_free(struct sync_engine *e);
 
 /** Ask the peers for the whole table, demoted until it has come (or the bound). */
 void sync_engine_start(struct sync_engine *e, uint64_t now);
+
+/**
+ * Defer mode: new state @p key is to reach the peers now (not after batch_ns), asking them
+ * to acknowledge it (SYNC_REC_ACK); io->acked tells when one does. Everything queued
+ * before it leaves with it.
+ */
+void sync_engine_queue_ack(struct sync_engine *e, const struct flt_key *key, uint64_t now);
 
 /** The sync link went down or came up (up: a new bulk request). */
 void sync_engine_link(struct sync_engine *e, bool up, uint64_t now);

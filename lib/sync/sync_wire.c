@@ -85,7 +85,8 @@ put_state(uint8_t *p, const struct sync_state_rec *s)
 	sync_key_put(p, &s->key);
 	p[40] = s->init_side;
 	p[41] = s->timeout;
-	p[42] = p[43] = 0;
+	p[42] = s->flags;
+	p[43] = 0;
 	carp_wr32(p + 44, s->rule);
 	carp_wr32(p + 48, s->age_ms);
 	carp_wr32(p + 52, s->idle_ms);
@@ -129,6 +130,7 @@ sync_writer_add(struct sync_writer *w, const struct sync_item *it)
 		break;
 	case SYNC_T_DEL:
 	case SYNC_T_REQ:
+	case SYNC_T_IACK:
 		sync_key_put(p, &it->key);
 		break;
 	case SYNC_T_BUS:
@@ -246,6 +248,7 @@ get_state(const uint8_t *p, struct sync_state_rec *s)
 		return e;
 	s->init_side = p[40];
 	s->timeout = p[41];
+	s->flags = p[42] & SYNC_REC_ACK;
 	s->rule = carp_rd32(p + 44);
 	s->age_ms = carp_rd32(p + 48);
 	s->idle_ms = carp_rd32(p + 52);
@@ -324,6 +327,7 @@ sync_reader_next(struct sync_reader *r, struct sync_item *it, bool *more)
 	case SYNC_T_UPD:
 		return get_state(p, &it->st);
 	case SYNC_T_DEL:
+	case SYNC_T_IACK:
 		return get_key(p, &it->key);
 	case SYNC_T_REQ:
 		/* All zero: the whole table. */

@@ -46,7 +46,8 @@
 	X(REQ, 4, 40)   /* send me this state (its key); the all-zero key: all of them */ \
 	X(BUS, 5, 12)   /* a bulk transfer starts or ends: struct sync_bus */ \
 	X(NACK, 6, 12)  /* messages I missed: struct sync_nack */ \
-	X(DGST, 7, 20)  /* a digest round's start, one slice of the table, or its end */
+	X(DGST, 7, 20)  /* a digest round's start, one slice of the table, or its end */ \
+	X(IACK, 8, 40)  /* a state asked to be acknowledged (SYNC_REC_ACK) is here: its key */
 
 #define SYNC_ENUM_TYPE(e, n, b) SYNC_T_##e = n,
 enum sync_type { SYNC_TYPE_LIST(SYNC_ENUM_TYPE) SYNC_T_MAX };
@@ -81,10 +82,14 @@ struct sync_hdr {
 };
 
 /* A state as it travels (element of INS and UPD). */
+#define SYNC_REC_ACK 0x01 /* flags: the sender holds the state's first packet until a peer
+			   * acknowledges the state (IACK): defer mode */
+
 struct sync_state_rec {
 	struct flt_key key;
 	uint8_t init_side;  /* the key side of the initiator */
 	uint8_t timeout;    /* enum flt_timeout: the class it runs under */
+	uint8_t flags;      /* SYNC_REC_*; unknown bits are ignored (a later version's) */
 	uint32_t rule;      /* the rule that made it, FLT_STATE_RULE_DEFAULT if none */
 	uint32_t age_ms;    /* since it was made (saturating) */
 	uint32_t idle_ms;   /* since its last refresh */
@@ -126,7 +131,7 @@ struct sync_item {
 	enum sync_type type;
 	union {
 		struct sync_state_rec st; /* INS, UPD */
-		struct flt_key key;       /* DEL, REQ */
+		struct flt_key key;       /* DEL, REQ, IACK */
 		struct sync_bus bus;
 		struct sync_nack nack;
 		struct sync_dgst dgst;

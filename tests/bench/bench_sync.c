@@ -155,7 +155,7 @@ io_demote(void *ctx, enum sync_demote d, bool on, const char *why)
 
 static const struct sync_table_ops tops = { t_get,  t_apply, t_remove,
 					    t_walk, t_count, t_walk_key };
-static const struct sync_io_ops iops = { io_send, io_demote };
+static const struct sync_io_ops iops = { io_send, io_demote, NULL };
 
 static void
 node_init(struct node *n, uint32_t id, uint32_t cap)

@@ -2225,6 +2225,54 @@ test_syn_for_a_state_its_own_burst_closed_meets_the_rules_again(void **state)
 	sh->filter = NULL;
 }
 
+/* Defer mode: a new state's first packet goes to the defer ring, not out; the next packet
+ * of the flow passes by the state; the held one, released, leaves routed and rewritten. */
+static void
+test_first_packet_of_a_new_state_is_deferred_then_released(void **state)
+{
+	struct rte_ring *r = rte_ring_create_elem("t_defer", sizeof(struct dp_deferred), 8, 0,
+						  RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct dp_deferred d;
+	struct rte_mbuf *m;
+	char err[256];
+
+	(void)state;
+	assert_non_null(r);
+	flt_timeouts_default(&frag_rs.timeouts, frag_rs.state_limit);
+	sh->filter = dp_filter_create(&frag_rs, 0, 0, err, sizeof(err));
+	assert_non_null(sh->filter);
+	assert_int_equal(dp_filter_lcore_init(lc), 0);
+	lc->defer = r;
+	rx(tcp_frame(FLT_TH_SYN, 1000, 0));
+	assert_nothing_sent();
+	assert_int_equal(rte_ring_count(r), 1);
+	assert_true(lc->flt->deferred == 1 && lc->flt->states_created == 1);
+	/* The client sends again before the SYN has left: its state lets it pass. */
+	rx(tcp_frame(FLT_TH_SYN, 1000, 0));
+	m = sent_on(WAN);
+	assert_non_null(m);
+	rte_pktmbuf_free(m);
+	assert_int_equal(rte_ring_count(r), 1);
+	/* Released (the control lcore's part): out on the WAN, TTL 63. */
+	assert_int_equal(rte_ring_sc_dequeue_elem(r, &d, sizeof(d)), 0);
+	assert_int_equal(d.af, 4);
+	assert_int_equal(d.iface, LAN);
+	dp_defer_release(lc, &d);
+	dp_tx_flush(lc);
+	m = sent_on(WAN);
+	assert_non_null(m);
+	assert_int_equal(data(m)[22], 63);
+	assert_memory_equal(data(m), server_mac, 6); /* 10.100.0.9, on the WAN */
+	rte_pktmbuf_free(m);
+	assert_nothing_sent();
+	lc->defer = NULL;
+	rte_ring_free(r);
+	dp_filter_lcore_free(lc);
+	dp_filter_free(sh->filter);
+	sh->filter = NULL;
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+}
+
 /*
  * An IPv6 fragment to @p eth_dst from 2001:db8:99::9 to 2001:db8:100::9: bytes [@p off,
  * @p off + @p n) of the @p len bytes of UDP in @p l4 (to port @p l4's), id @p id.
@@ -2385,6 +2433,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fragments_are_reassembled_before_the_filter),
 		cmocka_unit_test(test_ipv6_fragments_are_reassembled_and_leave_as_they_came),
 		cmocka_unit_test(test_syn_for_a_state_its_own_burst_closed_meets_the_rules_again),
+		cmocka_unit_test(test_first_packet_of_a_new_state_is_deferred_then_released),
 	};
 	int rc;
 

@@ -105,7 +105,7 @@ test_a_sync_link_read_in(void **state)
 	(void)state;
 	snprintf(sync, sizeof(sync),
 		 "sync: {interface: sync, key_file: %s, node: 7, peer: 10.9.0.2, port: 9240, "
-		 "batch_ms: 5, digest_s: 0}\n", good_key);
+		 "batch_ms: 5, digest_s: 0, defer: true, defer_ms: 50}\n", good_key);
 	assert_int_equal(load(sync, &c, &errs), 0);
 	assert_non_null(c->sync);
 	assert_int_equal(c->sync->iface, 1);
@@ -116,6 +116,8 @@ test_a_sync_link_read_in(void **state)
 	assert_int_equal(c->sync->port, 9240);
 	assert_int_equal(c->sync->batch_ms, 5);
 	assert_int_equal(c->sync->digest_s, 0);
+	assert_true(c->sync->defer);
+	assert_int_equal(c->sync->defer_ms, 50);
 	carp_config_free(c);
 	/* The defaults: the group, port 8240, 2 ms, a node id made at start. */
 	snprintf(sync, sizeof(sync), "sync: {interface: sync, key_file: %s}\n", good_key);
@@ -124,6 +126,8 @@ test_a_sync_link_read_in(void **state)
 	assert_int_equal(c->sync->port, CARP_CONFIG_SYNC_PORT);
 	assert_int_equal(c->sync->batch_ms, 2);
 	assert_int_equal(c->sync->digest_s, CARP_CONFIG_SYNC_DIGEST_S);
+	assert_false(c->sync->defer);
+	assert_int_equal(c->sync->defer_ms, CARP_CONFIG_SYNC_DEFER_MS);
 	carp_config_free(c);
 	/* Without the section: no sync. */
 	assert_int_equal(load("", &c, &errs), 0);
@@ -180,8 +184,10 @@ test_refused_values(void **state)
 	assert_refused(s, "20:81", "batch_ms");
 	snprintf(s, sizeof(s), "sync: {interface: sync, key_file: %s, digest_s: 3601}\n", good_key);
 	assert_refused(s, "20:81", "digest_s");
-	snprintf(s, sizeof(s), "sync: {interface: sync, key_file: %s, defer: true}\n", good_key);
-	assert_refused(s, "20:71", "defer");
+	snprintf(s, sizeof(s), "sync: {interface: sync, key_file: %s, defer: maybe}\n", good_key);
+	assert_refused(s, "20:78", "defer");
+	snprintf(s, sizeof(s), "sync: {interface: sync, key_file: %s, defer_ms: 0}\n", good_key);
+	assert_refused(s, "20:81", "defer_ms");
 }
 
 int

@@ -9,7 +9,8 @@
 #     link, so it is demoted until it has synced again) and restored (a takes over again).
 # Then: every failover happened, the stream never broke and came back in order, and all
 # 200 idle connections still echo. The nodes sync to each other by unicast (sync: peer),
-# test_sync.sh by the group.
+# test_sync.sh by the group; and in defer mode (sync: defer): the first packet of every new
+# state waits on the control lcore until b has acknowledged the state.
 # Usage: test_sync_failovers.sh [BINARY [SOURCE_ROOT]]
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -23,13 +24,14 @@ E2E_FWD_EXTRA="filter:
 sync:
   interface: lan
   peer: @PEER_LAN@
+  defer: true
   key_file: $E2E_TMP/sync.key"
 export E2E_FWD_EXTRA
 IDLE=200
 CYCLES=5
 
-tap_plan pair_settles_with_sync_done ten_graceful_failovers_and_back link_cut_and_back \
-	stream_never_broke idle_connections_all_echo
+tap_plan pair_settles_with_sync_done first_packets_held_until_acknowledged \
+	ten_graceful_failovers_and_back link_cut_and_back stream_never_broke idle_connections_all_echo
 
 topo_create_fwd || tap_abort "$E2E_ERR"
 # Done by a bulk update received, over unicast, not by its timeout.
@@ -50,6 +52,18 @@ probe_bg stream "$NS_CLIENT" counter-send "$SERVER_IP" --port 5001 --interval 0.
 # The idle connections' states on b before the first failover.
 wait_for "the connections' states on b" 10 eval \
 	'[ "$(node_py b "q(\"/carp/states\")[\"tcp\"]")" -ge $((IDLE + 1)) ]' || tap_diag "$E2E_ERR"
+# Every new state's first packet (a SYN) was held, and went on when b acknowledged the
+# state (or at the bound): none is held now, none was lost, b answered.
+deferred() {
+	local d
+	d=$(node_py a "s = q('/carp/sync'); print(s['deferred'], s['defer_held'], s['defer_acked'], s['defer_timeouts'] + s['defer_full'] + s['defer_link_down'], s['iacks_in'])")
+	tap_diag "a: deferred, held, acked, released otherwise, IACKs: $d"
+	read -r n held acked other iacks <<<"$d"
+	check_ge "first packets deferred" "$n" $((IDLE + 1)) && check_eq "held" "$held" 0 &&
+		check_eq "released" "$((acked + other))" "$n" && check_ge "acknowledged" "$acked" 1 &&
+		check_ge "IACKs heard" "$iacks" "$acked"
+}
+tap_check first_packets_held_until_acknowledged wait_for "a's deferred packets released" 5 deferred
 
 failovers=0
 cycles() {

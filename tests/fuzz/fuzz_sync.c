@@ -275,7 +275,7 @@ as_peer_message(const uint8_t *data, size_t size)
 {
 	static const struct sync_table_ops tops = { t_get,  t_apply, t_remove,
 						    t_walk, t_count, t_walk_key };
-	static const struct sync_io_ops iops = { io_send, io_demote };
+	static const struct sync_io_ops iops = { io_send, io_demote, NULL };
 	static struct sync_engine *e;
 	static uint64_t now = 1000000000000ull;
 	static unsigned int runs;

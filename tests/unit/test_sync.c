@@ -357,6 +357,31 @@ test_digest_elements_round_trip_and_bad_slices_are_refused(void **state)
 }
 
 static void
+test_defer_flag_and_iack_round_trip(void **state)
+{
+	struct sync_auth *a = sync_auth_new(key_a, sizeof(key_a));
+	struct sync_item in[2] = { { .type = SYNC_T_INS, .st = rec(40000) },
+				   { .type = SYNC_T_IACK, .key = key4(40001) } },
+			 out[3];
+	struct sync_item later = { .type = SYNC_T_INS, .st = rec(40000) };
+	uint8_t buf[512];
+	unsigned int n;
+	size_t len;
+
+	(void)state;
+	in[0].st.flags = SYNC_REC_ACK;
+	len = build(buf, sizeof(buf), in, 2, a);
+	assert_int_equal(read_all(a, buf, len, out, 3, &n, NULL), SYNC_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].st.flags, SYNC_REC_ACK);
+	assert_int_equal(out[1].type, SYNC_T_IACK);
+	assert_memory_equal(&out[1].key, &in[1].key, sizeof(in[1].key));
+	/* Flags of a later version are not ours to read: ignored, not refused. */
+	assert_int_equal(with_byte(&later, 42, 0xfe), SYNC_OK);
+	sync_auth_free(a);
+}
+
+static void
 test_digest_slices_compare_and_complete(void **state)
 {
 	struct sync_digest *x = calloc(1, sizeof(*x)), *y = calloc(1, sizeof(*y));
@@ -563,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_impossible_values_are_refused),
 		cmocka_unit_test(test_digest_elements_round_trip_and_bad_slices_are_refused),
 		cmocka_unit_test(test_digest_slices_compare_and_complete),
+		cmocka_unit_test(test_defer_flag_and_iack_round_trip),
 		cmocka_unit_test(test_seq_order_gaps_late_and_replays),
 		cmocka_unit_test(test_export_import_keeps_times_relative),
 		cmocka_unit_test(test_merge_never_rolls_a_window_back),

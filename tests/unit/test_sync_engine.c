@@ -30,6 +30,8 @@ struct node {
 	size_t out_len[512];
 	unsigned int n_out;
 	bool demoted[2];
+	unsigned int acked;       /* IACKs heard */
+	struct flt_key acked_key; /* the last one's */
 	struct sync_auth *auth;
 	struct sync_engine *e;
 };
@@ -154,7 +156,16 @@ t_walk_key(void *ctx, uint64_t *pos, uint64_t now, struct flt_key *key, uint32_t
 
 static const struct sync_table_ops table_ops = { t_get,	 t_apply, t_remove,
 						 t_walk, t_count, t_walk_key };
-static const struct sync_io_ops io_ops = { io_send, io_demote };
+static void
+io_acked(void *ctx, const struct flt_key *key)
+{
+	struct node *n = ctx;
+
+	n->acked++;
+	n->acked_key = *key;
+}
+
+static const struct sync_io_ops io_ops = { io_send, io_demote, io_acked };
 
 static struct sync_params
 params(uint32_t node, uint32_t epoch)
@@ -339,6 +350,34 @@ test_digest_ignores_states_in_flight(void **state)
 	assert_int_equal(sa->digest_slices_differ, 0);
 	assert_int_equal(sb->digest_slices_differ, 0);
 	assert_int_equal(sa->digest_pushed + sb->digest_pushed, 0);
+}
+
+/* Defer mode: a state asked to be acknowledged leaves at once, and the peer that adds it
+ * answers at once; a state not asked is not answered. */
+static void
+test_a_deferred_state_leaves_at_once_and_is_acknowledged(void **state)
+{
+	uint64_t now = 10 * SEC;
+	struct flt_key k = add_state(&a, 0, now), plain = add_state(&a, 1, now);
+
+	(void)state;
+	sync_engine_queue(a.e, SYNC_T_INS, &plain, now); /* queued before: goes with it */
+	sync_engine_queue_ack(a.e, &k, now);
+	assert_int_equal(a.n_out, 1); /* not after batch_ns: now */
+	assert_int_equal(deliver(&a, &b, now, NULL), 1);
+	assert_int_equal(t_count(&b), 2);
+	assert_int_equal(b.n_out, 1); /* the IACK, with the message that asked */
+	assert_true(sync_engine_stats(b.e)->iacks_out == 1);
+	deliver(&b, &a, now, NULL);
+	assert_int_equal(a.acked, 1);
+	assert_memory_equal(&a.acked_key, &k, sizeof(k));
+	assert_true(sync_engine_stats(a.e)->iacks_in == 1);
+	/* A state of its own changed on the peer is no IACK. */
+	a.st[1].packets[0]++;
+	sync_engine_queue(a.e, SYNC_T_UPD, &plain, now);
+	run(&now, now + 10 * MS, 1 * MS);
+	assert_int_equal(a.acked, 1);
+	assert_true(sync_engine_stats(b.e)->iacks_out == 1);
 }
 
 static bool
@@ -700,6 +739,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_a_restarted_peer_is_heard_and_its_old_run_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_node_beyond_the_peer_table_is_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_gap_longer_than_the_window_is_left_to_the_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_deferred_state_leaves_at_once_and_is_acknowledged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digest_finds_drift_both_ways_and_repairs_it, setup_digest, teardown),
 		cmocka_unit_test_setup_teardown(test_digest_ignores_states_in_flight, setup_digest, teardown),
 	};
