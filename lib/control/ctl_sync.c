@@ -257,7 +257,7 @@ defer_take(struct ctl_node *n, struct rte_ring *r, uint64_t now)
 	unsigned int got;
 
 	while ((got = rte_ring_sc_dequeue_burst_elem(r, d, sizeof(d[0]), RTE_DIM(d), NULL)) > 0)
-		for (unsigned int k = 0; k < got; k++) {
+		for (unsigned int k = 0; k < got; k++) { /* sent by the caller, all at once */
 			if (!s->link_up) {
 				dp_defer_release(n->ctl_lc, &d[k]);
 				s->defer_link_down++;
@@ -504,6 +504,7 @@ ctl_sync_tick(struct ctl_node *n, uint64_t now)
 			if (r != NULL)
 				defer_take(n, r, t);
 		}
+		sync_engine_flush(s->e, t); /* the states packets wait on: now */
 		defer_expire(n, t);
 	}
 	sync_engine_poll(s->e, t);

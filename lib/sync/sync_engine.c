@@ -331,7 +331,13 @@ sync_engine_queue_ack(struct sync_engine *e, const struct flt_key *key, uint64_t
 	}
 	e->q[s].kind = SYNC_T_INS; /* made anew, whatever was queued of it */
 	e->q[s].ack = true;
-	flush_queue(e, now);
+}
+
+void
+sync_engine_flush(struct sync_engine *e, uint64_t now)
+{
+	if (e->nq)
+		flush_queue(e, now);
 }
 
 /* Bulk update, the receiving side. */

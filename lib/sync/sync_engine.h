@@ -167,11 +167,14 @@ void sync_engine_free(struct sync_engine *e);
 void sync_engine_start(struct sync_engine *e, uint64_t now);
 
 /**
- * Defer mode: new state @p key is to reach the peers now (not after batch_ns), asking them
- * to acknowledge it (SYNC_REC_ACK); io->acked tells when one does. Everything queued
- * before it leaves with it.
+ * Defer mode: new state @p key is to reach the peers asking them to acknowledge it
+ * (SYNC_REC_ACK); io->acked tells when one does. The caller sends it with
+ * sync_engine_flush rather than after batch_ns: a packet waits on it.
  */
 void sync_engine_queue_ack(struct sync_engine *e, const struct flt_key *key, uint64_t now);
+
+/** Send what is queued now. */
+void sync_engine_flush(struct sync_engine *e, uint64_t now);
 
 /** The sync link went down or came up (up: a new bulk request). */
 void sync_engine_link(struct sync_engine *e, bool up, uint64_t now);

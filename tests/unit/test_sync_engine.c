@@ -352,8 +352,8 @@ test_digest_ignores_states_in_flight(void **state)
 	assert_int_equal(sa->digest_pushed + sb->digest_pushed, 0);
 }
 
-/* Defer mode: a state asked to be acknowledged leaves at once, and the peer that adds it
- * answers at once; a state not asked is not answered. */
+/* Defer mode: a state asked to be acknowledged leaves when flushed, and the peer that adds
+ * it answers at once; a state not asked is not answered. */
 static void
 test_a_deferred_state_leaves_at_once_and_is_acknowledged(void **state)
 {
@@ -363,6 +363,8 @@ test_a_deferred_state_leaves_at_once_and_is_acknowledged(void **state)
 	(void)state;
 	sync_engine_queue(a.e, SYNC_T_INS, &plain, now); /* queued before: goes with it */
 	sync_engine_queue_ack(a.e, &k, now);
+	assert_int_equal(a.n_out, 0);
+	sync_engine_flush(a.e, now);
 	assert_int_equal(a.n_out, 1); /* not after batch_ns: now */
 	assert_int_equal(deliver(&a, &b, now, NULL), 1);
 	assert_int_equal(t_count(&b), 2);
