@@ -32,7 +32,7 @@ ctl_link_poll(struct ctl_node *n, uint64_t now)
 			n->snap_dirty = true;
 		}
 	}
-	ctl_sync_link(n, now);
+	ctl_sync_link(n);
 	ctl_demotion_update(n, now);
 }
 
@@ -184,7 +184,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 	uint64_t now = ctl_now_ns();
 
 	/* The sync's bulk request and its demotion first: no VHID starts undemoted. */
-	ctl_sync_tick(n, now);
+	ctl_sync_tick(n);
 	ctl_link_poll(n, now);
 	for (uint16_t i = 0; i < n->n_vhids; i++)
 		carp_engine_start(&n->engine, i, n->port[n->vhid[i].port].link_up, now);
@@ -205,7 +205,7 @@ ctl_run(struct ctl_node *n, volatile int *quit)
 		ctl_fwd_tick(n, now);
 		ctl_mld_tick(n, now);
 		ctl_filter_tick(n, now);
-		ctl_sync_tick(n, now);
+		ctl_sync_tick(n);
 		work += carp_engine_run_timers(&n->engine, ctl_now_ns());
 		ctl_pub_flush(&n->pub);
 		dp_tx_flush(n->ctl_lc);

@@ -453,14 +453,13 @@ ctl_sync_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m)
 }
 
 void
-ctl_sync_link(struct ctl_node *n, uint64_t now)
+ctl_sync_link(struct ctl_node *n)
 {
 	struct ctl_sync *s = n->sync;
 	bool up;
 
 	if (s == NULL)
 		return;
-	(void)now;
 	up = n->port[n->sh->iface[s->iface].port].link_up;
 	if (up != s->link_up) {
 		s->link_up = up;
@@ -469,7 +468,7 @@ ctl_sync_link(struct ctl_node *n, uint64_t now)
 }
 
 void
-ctl_sync_tick(struct ctl_node *n, uint64_t now)
+ctl_sync_tick(struct ctl_node *n)
 {
 	struct ctl_sync *s = n->sync;
 	struct dp_sync_event ev[64];
@@ -478,7 +477,6 @@ ctl_sync_tick(struct ctl_node *n, uint64_t now)
 
 	if (s == NULL)
 		return;
-	(void)now;
 	t = now_ns(s);
 	if (!s->started) {
 		s->started = true;

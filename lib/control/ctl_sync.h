@@ -34,10 +34,10 @@ bool ctl_sync_frame(const struct ctl_node *n, const struct rte_mbuf *m);
 void ctl_sync_input(struct ctl_node *n, uint16_t iface, struct rte_mbuf *m);
 
 /** The sync link's link state may have changed (after the ports' link poll). */
-void ctl_sync_link(struct ctl_node *n, uint64_t now);
+void ctl_sync_link(struct ctl_node *n);
 
 /** A control pass: the lcores' changes, then the engine's due work. */
-void ctl_sync_tick(struct ctl_node *n, uint64_t now);
+void ctl_sync_tick(struct ctl_node *n);
 
 /** What sync adds to the node's demotion now. */
 unsigned int ctl_sync_demotion(const struct ctl_node *n);
