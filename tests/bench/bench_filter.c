@@ -15,10 +15,15 @@
  *                 pass of FLOWS packets in a scattered order, in trains of TRAIN
  *                 packets of one flow (1: each packet a different state, the worst case
  *                 of a big table; TCP sends its segments in trains); the medians, and
- *                 their ratio.
+ *                 their ratio. A third kind of round, interleaved too: the filter on
+ *                 with state sync's change events (each lcore's ring to the control
+ *                 lcore, drained after every burst; every state's sync_pending cleared
+ *                 before the round, as the sync does once it has sent a change, so every
+ *                 packet makes an event: the worst case, a flow seen once per batch).
  *   memory:       the table's bytes per state (hash and pool, as allocated).
  *
- * Lines "new_flows_per_s=", "established_mpps off= on= ratio=", "bytes_per_state=".
+ * Lines "new_flows_per_s=", "established_mpps off= on= ratio=",
+ * "sync_events_mpps on= sync= ratio=", "bytes_per_state=".
  * BENCH_HUGE=DIR in the environment: on the hugepages mounted at DIR.
  */
 #include <stdio.h>
@@ -122,6 +127,13 @@ run(const uint8_t *frames, const uint32_t *order, uint32_t n)
 		}
 		dp_rx_burst(lc, LAN, pkts, (uint16_t)k);
 		dp_tx_flush(lc);
+		if (lc->sync_events != NULL) { /* the control lcore's part, as cheap as it gets */
+			struct dp_sync_event ev[DP_BURST];
+
+			while (rte_ring_sc_dequeue_burst_elem(lc->sync_events, ev, sizeof(ev[0]),
+							      DP_BURST, NULL) > 0)
+				;
+		}
 		while ((got = rte_ring_dequeue_burst(tx_ring[WAN], (void **)out, DP_BURST, NULL)) > 0) {
 			rte_pktmbuf_free_bulk(out, got);
 			done += got;
@@ -153,8 +165,9 @@ main(int argc, char **argv)
 	uint32_t states = argc > 3 ? (uint32_t)atol(argv[3]) : 1000000;
 	int rounds = argc > 4 ? atoi(argv[4]) : 10;
 	uint32_t train = argc > 5 ? (uint32_t)atol(argv[5]) : 1;
-	double rate[2][64] = { { 0 } };
-	int nr[2] = { 0, 0 };
+	double rate[3][64] = { { 0 } };
+	int nr[3] = { 0, 0, 0 };
+	struct rte_ring *events;
 	struct dp_filter *f;
 	uint8_t *frames;
 	uint32_t *order;
@@ -197,20 +210,37 @@ main(int argc, char **argv)
 	       rules, flt_acl_size(f->acl));
 	for (uint32_t i = 0; i < flows; i++)
 		order[i] = (uint32_t)(((uint64_t)(i / train) * 2654435761u) % flows);
-	for (int r = 0; r < rounds; r++) {
-		int on = r % 2;
+	events = rte_ring_create_elem("bench_sync_ev", sizeof(struct dp_sync_event), 1024, 0,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (events == NULL)
+		die("ring");
+	for (int r = 0; r < rounds * 3 / 2; r++) {
+		int kind = r % 3; /* 0: no filter, 1: the filter, 2: the filter and sync events */
 
-		sh->filter = on ? f : NULL;
+		sh->filter = kind ? f : NULL;
+		lc->sync_events = kind == 2 ? events : NULL;
+		if (kind == 2) { /* as after the sync has sent every change: untimed */
+			uint32_t next = 0;
+			struct flt_state *st;
+
+			while ((st = (struct flt_state *)flt_table_next(f->table, &next)) != NULL)
+				st->sync_pending = 0;
+		}
 		t = now_s();
 		if (run(frames, order, flows) != flows)
 			die("a packet was lost");
-		rate[on][nr[on]++] = flows / (now_s() - t) / 1e6;
+		rate[kind][nr[kind]++] = flows / (now_s() - t) / 1e6;
 	}
-	qsort(rate[0], (size_t)nr[0], sizeof(double), cmp_double);
-	qsort(rate[1], (size_t)nr[1], sizeof(double), cmp_double);
+	lc->sync_events = NULL;
+	for (int k = 0; k < 3; k++)
+		qsort(rate[k], (size_t)nr[k], sizeof(double), cmp_double);
 	printf("established_mpps off=%.3f on=%.3f ratio=%.3f (medians of %d rounds each, "
 	       "trains of %u)\n", rate[0][nr[0] / 2], rate[1][nr[1] / 2],
 	       rate[1][nr[1] / 2] / rate[0][nr[0] / 2], nr[0], train);
+	printf("sync_events_mpps on=%.3f sync=%.3f ratio=%.3f (medians of %d rounds each: the "
+	       "filter with state sync's change events against the filter alone)\n",
+	       rate[1][nr[1] / 2], rate[2][nr[2] / 2], rate[2][nr[2] / 2] / rate[1][nr[1] / 2],
+	       nr[2]);
 	printf("bytes_per_state=%zu (sizeof state %zu, limit %u)\n",
 	       flt_table_bytes_per_state(f->table), sizeof(struct flt_state), states);
 	sh->filter = f;

@@ -56,7 +56,10 @@ wait_for "the connections' states on b" 10 eval \
 # state (or at the bound): none is held now, none was lost, b answered.
 deferred() {
 	local d
-	d=$(node_py a "s = q('/carp/sync'); print(s['deferred'], s['defer_held'], s['defer_acked'], s['defer_timeouts'] + s['defer_full'] + s['defer_link_down'], s['iacks_in'])")
+	d=$(node_py a "
+s = q('/carp/sync')
+print(s['deferred'], s['defer_held'], s['defer_acked'],
+      s['defer_timeouts'] + s['defer_full'] + s['defer_link_down'], s['iacks_in'])")
 	tap_diag "a: deferred, held, acked, released otherwise, IACKs: $d"
 	read -r n held acked other iacks <<<"$d"
 	check_ge "first packets deferred" "$n" $((IDLE + 1)) && check_eq "held" "$held" 0 &&
