@@ -5,6 +5,7 @@
 # a table of STATES, run RUNS times; each run interleaves rounds with the filter off and
 # on in one process. Prints every run's lines and the medians over the runs:
 #   new_flows_per_s=N established_ratio=R off_mpps=X on_mpps=Y bytes_per_state=B
+#   sync_events_ratio=S   (the filter with state sync's change events / the filter alone)
 #
 #   scripts/bench-filter.sh [--runs N] [--flows N] [--rules N] [--states N] [--rounds N]
 #                           [--train N]   (packets of one flow in a row; 1: all scattered)
@@ -35,7 +36,9 @@ done
 import re, statistics, sys
 t = open(sys.argv[1]).read()
 med = lambda pat: statistics.median(float(x) for x in re.findall(pat, t))
-print("new_flows_per_s=%.0f established_ratio=%.3f off_mpps=%.3f on_mpps=%.3f bytes_per_state=%.0f" % (
-    med(r"new_flows_per_s=([0-9.]+)"), med(r"ratio=([0-9.]+)"), med(r"off=([0-9.]+)"),
-    med(r"on=([0-9.]+)"), med(r"bytes_per_state=([0-9]+)")))
+print("new_flows_per_s=%.0f established_ratio=%.3f off_mpps=%.3f on_mpps=%.3f bytes_per_state=%.0f "
+      "sync_events_ratio=%.3f" % (
+    med(r"new_flows_per_s=([0-9.]+)"), med(r"established_mpps .* ratio=([0-9.]+)"),
+    med(r"established_mpps off=([0-9.]+)"), med(r"established_mpps off=[0-9.]+ on=([0-9.]+)"),
+    med(r"bytes_per_state=([0-9]+)"), med(r"sync_events_mpps .* ratio=([0-9.]+)")))
 PY
