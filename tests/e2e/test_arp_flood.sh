@@ -32,6 +32,8 @@ rx0=$(stat b adverts_received)
 sent0=$(stat a adverts_sent)
 a0=$(lcore_counters a)
 b0=$(lcore_counters b)
+port_drops() { node_py "$1" "(lambda s: (s['imissed'], s['ierrors'], s['rx_nombuf']))(q('/ethdev/stats,0'))"; }
+bd0=$(port_drops b)
 
 ip netns exec "$NS_CLIENT" nice -n "${FLOOD_NICE:-19}" "$FLOODER" eth0 "$FLOOD_S" \
 	>"$E2E_TMP/flood.json" 2>"$E2E_TMP/flood.err" &
@@ -47,19 +49,31 @@ a1=$(lcore_counters a)
 b1=$(lcore_counters b)
 tap_diag "node a: $(lcore_delta "$a0" "$a1" rx arp_rate_limited arp_other carp_punt_full arp_punt_full punted)"
 tap_diag "node b: $(lcore_delta "$b0" "$b1" rx arp_rate_limited arp_other carp_punt_full arp_punt_full punted)"
+tap_diag "node b's lan port (imissed, ierrors, rx_nombuf): before $bd0, after $(port_drops b)"
 
 master_ok() {
 	check_eq "transitions of a, b during the flood" "$(stat a transitions) $(stat b transitions)" \
 		"$tra $trb" && node_is a MASTER
 }
 tap_check master_stays_master master_ok
-# b heard all that a sent meanwhile (a few in flight at either end excepted).
+# b heard all that a sent meanwhile (one in flight excepted), but for what the kernel
+# dropped before the node: a veth's packet socket whose ring is full drops frames, adverts
+# among them, at random, and neither the PMD nor the node is told (imissed stays 0, shown
+# above). So the node must hear the adverts at least as well as it received the flood:
+# each frame the flooder sent and b did not receive makes an advert that much likelier
+# lost on the way; allowed: one, and three times the adverts such a loss rate would
+# take. A node that dropped adverts itself (a starved control loop) falls below it.
 heard_all() {
-	local rx sent
+	local rx sent flood brx allowed
 	rx=$(($(stat b adverts_received) - rx0))
 	sent=$(($(stat a adverts_sent) - sent0))
-	tap_diag "adverts: a sent $sent, b received $rx"
-	check_ge "adverts b received (a sent $sent)" "$rx" $((sent - 1))
+	flood=$(jget "$E2E_TMP/flood.json" 'd["sent"]')
+	brx=$(lcore_rise "$b0" "$b1" rx)
+	allowed=$(awk -v s="$sent" -v f="$flood" -v r="$brx" 'BEGIN {
+		loss = f > 0 && r < f ? 1 - r / f : 0; x = 3 * s * loss
+		printf "%d", 1 + (x == int(x) ? x : int(x) + 1) }')
+	tap_diag "adverts: a sent $sent, b received $rx; the flood: $flood sent, b received $brx; missing allowed: $allowed"
+	check_ge "adverts b received (a sent $sent)" "$rx" $((sent - allowed))
 }
 tap_check backup_heard_every_advert heard_all
 tap_check no_advert_lost_to_a_full_ring check_eq "carp_punt_full rises on a, b" \
