@@ -55,12 +55,17 @@ dp_ipv4_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f,
 			rte_pktmbuf_free(m);
 		return;
 	}
-	b->m[b->n] = m;
-	b->ip[b->n] = f + l3;
-	b->dst[b->n] = carp_rd32(f + l3 + 16);
-	b->l3[b->n] = (uint8_t)l3;
-	b->in[b->n] = iface;
-	b->total[b->n++] = carp_rd16(f + l3 + 2);
+	/* The index read once: the byte store below may alias b->n for the compiler, which
+	 * would read it again after it. */
+	uint16_t n = b->n;
+
+	b->m[n] = m;
+	b->ip[n] = f + l3;
+	b->dst[n] = carp_rd32(f + l3 + 16);
+	b->l3[n] = (uint8_t)l3;
+	b->in[n] = iface;
+	b->total[n] = carp_rd16(f + l3 + 2);
+	b->n = (uint16_t)(n + 1);
 }
 
 /**

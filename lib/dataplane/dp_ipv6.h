@@ -51,12 +51,17 @@ dp_ipv6_take_for_forwarding(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *f,
 			rte_pktmbuf_free(m);
 		return;
 	}
-	b6->m[b6->n] = m;
-	b6->ip[b6->n] = ip6;
-	memcpy(b6->dst[b6->n], ip6 + 24, 16);
-	b6->total[b6->n] = (uint16_t)(FWD_IPV6_HDR_LEN + carp_rd16(ip6 + 4));
-	b6->in[b6->n] = iface;
-	b6->l3[b6->n++] = (uint8_t)l3;
+	/* The index read once: the byte stores below may alias b6->n for the compiler, which
+	 * would read it again after each. */
+	uint16_t n = b6->n;
+
+	b6->m[n] = m;
+	b6->ip[n] = ip6;
+	memcpy(b6->dst[n], ip6 + 24, 16);
+	b6->total[n] = (uint16_t)(FWD_IPV6_HDR_LEN + carp_rd16(ip6 + 4));
+	b6->in[n] = iface;
+	b6->l3[n] = (uint8_t)l3;
+	b6->n = (uint16_t)(n + 1);
 }
 
 #endif
